@@ -1,0 +1,72 @@
+"""Names other programs and people rely on: sheet names, header labels, _meta keys, file names.
+
+Everything here is promised in CONTRACT.md; change nothing without a reason a user would accept.
+"""
+
+TOOL_VERSION = "0.1.0"
+# Bumped whenever the layout of a generated template changes in a way a reader must know about.
+TEMPLATE_VERSION = "1"
+
+# --- kinds of workbook (the `kind` value in _meta) ---
+KIND_SCORING = "scoring"
+KIND_DISPATCH = "dispatch"
+KIND_PROGRESS = "progress"
+
+# --- sheet names ---
+SHEET_SCORING = "打分表"
+SHEET_DISPATCH = "交办清单"
+SHEET_PROGRESS = "调度表"
+SHEET_HELP = "填表说明"
+SHEET_META = "_meta"
+
+# --- scoring sheet header (the level columns take their labels from the rubric) ---
+COL_POINTS = "分值"
+COL_STATUS = "完成情况"
+COL_DEDUCTION = "扣分"
+COL_REASON = "扣分原因"
+COL_SCORE = "得分"
+TOTAL_LABEL = "总得分"
+LABEL_INSPECTION_DATE = "检查日期"
+LABEL_INSPECTORS = "检查人员"
+
+# --- dispatch list (交办清单) ---
+DISPATCH_TITLE = "问题隐患反馈交办清单"
+DISPATCH_HEADERS = (
+    "序号", "企业（单位）名称", "行业领域", "问题隐患描述", "隐患级别",
+    "整改要求", "整改时限", "责任单位", "整改状态", "备注",
+)
+DISPATCH_ROWS = 50
+HAZARD_LEVELS = ("重大事故隐患", "一般隐患")
+RECTIFY_STATUSES = ("未整改", "整改中", "已整改")
+LABEL_GROUP = "专项行动组"
+LABEL_DATE = "日期"
+SIGN_GROUP = "专项行动组人员签字"
+SIGN_LOCAL = "属地{unit_label}安委会人员签字"
+DISPATCH_NOTE = (
+    "备注：该清单一式三份，由专项行动组人员现场填写，并与属地{unit_label}安委会人员共同签字后，"
+    "一份交属地{unit_label}安委会，一份由专项行动组存档，一份报市安委会办公室。"
+)
+
+# --- progress tables (调度表) ---
+PROGRESS_HEADERS = ("类别", "序号", "填报项目", "单位", "累计数")
+LABEL_REPORT_DATE = "填报时间"
+LABEL_REPORTER = "填报人"
+LABEL_PHONE = "联系电话"
+YES_NO = ("是", "否")
+
+# --- _meta keys ---
+META_KEYS = (
+    "kind", "form", "rubric_id", "rubric_version", "campaign", "round", "county", "group",
+    "reporter", "template_id", "template_version", "generated_at", "tool_version",
+)
+
+# --- file names ---
+SCORING_FILE = "打分表_{group:02d}_{unit}.xlsx"
+DISPATCH_FILE = "交办清单_{group:02d}_{unit}.xlsx"
+PROGRESS_FILE = "调度表_{reporter}_{round}.xlsx"
+
+# --- default paths, relative to the project root ---
+DEFAULT_CONFIG = "config.toml"
+DEFAULT_TEMPLATES_DIR = "templates"
+DEFAULT_INPUT_DIR = "input"
+DEFAULT_OUTPUT_DIR = "output"

@@ -1,0 +1,170 @@
+"""What every workbook the tool writes shares: atomic saving, styles, print setup, _meta, row heights."""
+
+from contextlib import contextmanager
+from datetime import datetime
+import hashlib
+import math
+import os
+from pathlib import Path
+import tempfile
+import unicodedata
+
+import xlsxwriter
+
+from inspection.constants import SHEET_META, TEMPLATE_VERSION, TOOL_VERSION
+
+FONT = "宋体"
+BODY_SIZE = 10
+INPUT_FILL = "#FFF7D6"  # pale yellow: the cells a person fills in
+HEADER_FILL = "#D9E2F3"
+LINE_HEIGHT = 13.5
+# A 10-point CJK glyph is about 1.8 column units wide in Excel and WPS (a unit is one Calibri digit).
+CJK_WIDTH = 1.8  # points per wrapped line at BODY_SIZE
+
+
+@contextmanager
+def atomic_workbook(path: Path):
+    """Yield an xlsxwriter Workbook that appears at `path` only once it is completely written.
+
+    The workbook is written to a temporary file in the same folder and renamed into place, so a
+    crash leaves either the old file or the new one, never half of one.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~tmp-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    # Text from config or returned files must never turn into a formula or a URL.
+    wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False})
+    try:
+        yield wb
+        wb.close()
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            wb.close()
+        except Exception:  # the original error is the one worth reporting
+            pass
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Styles:
+    """The formats of one workbook, created once (xlsxwriter formats belong to a workbook)."""
+
+    def __init__(self, wb: xlsxwriter.Workbook):
+        base = {"font_name": FONT, "font_size": BODY_SIZE, "valign": "vcenter", "text_wrap": True}
+        boxed = {**base, "border": 1}
+
+        def fmt(**extra):
+            return wb.add_format({**boxed, **extra})
+
+        self.title = wb.add_format({**base, "font_size": 16, "bold": True, "align": "center"})
+        self.subtitle = wb.add_format({**base, "font_size": 12, "align": "center"})
+        self.label = wb.add_format({**base, "bold": True, "align": "right"})
+        self.plain = wb.add_format({**base})
+        self.note = wb.add_format({**base, "font_size": 9, "valign": "top"})
+        self.header = fmt(bold=True, align="center", bg_color=HEADER_FILL)
+        self.part = fmt(bold=True, align="left", bg_color="#EDEDED")
+        self.text = fmt(align="left", valign="top")
+        self.text_center = fmt(align="center")
+        self.points = fmt(align="center", num_format="General")
+        self.score = fmt(align="center", num_format="General", bold=True)
+        self.total_label = fmt(bold=True, align="center")
+        self.input = fmt(align="left", valign="top", locked=False, bg_color=INPUT_FILL)
+        self.input_center = fmt(align="center", locked=False, bg_color=INPUT_FILL)
+        self.input_number = fmt(align="center", locked=False, bg_color=INPUT_FILL, num_format="General")
+        self.input_count = fmt(align="center", locked=False, bg_color=INPUT_FILL, num_format="0")
+        self.input_date = fmt(align="center", locked=False, bg_color=INPUT_FILL, num_format="yyyy年m月d日")
+        self.input_plain = wb.add_format({**base, "locked": False, "bg_color": INPUT_FILL, "bottom": 1})
+
+
+def protect(ws) -> None:
+    """Lock everything but the unlocked fill-in cells; no password, so the clerk can unprotect."""
+    ws.protect("", {
+        "select_locked_cells": True,
+        "select_unlocked_cells": True,
+        "format_rows": True,     # people may make a row taller to read long text
+        "format_columns": True,
+    })
+
+
+def print_setup(ws, *, landscape: bool, repeat_rows: tuple[int, int] | None, title: str) -> None:
+    """A4, one page wide, header rows on every page, page numbers in the footer."""
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    if repeat_rows:
+        ws.repeat_rows(*repeat_rows)
+    ws.set_header(f"&L{_escape_header(title)}")
+    ws.set_footer("&C&9第 &P 页，共 &N 页")
+
+
+def _escape_header(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def template_id(*parts: str) -> str:
+    """A stable identity for a template: the same campaign, round, kind and unit give the same id."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def write_meta(wb: xlsxwriter.Workbook, values: dict[str, str]) -> None:
+    """The very hidden `_meta` sheet: key in column A, value in column B, one pair a row."""
+    ws = wb.add_worksheet(SHEET_META)
+    meta = {
+        **values,
+        "template_version": TEMPLATE_VERSION,
+        "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "tool_version": TOOL_VERSION,
+    }
+    ws.write_row(0, 0, ["key", "value"])
+    for row, (key, value) in enumerate(meta.items(), start=1):
+        ws.write_string(row, 0, key)
+        ws.write_string(row, 1, "" if value is None else str(value))
+    ws.set_column(0, 0, 18)
+    ws.set_column(1, 1, 40)
+    ws.protect()
+    ws.very_hidden()
+
+
+def display_width(text: str) -> int:
+    """Width in Excel column units: CJK and full-width characters take two."""
+    return round(sum(CJK_WIDTH if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text))
+
+
+def lines_needed(text: str, column_width: float) -> int:
+    """How many wrapped lines `text` takes in a column `column_width` units wide."""
+    usable = max(column_width - 1.5, 4)
+    return sum(max(1, math.ceil(display_width(part) / usable)) for part in str(text).split("\n"))
+
+
+def merge_column(ws, first: int, last: int, col: int, value, fmt) -> None:
+    """Merge one column over rows first..last; a single row is just written (Excel merges ≥ 2 cells).
+
+    The value lands in the top-left cell, the only one of a merged range that holds anything.
+    """
+    if last > first:
+        ws.merge_range(first, col, last, col, value, fmt)
+    elif value is None:
+        ws.write_blank(first, col, None, fmt)
+    else:
+        ws.write(first, col, value, fmt)
+
+
+def height_for(lines: int) -> float:
+    return max(1, lines) * LINE_HEIGHT + 4
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 11 → 十一, 23 → 二十三 (group numbers in titles, 1–99)."""
+    digits = "零一二三四五六七八九"
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return digits[ones]
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")

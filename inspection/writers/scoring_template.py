@@ -1,0 +1,225 @@
+"""The blank scoring sheet (打分表) for one group and the unit it inspects."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from inspection.config import Config, Group
+from inspection.constants import (
+    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, KIND_SCORING,
+    LABEL_INSPECTION_DATE, LABEL_INSPECTORS, SCORING_FILE, SHEET_HELP, SHEET_SCORING, TOTAL_LABEL,
+)
+from inspection.rubric import Item, Rubric
+from inspection.writers.common import (
+    Styles, atomic_workbook, merge_column, chinese_number, height_for, lines_needed, print_setup, protect,
+    template_id, write_meta,
+)
+
+# Column order is part of the contract: the three level columns, then these five.
+COLUMNS = ("section", "item", "criterion", COL_POINTS, COL_STATUS, COL_DEDUCTION, COL_REASON, COL_SCORE)
+WIDTHS = (14, 34, 42, 6, 22, 7, 26, 7)
+SEC, ITEM, CRIT, POINTS, STATUS, DEDUCT, REASON, SCORE = range(8)
+HEADER_ROW = 3
+FIRST_BODY_ROW = HEADER_ROW + 1
+MAX_SUM_ARGS = 200  # Excel allows 255 arguments; nest SUMs beyond that
+
+
+@dataclass(frozen=True)
+class ScoringLayout:
+    """Where things landed, for tests and for the reader's sanity checks."""
+
+    criterion_rows: dict[str, int]  # criterion id → 0-based row
+    item_rows: dict[str, tuple[int, int]]  # item id → first and last 0-based row
+    total_row: int
+
+
+def scoring_file_name(group: Group) -> str:
+    return SCORING_FILE.format(group=group.number, unit=group.unit)
+
+
+def subtitle(rubric: Rubric, group: Group) -> str:
+    text = rubric.subtitle or "（第{group_no}专项行动组检查{unit}）"
+    return text.format(group_no=chinese_number(group.number), unit=group.unit)
+
+
+def write_scoring_template(config: Config, rubric: Rubric, group: Group, folder: Path) -> Path:
+    path = folder / scoring_file_name(group)
+    with atomic_workbook(path) as wb:
+        st = Styles(wb)
+        ws = wb.add_worksheet(SHEET_SCORING)
+        _write_scoring_sheet(ws, st, config, rubric, group)
+        _write_help(wb.add_worksheet(SHEET_HELP), st, config, rubric, group)
+        write_meta(wb, {
+            "kind": KIND_SCORING,
+            "form": "scoring",
+            "rubric_id": rubric.id,
+            "rubric_version": rubric.version,
+            "campaign": config.campaign,
+            "round": config.round,
+            "county": group.unit,
+            "group": str(group.number),
+            "reporter": group.unit,
+            "template_id": template_id(KIND_SCORING, config.campaign, config.round, group.unit,
+                                       str(group.number), rubric.id, rubric.version),
+        })
+        ws.activate()
+    return path
+
+
+def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, group: Group) -> ScoringLayout:
+    for col, width in enumerate(WIDTHS):
+        ws.set_column(col, col, width)
+    last_col = len(COLUMNS) - 1
+
+    ws.merge_range(0, 0, 0, last_col, rubric.title, st.title)
+    ws.set_row(0, 30)
+    ws.merge_range(1, 0, 1, last_col, subtitle(rubric, group), st.subtitle)
+    ws.set_row(1, 22)
+    _write_info_row(ws, st, config)
+
+    headers = [rubric.labels["section"], rubric.labels["item"], rubric.labels["criterion"],
+               *COLUMNS[POINTS:]]
+    ws.write_row(HEADER_ROW, 0, headers, st.header)
+    ws.set_row(HEADER_ROW, 22)
+
+    heights: dict[int, float] = {}
+    criterion_rows: dict[str, int] = {}
+    item_rows: dict[str, tuple[int, int]] = {}
+    score_cells: list[str] = []
+    row = FIRST_BODY_ROW
+    for part in rubric.parts:
+        heading = f"{part.label}{part.title}"
+        if part.points is not None:
+            heading += f"（{_pts(part.points)}分）"
+        if part.note:
+            heading += f"　{part.note}"
+        ws.merge_range(row, 0, row, last_col, heading, st.part)
+        heights[row] = height_for(lines_needed(heading, sum(WIDTHS)))
+        row += 1
+        for section in part.sections:
+            section_first = row
+            for item in section.items:
+                first, last = row, row + len(item.criteria) - 1
+                item_rows[item.id] = (first, last)
+                for criterion in item.criteria:
+                    criterion_rows[criterion.id] = row
+                    text = f"{criterion.display_label}{criterion.text}"
+                    ws.write_string(row, CRIT, text, st.text)
+                    ws.write_blank(row, DEDUCT, None, st.input_number)
+                    ws.write_blank(row, REASON, None, st.input)
+                    _deduction_validation(ws, row, item)
+                    heights[row] = height_for(max(lines_needed(text, WIDTHS[CRIT]), 2))
+                    row += 1
+                merge_column(ws, first, last, ITEM, f"{item.label}{item.text}", st.text)
+                merge_column(ws, first, last, POINTS, float(item.points), st.points)
+                merge_column(ws, first, last, STATUS, None, st.input)
+                deductions = (f"{xl_rowcol_to_cell(first, DEDUCT)}:{xl_rowcol_to_cell(last, DEDUCT)}")
+                formula = f"=MAX(0,{xl_rowcol_to_cell(first, POINTS)}-SUM({deductions}))"
+                merge_column(ws, first, last, SCORE, None, st.score)
+                ws.write_formula(first, SCORE, formula, st.score, float(item.points))
+                score_cells.append(xl_rowcol_to_cell(first, SCORE))
+                _fit_merged(heights, first, last, lines_needed(item.text, WIDTHS[ITEM]) + 1)
+            section_text = f"{section.label}{section.title}（{_pts(section.points)}分）"
+            merge_column(ws, section_first, row - 1, SEC, section_text, st.text)
+            _fit_merged(heights, section_first, row - 1, lines_needed(section_text, WIDTHS[SEC]))
+
+    total_row = row
+    ws.merge_range(total_row, 0, total_row, SCORE - 1, TOTAL_LABEL, st.total_label)
+    ws.write_formula(total_row, SCORE, _sum_formula(score_cells), st.score, float(rubric.total))
+    heights[total_row] = 24
+    for r, h in heights.items():
+        ws.set_row(r, h)
+
+    ws.freeze_panes(FIRST_BODY_ROW, 0)
+    print_setup(ws, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW),
+                title=f"{rubric.title} {subtitle(rubric, group)}")
+    ws.print_area(0, 0, total_row, last_col)
+    protect(ws)
+    return ScoringLayout(criterion_rows, item_rows, total_row)
+
+
+def _write_info_row(ws, st: Styles, config: Config) -> None:
+    """Row 3: 检查日期 and 检查人员, both fill-in cells, found by their labels when read back."""
+    ws.write_string(2, SEC, f"{LABEL_INSPECTION_DATE}：", st.label)
+    ws.write_blank(2, ITEM, None, st.input_date)
+    ws.data_validation(2, ITEM, 2, ITEM, {
+        "validate": "date",
+        "criteria": "between",
+        "minimum": config.inspection_start,
+        "maximum": config.deadline,
+        "error_type": "warning",
+        "input_title": LABEL_INSPECTION_DATE,
+        "input_message": f"填写现场检查日期，如 {config.inspection_start:%Y/%m/%d}",
+        "error_title": "日期不在检查时间内",
+        "error_message": (f"检查时间为 {config.inspection_start:%Y年%m月%d日} 至 "
+                          f"{config.inspection_end:%Y年%m月%d日}，请核对。"),
+    })
+    ws.write_string(2, CRIT, f"{LABEL_INSPECTORS}：", st.label)
+    ws.merge_range(2, POINTS, 2, SCORE, None, st.input_plain)
+    ws.set_row(2, 22)
+
+
+def _deduction_validation(ws, row: int, item: Item) -> None:
+    pts = _pts(item.points)
+    ws.data_validation(row, DEDUCT, row, DEDUCT, {
+        "validate": "decimal",
+        "criteria": "between",
+        "minimum": 0,
+        "maximum": float(item.points),
+        "input_title": COL_DEDUCTION,
+        "input_message": f"按本条评分标准填写扣分（0 至 {pts} 分，可填 0.5 等小数）；不扣分留空。",
+        "error_title": "扣分超出范围",
+        "error_message": f"本项细则分值 {pts} 分，扣分应为 0 至 {pts} 之间的数字。",
+    })
+
+
+
+def _fit_merged(heights: dict[int, float], first: int, last: int, lines: int) -> None:
+    """Grow the rows of a merged range so its text fits; Excel never autofits merged cells."""
+    need = height_for(lines)
+    have = sum(heights[r] for r in range(first, last + 1))
+    if have < need:
+        extra = (need - have) / (last - first + 1)
+        for r in range(first, last + 1):
+            heights[r] += extra
+
+
+def _sum_formula(cells: list[str]) -> str:
+    """SUM over explicit cells, never over a range crossing merged cells."""
+    chunks = [",".join(cells[i:i + MAX_SUM_ARGS]) for i in range(0, len(cells), MAX_SUM_ARGS)]
+    if len(chunks) == 1:
+        return f"=SUM({chunks[0]})"
+    return "=SUM(" + ",".join(f"SUM({c})" for c in chunks) + ")"
+
+
+def _pts(value) -> str:
+    """3 → "3", 0.5 → "0.5": points as people write them."""
+    return format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
+
+
+def _write_help(ws, st: Styles, config: Config, rubric: Rubric, group: Group) -> None:
+    lines = [
+        f"{rubric.title} 填表说明",
+        "",
+        f"1. 本表由第{chinese_number(group.number)}专项行动组（{group.name}）填写，检查对象：{group.unit}。"
+        f"检查时间 {config.inspection_start:%Y年%m月%d日} 至 {config.inspection_end:%Y年%m月%d日}，"
+        f"请于 {config.deadline:%Y年%m月%d日} 前报送。",
+        "2. 只填写浅黄色单元格。不要增删行列、不要修改条款文字和分值，也不要改动工作表名称。",
+        f"3. “{COL_DEDUCTION}”：按“{rubric.labels['criterion']}”逐条填写扣分，可填小数（如 0.5）；"
+        "不扣分的留空或填 0。每项细则扣完为止，得分不会低于 0。",
+        "4. 按发现计扣的条款（如“每发现1家扣1分”），扣分应为单次扣分的整数倍。",
+        f"5. “{COL_REASON}”：凡有扣分，必须写明具体原因（如“抽查××公司未建立重大事故隐患台账”），"
+        "原因将原样写入通报。",
+        f"6. “{COL_STATUS}”：逐项写明核实到的完成情况；有扣分的细则不要只填“已完成”。",
+        "7. 标注“不涉及的不扣分”的条款，被检查单位不涉及的不扣分，请在完成情况中注明“不涉及”。",
+        f"8. “{COL_SCORE}”和“{TOTAL_LABEL}”由公式自动计算，请勿改写。",
+        f"9. 请填写表头的“{LABEL_INSPECTION_DATE}”和“{LABEL_INSPECTORS}”。",
+        "10. 填好后直接保存（Excel 或 WPS 均可，建议保存为 .xlsx），文件名可以改，表内隐藏的识别信息请勿改动。",
+    ]
+    ws.set_column(0, 0, 110)
+    ws.write_string(0, 0, lines[0], st.title)
+    for row, text in enumerate(lines[1:], start=1):
+        ws.write_string(row, 0, text, st.plain)
+    print_setup(ws, landscape=False, repeat_rows=None, title=SHEET_HELP)
+    protect(ws)
