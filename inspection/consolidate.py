@@ -1,0 +1,139 @@
+"""From accepted returns to the ranking: duplicates resolved, ties shared, missing units named."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+import hashlib
+
+from inspection.config import Config
+from inspection.findings import Code, Finding, finding
+from inspection.ingest import Ingested, KIND_NAMES
+from inspection.constants import KIND_DISPATCH, KIND_PROGRESS, KIND_SCORING
+from inspection.model import (
+    IGNORED, MISSING, RANKED, REJECTED, UNIT_REJECTED, CommonProblem, Hazard, InputFile, ProgressReturn,
+    RankRow, ScoringReturn,
+)
+from inspection.rubric import Rubric
+
+
+@dataclass
+class Accepted:
+    """The one accepted return per unit (or department) of each kind."""
+
+    scoring: dict[str, ScoringReturn]
+    dispatch: dict[str, list[Hazard]]
+    progress: dict[str, ProgressReturn]
+
+
+def resolve_duplicates(ingested: Ingested) -> tuple[Accepted, list[Finding]]:
+    """One accepted file per unit and kind. Copies with the same content: the first is used and
+    the rest only warn. Different contents for one unit: none is used, since nobody can tell
+    which is right."""
+    findings: list[Finding] = []
+    accepted = Accepted(
+        scoring=_choose(ingested.scoring, KIND_SCORING, lambda r: r.unit, _scoring_fingerprint, findings),
+        dispatch=_choose(ingested.dispatch, KIND_DISPATCH, lambda hs: hs[0].unit if hs else None,
+                         _dispatch_fingerprint, findings),
+        progress=_choose(ingested.progress, KIND_PROGRESS, lambda r: r.reporter, _progress_fingerprint,
+                         findings),
+    )
+    return accepted, findings
+
+
+def _choose(entries, kind: str, unit_of, fingerprint, findings: list[Finding]) -> dict:
+    by_unit: dict[str, list] = {}
+    for info, payload in entries:
+        by_unit.setdefault(info.unit, []).append((info, payload))
+    chosen = {}
+    for unit, group in by_unit.items():
+        first_info, first = group[0]
+        if len({fingerprint(payload) for _, payload in group}) == 1:
+            chosen[unit] = first
+            for info, _ in group[1:]:
+                info.status, info.reason = IGNORED, f"与 {first_info.path} 内容相同"
+                findings.append(finding(Code.M010, file=info.path, unit=unit, other=first_info.path))
+            continue
+        files = "、".join(info.path for info, _ in group)
+        for info, _ in group:
+            info.status, info.reason = REJECTED, Code.M009.title
+            findings.append(finding(Code.M009, file=info.path, unit=unit, name=unit, kind=KIND_NAMES[kind],
+                                    files=files))
+    return chosen
+
+
+def _digest(parts) -> str:
+    return hashlib.sha256("\n".join(str(p) for p in parts).encode()).hexdigest()
+
+
+def _scoring_fingerprint(ret: ScoringReturn) -> str:
+    """The content that matters, not the file's bytes: a re-saved copy is still the same return."""
+    return _digest([(d.criterion_id, d.amount, d.reason) for d in ret.deductions]
+                   + [ret.inspection_date, ret.inspectors])
+
+
+def _dispatch_fingerprint(hazards: list[Hazard]) -> str:
+    return _digest([(h.number, h.company, h.sector, h.level, h.description, h.requirement, h.deadline,
+                     h.responsible, h.status, h.remark) for h in hazards])
+
+
+def _progress_fingerprint(ret: ProgressReturn) -> str:
+    return _digest(sorted(ret.values.items()))
+
+
+def rank(returns: dict[str, ScoringReturn], config: Config, files: list[InputFile]) -> list[RankRow]:
+    """Ranked units by score (ties share a rank, tied units in config order), then the others."""
+    order = {unit: n for n, unit in enumerate(config.units)}
+    ranked = sorted(returns.values(), key=lambda r: (-r.total, order.get(r.unit, len(order))))
+    rows = []
+    for ret in ranked:
+        position = 1 + sum(1 for other in ranked if other.total > ret.total)
+        rows.append(RankRow(position, ret.unit, ret.total, RANKED, ret.group, ret.file))
+    rejected_units = {f.unit for f in files if f.kind == KIND_SCORING and f.status == REJECTED}
+    for unit in config.units:
+        if unit in returns:
+            continue
+        group = config.group_for_unit(unit)
+        status = UNIT_REJECTED if unit in rejected_units else MISSING
+        rows.append(RankRow(None, unit, None, status, group.number if group else None))
+    return rows
+
+
+def missing_findings(rows: list[RankRow], accepted: Accepted, files: list[InputFile],
+                     config: Config) -> list[Finding]:
+    """Units without a scoring sheet are errors. A missing 交办清单 or 调度表 is a warning, and only
+    once some have arrived: a run that collects scoring sheets alone is not nagged about them."""
+    out = []
+    for row in rows:
+        if row.status == MISSING:
+            group = config.group_for_unit(row.unit)
+            who = f"第 {group.number} 组（{group.name}）" if group else "检查组"
+            out.append(finding(Code.U001, unit=row.unit, name=row.unit, kind=KIND_NAMES[KIND_SCORING], who=who))
+    received = {f.kind for f in files if f.kind}
+    tried = {(f.kind, f.unit) for f in files}
+    expected = {KIND_DISPATCH: config.units, KIND_PROGRESS: (*config.units, *config.departments)}
+    got = {KIND_DISPATCH: accepted.dispatch, KIND_PROGRESS: accepted.progress}
+    for kind, names in expected.items():
+        if kind not in received:
+            continue
+        for name in names:
+            if name not in got[kind] and (kind, name) not in tried:
+                out.append(finding(Code.U002, unit=name, name=name, kind=KIND_NAMES[kind]))
+    return out
+
+
+def common_problems(returns: dict[str, ScoringReturn], rubric: Rubric, config: Config) -> list[CommonProblem]:
+    """Criteria by how many units lost points on them, then by points lost in all."""
+    order = {unit: n for n, unit in enumerate(config.units)}
+    problems = {}
+    for unit in sorted(returns, key=lambda u: order.get(u, len(order))):
+        for d in returns[unit].deductions:
+            entry = problems.setdefault(d.criterion_id, ([], Decimal(0)))
+            entry[0].append(unit)
+            problems[d.criterion_id] = (entry[0], entry[1] + d.amount)
+    position = {c.id: n for n, c in enumerate(rubric.criteria)}
+    by_id = {c.id: c for c in rubric.criteria}
+    result = [
+        CommonProblem(cid, by_id[cid].label, by_id[cid].text, units, points)
+        for cid, (units, points) in problems.items()
+    ]
+    result.sort(key=lambda p: (-len(p.units), -p.points, position[p.criterion_id]))
+    return result

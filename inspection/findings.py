@@ -1,0 +1,127 @@
+"""The catalog of findings: every problem the tool can report in a returned file, with a stable code.
+
+A finding is a record, not an exception: the run collects them all and writes them to 校验报告.
+错误 (error) rejects the file; 警告 (warning) is reported and the file is still used.
+"""
+
+from dataclasses import dataclass
+from enum import Enum
+
+ERROR = "错误"
+WARNING = "警告"
+INFO = "提示"
+
+
+@dataclass(frozen=True)
+class Rule:
+    level: str
+    title: str  # a short name for the kind of problem
+    template: str  # the message, with {placeholders}
+
+
+class Code(Enum):
+    # --- files ---
+    F001 = Rule(ERROR, "文件无法读取", "文件无法作为表格打开（{detail}）。请用 Excel 或 WPS 打开确认，另存为 .xlsx 后重新报送。")
+    F002 = Rule(ERROR, "文件设有密码", "文件设有打开密码，无法读取。请去掉密码（文件→信息→保护工作簿）后重新报送。")
+    F003 = Rule(INFO, "已忽略", "{detail}，不作处理。")
+    F004 = Rule(ERROR, "文件为空", "文件大小为 0 字节，可能保存或传输失败。请重新报送。")
+    # --- identity (_meta) ---
+    M001 = Rule(ERROR, "缺少识别信息", "找不到隐藏的识别信息表 _meta，无法确认这是本工具生成的模板。请用下发的模板重新填写。")
+    M002 = Rule(ERROR, "识别信息不全", "识别信息缺少 {key}。请用下发的模板重新填写。")
+    M003 = Rule(ERROR, "表格类型未知", "识别信息中的表格类型“{value}”无法识别。")
+    M004 = Rule(ERROR, "不是本次检查的表格", "识别信息中的检查活动为“{value}”，本次为“{expected}”。")
+    M005 = Rule(ERROR, "考评细则不符", "表格使用的考评细则为 {value}，本次应为 {expected}。请用本次下发的模板。")
+    M006 = Rule(ERROR, "单位不在名单中", "表格的被检查单位“{value}”不在本次配置的名单中。")
+    M007 = Rule(ERROR, "检查组与单位不对应", "表格写明第 {group} 组检查“{name}”，而配置中检查“{name}”的是{expected}。")
+    M008 = Rule(ERROR, "不是本轮的表格", "表格的轮次为 {value}，本次汇总的轮次为 {expected}。请用本轮下发的模板。")
+    M009 = Rule(ERROR, "同一单位报送了不同文件", "“{name}”的{kind}收到多个内容不同的文件（{files}），均不采用。请确认哪一份有效后只保留一份。")
+    M010 = Rule(WARNING, "重复文件", "与 {other} 内容完全相同，只采用一份。")
+    # --- sheet structure ---
+    S001 = Rule(ERROR, "缺少工作表", "找不到工作表“{name}”{hint}。请不要改动工作表名称。")
+    S002 = Rule(ERROR, "缺少表头", "找不到表头“{label}”{hint}。请不要改动表头文字。")
+    S003 = Rule(ERROR, "缺少评分标准", "找不到评分标准 {label}（{text}）。请不要删除或改动条款行。")
+    S004 = Rule(ERROR, "评分标准重复", "评分标准 {label} 出现了 {count} 次（{cells}）。请删除多出的行。")
+    S005 = Rule(ERROR, "评分标准编号不认识", "“{text}”不是本考评细则中的评分标准编号，可能改动了条款编号。")
+    S006 = Rule(ERROR, "分值被改动", "{label} 所在细则的分值为 {value}，考评细则规定为 {expected} 分。分值以考评细则为准，请不要改动。")
+    S007 = Rule(WARNING, "条款文字被改动", "评分标准 {label} 的文字与考评细则不一致，按编号读取。")
+    # --- deductions ---
+    D001 = Rule(ERROR, "扣分无法识别", "扣分“{value}”无法识别为数字。请填写数字，如 1 或 0.5；不扣分留空。")
+    D002 = Rule(ERROR, "扣分为负数", "扣分 {value} 为负数。扣分应填正数。")
+    D003 = Rule(ERROR, "扣分不是 0.1 的整数倍", "扣分 {value} 不是 0.1 的整数倍。请保留一位小数。")
+    D004 = Rule(ERROR, "扣分超过分值", "扣分 {value} 超过本项细则分值 {points} 分。")
+    D005 = Rule(WARNING, "扣分合计超过分值", "细则 {item} 各条扣分合计 {total} 分，超过分值 {points} 分，本项按 0 分计。")
+    D006 = Rule(ERROR, "有扣分无原因", "{label} 扣 {value} 分，但没有填写扣分原因。通报要写明原因，请补填。")
+    D007 = Rule(WARNING, "有原因无扣分", "{label} 填写了扣分原因，但扣分为空或 0，按不扣分计。")
+    D008 = Rule(WARNING, "扣分不是单项扣分的整数倍", "{label} 按“每{per}扣 {step} 分”计扣，扣分 {value} 不是 {step} 的整数倍。")
+    D009 = Rule(WARNING, "完成情况未填或过于简单", "细则 {item} 有扣分，完成情况{what}。请写明具体完成情况和未完成的工作。")
+    D010 = Rule(WARNING, "得分与扣分不符", "得分单元格为 {value}，按扣分计算应为 {expected}，可能改写了公式。以按扣分计算的得分为准。")
+    # --- dates ---
+    T001 = Rule(WARNING, "检查日期无法识别", "检查日期“{value}”无法识别。请写作 2023年8月15日 或 2023/8/15。")
+    T002 = Rule(WARNING, "检查日期不在检查时间内", "检查日期 {value} 不在检查时间 {start} 至 {end} 内。")
+    T003 = Rule(WARNING, "报送晚于截止日期", "{what} {value} 晚于报送截止日期 {deadline}。")
+    T004 = Rule(WARNING, "未填检查日期", "没有填写检查日期。")
+    # --- hazard lists (交办清单), one row each ---
+    H001 = Rule(WARNING, "缺少企业名称", "第 {no} 条问题隐患没有填写企业（单位）名称。")
+    H002 = Rule(WARNING, "缺少问题隐患描述", "第 {no} 条问题隐患没有填写问题隐患描述。")
+    H003 = Rule(WARNING, "选项写法不规范", "{field}“{value}”按“{official}”处理。请从下拉列表选择。")
+    H004 = Rule(WARNING, "选项不在列表中", "{field}“{value}”不是下拉列表中的选项（{choices}），按空白处理。")
+    H005 = Rule(WARNING, "整改时限无法识别", "第 {no} 条的整改时限“{value}”无法识别为日期。请写作 2023/9/30。")
+    H006 = Rule(WARNING, "整改时限早于检查日期", "第 {no} 条的整改时限 {value} 早于交办日期 {listed}。")
+    H007 = Rule(WARNING, "未签字", "“{label}”未签字。清单须由双方签字后生效。")
+    H008 = Rule(WARNING, "交办日期未填", "清单的交办日期{what}。")
+    # --- progress tables (调度表) ---
+    P001 = Rule(ERROR, "数值无法识别", "“{label}”填的“{value}”不是数字。")
+    P002 = Rule(ERROR, "数量不是整数", "“{label}”是数量，应为整数，现为 {value}。")
+    P003 = Rule(ERROR, "数值为负", "“{label}”为 {value}，不能为负数。")
+    P004 = Rule(ERROR, "分项超过总数", "“{label}”为 {value}，超过了“{other}”{other_value}。")
+    P005 = Rule(ERROR, "是否项填写有误", "“{label}”应填“是”或“否”，现为“{value}”。")
+    P006 = Rule(WARNING, "未填写", "“{label}”未填写，按 0 计。没有发生的请填 0。")
+    P007 = Rule(ERROR, "缺少填报项目", "找不到填报项目“{label}”。请不要改动项目文字或删除行。")
+    # --- the campaign as a whole ---
+    U001 = Rule(ERROR, "单位未报送", "没有收到“{name}”的{kind}（应由{who}报送）。")
+    U002 = Rule(WARNING, "未报送", "没有收到“{name}”的{kind}。")
+
+    @property
+    def level(self) -> str:
+        return self.value.level
+
+    @property
+    def title(self) -> str:
+        return self.value.title
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: Code
+    message: str
+    file: str = ""  # path relative to input/
+    unit: str = ""
+    sheet: str = ""
+    cell: str = ""  # A1 reference, or "" when the finding is about the whole file
+
+    @property
+    def level(self) -> str:
+        return self.code.level
+
+    @property
+    def is_error(self) -> bool:
+        return self.code.level == ERROR
+
+
+def finding(code: Code, *, file: str = "", unit: str = "", sheet: str = "", cell: str = "", **values) -> Finding:
+    """Build a finding from the catalog template; `values` fill the template's placeholders."""
+    return Finding(code, code.value.template.format(**values), file, unit, sheet, cell)
+
+
+LEVEL_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+def sort_key(f: Finding):
+    """Errors before warnings (as the ARPA reporter does), then by file and cell."""
+    return (LEVEL_ORDER[f.level], f.file, f.sheet, _cell_order(f.cell), f.code.name)
+
+
+def _cell_order(cell: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    return (int(digits) if digits else 0, letters)

@@ -1,0 +1,177 @@
+"""Walk input/, identify every workbook by its `_meta`, and send each to the reader for its kind.
+
+Every file under input/ ends as exactly one InputFile: accepted, rejected (with findings) or
+ignored (with why). Input files are only ever read, once, into memory.
+"""
+
+from dataclasses import dataclass, field
+import hashlib
+import os
+from pathlib import Path
+
+from inspection.config import Config, normalize_name
+from inspection.constants import KIND_DISPATCH, KIND_PROGRESS, KIND_SCORING
+from inspection.findings import Code, Finding, finding
+from inspection.dispatch_return import read_dispatch_return
+from inspection.forms import ProgressForm
+from inspection.model import ACCEPTED, IGNORED, REJECTED, Hazard, InputFile, ProgressReturn, ScoringReturn
+from inspection.progress_return import read_progress_return
+from inspection.reading.book import SPREADSHEET_SUFFIXES, UnreadableFile, read_book
+from inspection.reading.meta import read_meta
+from inspection.rubric import Rubric
+from inspection.scoring_return import read_scoring_return
+
+KIND_NAMES = {KIND_SCORING: "打分表", KIND_DISPATCH: "交办清单", KIND_PROGRESS: "调度表"}
+REQUIRED_META = ("kind", "campaign", "round")
+
+
+@dataclass
+class Ingested:
+    """What reading input/ gave, before duplicates are resolved and scores ranked."""
+
+    files: list[InputFile] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    scoring: list[tuple[InputFile, ScoringReturn]] = field(default_factory=list)
+    dispatch: list[tuple[InputFile, list[Hazard]]] = field(default_factory=list)
+    progress: list[tuple[InputFile, ProgressReturn]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """What reading needs to know: the config, its rubric and the two progress forms."""
+
+    config: Config
+    rubric: Rubric
+    unit_form: ProgressForm
+    department_form: ProgressForm
+
+
+def discover(input_dir: Path) -> list[tuple[Path, InputFile]]:
+    """Every file under input_dir in a stable order (by relative path), subfolders included."""
+    found = []
+    root = input_dir.resolve()
+    for dirpath, dirnames, filenames in os.walk(input_dir, followlinks=False):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            rel = path.relative_to(input_dir).as_posix()
+            try:
+                size = path.lstat().st_size
+            except OSError:
+                size = 0
+            found.append((path, InputFile(path=rel, size=size)))
+    found.sort(key=lambda pf: pf[1].path)
+    for path, info in found:
+        info.reason = _ignore_reason(path, info.path, root)
+        if info.reason:
+            info.status = IGNORED
+    return found
+
+
+def _ignore_reason(path: Path, rel: str, root: Path) -> str:
+    name = path.name
+    if name.startswith("~$"):
+        return "Office 临时锁定文件（有人正打开这个表格）"
+    if any(part.startswith(".") for part in rel.split("/")):
+        return "隐藏文件或隐藏文件夹中的文件"
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root):
+            return "指向输入文件夹以外的链接，不读取"
+        if not target.is_file():
+            return "链接指向的不是文件"
+    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        return f"不是表格文件（{path.suffix or '无扩展名'}）"
+    return ""
+
+
+def ingest(input_dir: Path, campaign: Campaign) -> Ingested:
+    out = Ingested()
+    for path, info in discover(input_dir):
+        out.files.append(info)
+        if info.status == IGNORED:
+            out.findings.append(finding(Code.F003, file=info.path, detail=info.reason))
+            continue
+        _read_one(path, info, campaign, out)
+    return out
+
+
+def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) -> None:
+    config, rubric = campaign.config, campaign.rubric
+
+    def reject(*problems: Finding) -> None:
+        info.status = REJECTED
+        errors = [p for p in problems if p.is_error]
+        info.reason = errors[0].code.title if errors else "未通过校验"
+        out.findings.extend(problems)
+
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return reject(finding(Code.F001, file=info.path, detail=err.strerror or "无法读取"))
+    info.size = len(data)
+    info.sha256 = hashlib.sha256(data).hexdigest()
+    if not data:
+        return reject(finding(Code.F004, file=info.path))
+    try:
+        book = read_book(path, data)
+    except UnreadableFile as err:
+        code = Code.F002 if err.password else Code.F001
+        return reject(finding(code, file=info.path, detail=err.detail))
+
+    meta = read_meta(book)
+    problems = _identify(meta, info, config, rubric)
+    if any(p.is_error for p in problems):
+        return reject(*problems)
+    out.findings.extend(problems)
+
+    if info.kind == KIND_SCORING:
+        ret, found = read_scoring_return(book, rubric, config, info.path, info.unit, int(meta["group"]))
+        bucket = out.scoring
+    elif info.kind == KIND_DISPATCH:
+        ret, found = read_dispatch_return(book, config, info.path, info.unit, int(meta["group"]))
+        bucket = out.dispatch
+    else:
+        form = campaign.unit_form if info.unit in config.units else campaign.department_form
+        ret, found = read_progress_return(book, form, info.path, info.unit, config.inspection_start.year)
+        bucket = out.progress
+    if ret is None or any(f.is_error for f in found):
+        return reject(*found)
+    out.findings.extend(found)
+    info.status = ACCEPTED
+    bucket.append((info, ret))
+
+
+def _identify(meta: dict | None, info: InputFile, config: Config, rubric: Rubric) -> list[Finding]:
+    """Check `_meta` against the campaign; fills info.kind and info.unit."""
+    file = info.path
+    if meta is None:
+        return [finding(Code.M001, file=file)]
+    for key in REQUIRED_META:
+        if not meta.get(key):
+            return [finding(Code.M002, file=file, key=key)]
+    kind = meta["kind"]
+    if kind not in KIND_NAMES:
+        return [finding(Code.M003, file=file, value=kind[:40])]
+    info.kind = kind
+    unit = normalize_name(meta.get("reporter") or meta.get("county") or "")
+    info.unit = unit
+    if meta["campaign"] != config.campaign:
+        return [finding(Code.M004, file=file, unit=unit, value=meta["campaign"][:60], expected=config.campaign)]
+    if meta["round"] != config.round:
+        return [finding(Code.M008, file=file, unit=unit, value=meta["round"][:20], expected=config.round)]
+    if kind == KIND_PROGRESS:
+        if unit not in config.units and unit not in config.departments:
+            return [finding(Code.M006, file=file, unit=unit, value=unit[:40])]
+        return []
+    if unit not in config.units:
+        return [finding(Code.M006, file=file, unit=unit, value=unit[:40])]
+    group = config.group_for_unit(unit)
+    if str(group.number) != meta.get("group", "").strip():
+        return [finding(Code.M007, file=file, unit=unit, group=meta.get("group", "?")[:10], name=unit,
+                        expected=f"第 {group.number} 组")]
+    if kind == KIND_SCORING and (meta.get("rubric_id"), meta.get("rubric_version")) != (rubric.id, rubric.version):
+        return [finding(Code.M005, file=file, unit=unit,
+                        value=f"{meta.get('rubric_id', '')[:60]} 第 {meta.get('rubric_version', '')[:10]} 版",
+                        expected=f"{rubric.id} 第 {rubric.version} 版")]
+    return []

@@ -1,0 +1,143 @@
+"""What a run produces, as plain data: the readers fill it, the writers and the CLI only format it."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from inspection.findings import Finding
+
+# Status of each file found under input/ (every file ends as exactly one of these).
+ACCEPTED = "已采用"
+REJECTED = "未采用"
+IGNORED = "已忽略"
+
+# Status of a unit in the ranking.
+RANKED = "已排名"
+MISSING = "未报送"
+UNIT_REJECTED = "报送文件未通过校验"
+
+
+@dataclass
+class InputFile:
+    """One file found under input/, and what became of it."""
+
+    path: str  # relative to input/, with forward slashes
+    size: int
+    sha256: str = ""
+    kind: str = ""  # scoring / dispatch / progress, from _meta
+    unit: str = ""  # the unit or department the file is for, from _meta
+    status: str = ""  # ACCEPTED / REJECTED / IGNORED
+    reason: str = ""  # why rejected or ignored, in Chinese
+    modified: datetime | None = None  # when the filler last saved it (from the workbook), if known
+
+
+@dataclass
+class Deduction:
+    """A non-zero deduction on one criterion, as it goes into the bulletin."""
+
+    criterion_id: str
+    label: str  # official label, e.g. "7"
+    amount: Decimal
+    reason: str
+    cell: str  # where the amount was read, e.g. "F12"
+
+
+@dataclass
+class ScoringReturn:
+    """An accepted scoring sheet: one unit's scores, recomputed from its deductions."""
+
+    file: str
+    unit: str
+    group: int
+    deductions: list[Deduction] = field(default_factory=list)
+    item_scores: dict[str, Decimal] = field(default_factory=dict)  # item id → score (floored at 0)
+    total: Decimal = Decimal(0)
+    inspection_date: date | None = None
+    inspectors: str = ""
+
+
+@dataclass
+class RankRow:
+    rank: int | None  # None for units not ranked
+    unit: str
+    score: Decimal | None
+    status: str  # RANKED / MISSING / UNIT_REJECTED
+    group: int | None = None
+    file: str = ""
+
+
+@dataclass
+class CommonProblem:
+    """A criterion on which units lost points, for the "存在的主要问题" table."""
+
+    criterion_id: str
+    label: str
+    text: str
+    units: list[str]
+    points: Decimal  # all units together
+
+
+@dataclass
+class Hazard:
+    """One row of a returned 交办清单: a hazard found on site, followed until it is fixed."""
+
+    id: str  # stable: the same input gives the same id on every run
+    unit: str
+    group: int
+    number: int | None  # the row's 序号
+    company: str
+    sector: str
+    level: str
+    description: str
+    requirement: str
+    deadline: date | None
+    responsible: str
+    status: str
+    remark: str
+    file: str
+    cell: str  # the row's first cell, e.g. "A7"
+    listed_on: date | None = None  # the list's 日期
+
+    def overdue(self, as_of: date) -> bool:
+        return self.deadline is not None and self.deadline < as_of and self.status != "已整改"
+
+
+@dataclass
+class ProgressReturn:
+    """A returned 调度表: one unit's or department's cumulative counts."""
+
+    file: str
+    reporter: str
+    form_id: str
+    values: dict[str, "Decimal | str | None"] = field(default_factory=dict)  # cell key → value
+    reported_on: date | None = None
+
+
+@dataclass
+class RunResult:
+    started: datetime
+    config_path: Path
+    input_dir: Path
+    files: list[InputFile] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    scoring: dict[str, ScoringReturn] = field(default_factory=dict)  # unit → accepted return
+    ranking: list[RankRow] = field(default_factory=list)
+    common_problems: list[CommonProblem] = field(default_factory=list)
+    hazards: list[Hazard] = field(default_factory=list)
+    dispatch_units: list[str] = field(default_factory=list)  # units whose 交办清单 was accepted
+    progress: dict[str, ProgressReturn] = field(default_factory=dict)  # reporter → accepted 调度表
+    as_of: date | None = None  # the day 逾期 is judged against
+    output_path: Path | None = None
+    seconds: float = 0.0
+
+    def files_with(self, status: str) -> list[InputFile]:
+        return [f for f in self.files if f.status == status]
+
+    @property
+    def missing_units(self) -> list[str]:
+        return [r.unit for r in self.ranking if r.status == MISSING]
+
+    @property
+    def rejected_units(self) -> list[str]:
+        return [r.unit for r in self.ranking if r.status == UNIT_REJECTED]

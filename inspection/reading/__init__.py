@@ -1,0 +1,1 @@
+"""Reading returned workbooks. Only reading/book.py touches a spreadsheet library."""

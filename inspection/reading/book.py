@@ -1,0 +1,137 @@
+"""The one door to spreadsheet files: any .xlsx/.xlsm/.xls/.ods becomes plain rows of plain values.
+
+python-calamine reads all four formats (and very hidden sheets) in about a millisecond per file,
+where openpyxl takes 20–30 ms and reads only .xlsx. Cells come out as str, Decimal, date, datetime
+or bool; an empty cell is "". Coordinates stay true to the sheet (row 0 is Excel row 1).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+import io
+from pathlib import Path
+
+import python_calamine as calamine
+
+from inspection.values import decimal_from_number
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .xls, or an encrypted .xlsx
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+MAX_MERGE_CELLS = 10_000
+
+
+class UnreadableFile(Exception):
+    """The file cannot be opened as a spreadsheet; `password` says whether a password is why."""
+
+    def __init__(self, detail: str, *, password: bool = False):
+        super().__init__(detail)
+        self.detail = detail
+        self.password = password
+
+
+@dataclass
+class Sheet:
+    name: str
+    visible: bool
+    rows: list[list] = field(default_factory=list)
+    # Merged ranges as (first_row, first_col, last_row, last_col), 0-based and inclusive.
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def value(self, row: int, col: int):
+        if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
+            return self.rows[row][col]
+        return ""
+
+    _anchors: dict | None = field(default=None, repr=False)
+
+    def anchor(self, row: int, col: int) -> tuple[int, int]:
+        """The top-left cell of the merged range holding (row, col), or the cell itself."""
+        if self._anchors is None:
+            self._anchors = {
+                (r, c): (r1, c1)
+                for r1, c1, r2, c2 in self.merges
+                if (r2 - r1 + 1) * (c2 - c1 + 1) <= MAX_MERGE_CELLS  # a hostile sheet-wide merge
+                for r in range(r1, r2 + 1)
+                for c in range(c1, c2 + 1)
+            }
+        return self._anchors.get((row, col), (row, col))
+
+    def right_of(self, row: int, col: int) -> tuple[int, int]:
+        """The cell just right of (row, col), stepping over the merged range (row, col) is in."""
+        for r1, c1, r2, c2 in self.merges:
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                return row, c2 + 1
+        return row, col + 1
+
+    def merged_value(self, row: int, col: int):
+        """What a person sees at (row, col): a merged range shows its top-left value everywhere."""
+        return self.value(*self.anchor(row, col))
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
+class Book:
+    path: Path
+    sheets: dict[str, Sheet]
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.sheets)
+
+
+def clean_cell(value):
+    """A reader's cell value as one of: "" (empty), str, Decimal, date, datetime, bool."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or isinstance(value, (str, datetime, date)):
+        return value
+    if isinstance(value, (int, float)):
+        number = decimal_from_number(value)
+        return number if number is not None else str(value)  # NaN/inf stay visible as text
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+def read_book(path: Path, data: bytes) -> Book:
+    """Read every sheet of a workbook from `data`, the bytes of the file at `path`.
+
+    The bytes are read once by the caller (who also hashes them), so a file that changes while
+    the run reads it cannot give a hash of one version and values of another.
+    Raises UnreadableFile with a short Chinese reason.
+    """
+    if data[:8] == _CFB_MAGIC and _ENCRYPTED in data:
+        raise UnreadableFile("文件设有打开密码", password=True)
+    try:
+        wb = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except calamine.PasswordError as err:
+        raise UnreadableFile("文件设有打开密码", password=True) from err
+    except Exception as err:  # calamine raises several types for broken files; all mean "unreadable"
+        raise UnreadableFile(_reason(err)) from err
+    try:
+        sheets = {}
+        for meta in wb.sheets_metadata:
+            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+                continue
+            try:
+                sheet = wb.get_sheet_by_name(meta.name)
+                raw = sheet.to_python(skip_empty_area=False)
+                merges = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+            except Exception as err:
+                raise UnreadableFile(f"工作表“{meta.name}”无法读取：{_reason(err)}") from err
+            rows = [[clean_cell(v) for v in row] for row in raw]
+            visible = meta.visible == calamine.SheetVisibleEnum.Visible
+            sheets[meta.name] = Sheet(meta.name, visible, rows, merges)
+        return Book(path, sheets)
+    finally:
+        wb.close()
+
+
+def _reason(err: Exception) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return text[:200]

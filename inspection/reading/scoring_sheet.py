@@ -1,0 +1,186 @@
+"""Find the parts of a returned scoring sheet by their labels, never by fixed coordinates.
+
+An inserted row, a moved column or undone merges do not break reading; criteria that are missing,
+doubled or relabelled are findings naming the criterion.
+"""
+
+from dataclasses import dataclass, field
+import difflib
+import re
+import unicodedata
+
+from inspection.constants import (
+    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, LABEL_INSPECTION_DATE,
+    LABEL_INSPECTORS, SHEET_SCORING, TOTAL_LABEL,
+)
+from inspection.findings import Code, Finding, finding
+from inspection.reading.book import Book, Sheet
+from inspection.rubric import Criterion, Rubric
+from inspection.values import cell_text
+
+HEADER_SEARCH_ROWS = 40
+_LABEL = re.compile(r"^[(（]\s*([0-9０-９]+[A-Za-z]?)\s*[)）]")
+
+
+def squash(value) -> str:
+    """Text compared without spaces, line breaks and full-width differences."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell_text(value)))
+
+
+def cell_ref(row: int, col: int) -> str:
+    """0-based (row, col) → "A1"."""
+    letters, n = "", col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+@dataclass
+class ScoringSheet:
+    """Where everything is on one returned scoring sheet (0-based rows and columns)."""
+
+    sheet: Sheet
+    cols: dict[str, int]
+    criterion_rows: dict[str, int]  # criterion id → row
+    date_cell: tuple[int, int] | None = None
+    inspectors_cell: tuple[int, int] | None = None
+    total_cell: tuple[int, int] | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def locate(book: Book, rubric: Rubric, file: str) -> ScoringSheet:
+    """Map the rubric onto the workbook's scoring sheet.
+
+    Raises SheetNotReadable with the findings when the structure is too broken to read values.
+    Warnings about the structure (edited criterion text) are in the result's `findings`.
+    """
+    problems: list[Finding] = []
+    sheet = book.sheets.get(SHEET_SCORING)
+    if sheet is None:
+        close = difflib.get_close_matches(SHEET_SCORING, book.sheet_names, n=1, cutoff=0.3)
+        hint = f"（是否改成了“{close[0]}”？）" if close else f"（现有：{'、'.join(book.sheet_names)}）"
+        raise SheetNotReadable([finding(Code.S001, file=file, sheet=SHEET_SCORING, name=SHEET_SCORING,
+                                        hint=hint)])
+
+    labels = {
+        "section": rubric.labels["section"], "item": rubric.labels["item"],
+        "criterion": rubric.labels["criterion"], COL_POINTS: COL_POINTS, COL_STATUS: COL_STATUS,
+        COL_DEDUCTION: COL_DEDUCTION, COL_REASON: COL_REASON, COL_SCORE: COL_SCORE,
+    }
+    header_row = _header_row(sheet, labels.values())
+    if header_row is None:
+        raise SheetNotReadable([finding(Code.S002, file=file, sheet=sheet.name, label=labels["criterion"],
+                                        hint=f"（表头应有：{'、'.join(labels.values())}）")])
+    header = {squash(v): c for c, v in enumerate(sheet.rows[header_row]) if squash(v)}
+    cols: dict[str, int] = {}
+    for key, label in labels.items():
+        if squash(label) in header:
+            cols[key] = header[squash(label)]
+        elif key in ("criterion", COL_POINTS, COL_DEDUCTION, COL_REASON, COL_STATUS, COL_SCORE):
+            close = difflib.get_close_matches(squash(label), list(header), n=1, cutoff=0.4)
+            hint = f"（是否改成了“{close[0]}”？）" if close else ""
+            problems.append(finding(Code.S002, file=file, sheet=sheet.name,
+                                    cell=cell_ref(header_row, 0), label=label, hint=hint))
+    if problems:
+        raise SheetNotReadable(problems)
+
+    located = ScoringSheet(sheet, cols, {}, findings=problems)
+    _map_criteria(located, rubric, header_row, file)
+    _find_info_cells(located, header_row)
+    if any(f.is_error for f in problems):
+        raise SheetNotReadable(problems)
+    return located
+
+
+class SheetNotReadable(Exception):
+    """The sheet's structure is too broken to read values from; carries the findings."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__(f"{len(findings)} findings")
+        self.findings = findings
+
+
+def _header_row(sheet: Sheet, labels) -> int | None:
+    """The row near the top holding most of the header labels (at least half of them)."""
+    want = {squash(label) for label in labels}
+    best, best_hits = None, len(want) // 2 - 1
+    for r in range(min(sheet.height, HEADER_SEARCH_ROWS)):
+        hits = len(want & {squash(v) for v in sheet.rows[r]})
+        if hits > best_hits:
+            best, best_hits = r, hits
+    return best
+
+
+def _map_criteria(located: ScoringSheet, rubric: Rubric, header_row: int, file: str) -> None:
+    """Match sheet rows to rubric criteria by label; a repeated label (the two "48") by text."""
+    sheet, col = located.sheet, located.cols["criterion"]
+    found: dict[str, list[tuple[int, str]]] = {}
+    for r in range(header_row + 1, sheet.height):
+        text = cell_text(sheet.value(r, col))
+        match = _LABEL.match(unicodedata.normalize("NFKC", text))
+        if not match:
+            continue
+        label = match.group(1)
+        found.setdefault(label, []).append((r, squash(text[match.end():])))
+
+    by_label: dict[str, list[Criterion]] = {}
+    for c in rubric.criteria:
+        by_label.setdefault(c.label, []).append(c)
+
+    for label, rows in found.items():
+        if label not in by_label:
+            for r, text in rows:
+                located.findings.append(finding(Code.S005, file=file, sheet=sheet.name,
+                                                cell=cell_ref(r, col), text=f"({label}){text[:30]}"))
+    for label, criteria in by_label.items():
+        rows = list(found.get(label, []))
+        if len(rows) > len(criteria):
+            cells = "、".join(cell_ref(r, col) for r, _ in rows)
+            located.findings.append(finding(Code.S004, file=file, sheet=sheet.name, cell=cell_ref(rows[0][0], col),
+                                            label=f"({label})", count=len(rows), cells=cells))
+            continue
+        for criterion in _order_by_text(criteria, rows):
+            if not rows:
+                located.findings.append(finding(Code.S003, file=file, sheet=sheet.name,
+                                                label=f"({label})", text=criterion.text[:30] + "……"))
+                continue
+            r, text = _best_row(criterion, rows)
+            rows.remove((r, text))
+            located.criterion_rows[criterion.id] = r
+            if text != squash(criterion.text):
+                located.findings.append(finding(Code.S007, file=file, sheet=sheet.name,
+                                                cell=cell_ref(r, col), label=f"({label})"))
+
+
+def _order_by_text(criteria: list[Criterion], rows) -> list[Criterion]:
+    """Criteria sharing a label, the best-matching first, so a lone remaining row goes to its own."""
+    if len(criteria) == 1:
+        return criteria
+    return sorted(criteria, key=lambda c: -max((_similarity(c, t) for _, t in rows), default=0))
+
+
+def _best_row(criterion: Criterion, rows: list[tuple[int, str]]) -> tuple[int, str]:
+    return max(rows, key=lambda rt: _similarity(criterion, rt[1]))
+
+
+def _similarity(criterion: Criterion, text: str) -> float:
+    return difflib.SequenceMatcher(None, squash(criterion.text), text).ratio()
+
+
+def _find_info_cells(located: ScoringSheet, header_row: int) -> None:
+    """检查日期 and 检查人员 above the header: the first cell right of each label; 总得分 below."""
+    sheet = located.sheet
+    for r in range(0, header_row):
+        row = sheet.rows[r]
+        for c, value in enumerate(row):
+            text = squash(value).rstrip(":：")
+            if text == LABEL_INSPECTION_DATE and located.date_cell is None:
+                located.date_cell = sheet.right_of(r, c)
+            elif text == LABEL_INSPECTORS and located.inspectors_cell is None:
+                located.inspectors_cell = sheet.right_of(r, c)
+    score_col = located.cols[COL_SCORE]
+    for r in range(sheet.height - 1, header_row, -1):
+        if any(squash(v) == TOTAL_LABEL for v in sheet.rows[r][:score_col]):
+            located.total_cell = (r, score_col)
+            break

@@ -1,0 +1,112 @@
+"""Reading what people type: numbers with units and full-width digits, dates in Chinese forms.
+
+Every parser returns (value, problem): value is None when the cell cannot be read, and problem is
+False for a blank-like cell that simply means "nothing".
+"""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+import re
+import unicodedata
+
+from dateutil import parser as date_parser
+
+# What people type to mean "no deduction".
+NOTHING = {"", "无", "-", "—", "－", "/", "／", "\\", "0分", "不扣分", "未扣分", "不涉及", "无扣分"}
+_NUMBER = re.compile(r"^扣?\s*([+-]?\d+(?:\.\d+)?)\s*分?$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def normalize_text(value) -> str:
+    """Full-width to half-width (１.５ → 1.5), trimmed; None → ""."""
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def decimal_from_number(value) -> Decimal | None:
+    """An int or float from a reader as an exact Decimal (0.8 stays 0.8, not 0.8000000000000000444)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    return None
+
+
+def parse_points(value) -> tuple[Decimal | None, bool]:
+    """A deduction as typed: 1, "1", "１.５", "1分", "扣1分", "1.5 分"; blank, 无, -, / mean 0.
+
+    Returns (amount, ok). ok is False when the text is not a number: the caller reports it.
+    """
+    number = decimal_from_number(value)
+    if number is not None:
+        return (Decimal(0) if number == 0 else number), True
+    if isinstance(value, (float, Decimal)):  # NaN or infinity
+        return None, False
+    text = normalize_text(value).replace(" ", "")
+    if text in NOTHING:
+        return Decimal(0), True
+    match = _NUMBER.match(text)
+    if not match:
+        return None, False
+    try:
+        amount = Decimal(match.group(1))
+    except InvalidOperation:
+        return None, False
+    return (Decimal(0) if amount == 0 else amount), True
+
+
+def is_multiple(value: Decimal, step: Decimal) -> bool:
+    return step != 0 and (value / step) == (value / step).to_integral_value()
+
+
+def parse_date(value, *, default_year: int) -> date | None:
+    """A date as typed or stored: a date cell, an Excel serial, 2023年8月15日, 2023.8.15, 2023/8/15,
+    8月15日 (year from `default_year`), 2023-08-15. None when it is not a date."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    number = decimal_from_number(value)
+    if number is not None:
+        if 20000 < number < 80000:  # Excel serial day numbers for 1954–2118
+            return _EXCEL_EPOCH + timedelta(days=int(number))
+        return None
+    text = normalize_text(value)
+    if not text:
+        return None
+    text = re.sub(r"\s+", "", text)
+    if re.fullmatch(r"\d{1,2}月\d{1,2}日?", text):
+        text = f"{default_year}年{text}"
+    text = re.sub(r"[年月.]", "-", text).replace("日", "").replace("号", "").replace("/", "-").strip("-")
+    if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+        return None
+    try:
+        return date_parser.isoparse(_zero_pad(text)).date()
+    except (ValueError, OverflowError):
+        return None
+
+
+def _zero_pad(text: str) -> str:
+    y, m, d = text.split("-")
+    return f"{y}-{int(m):02d}-{int(d):02d}"
+
+
+def cell_text(value) -> str:
+    """Any cell value as the text a person would read (numbers without trailing .0)."""
+    if value is None:
+        return ""
+    number = decimal_from_number(value)
+    if number is not None:
+        return format(number.normalize(), "f") if number == number.to_integral_value() else str(number)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if value.time() != datetime.min.time() else f"{value:%Y-%m-%d}"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    return str(value).strip()
