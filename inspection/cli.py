@@ -1,6 +1,7 @@
 """Command line: parse arguments, call the stage, print a Chinese summary, return the exit code."""
 
 import argparse
+from datetime import date
 import sys
 import traceback
 from pathlib import Path
@@ -8,7 +9,15 @@ from pathlib import Path
 from inspection import __version__
 from inspection.constants import DEFAULT_CONFIG, DEFAULT_INPUT_DIR, DEFAULT_OUTPUT_DIR, DEFAULT_TEMPLATES_DIR
 from inspection.errors import SetupError
+from inspection.findings import ERROR, WARNING
+from inspection.model import ACCEPTED, IGNORED, REJECTED, RunResult
+from inspection.run import run
 from inspection.templates import generate_templates, load_campaign
+
+DEMO_INPUT = Path("demo") / "input"
+# The demo leaves one unit out and plants warnings in another, to show what the report says.
+DEMO_MISSING_UNIT = "羊山新区"
+DEMO_WARNING_UNIT = "息县"
 
 EXIT_OK, EXIT_PARTIAL, EXIT_SETUP = 0, 1, 2
 
@@ -29,6 +38,24 @@ def build_parser() -> argparse.ArgumentParser:
                                    "每个被检查单位和部门一份调度表。")
     p.add_argument("--output", default=DEFAULT_TEMPLATES_DIR, metavar="DIR", help="模板输出目录（默认 templates）")
     p.set_defaults(handler=cmd_templates)
+
+    p = sub.add_parser("run", parents=[common], help="校验并汇总 input 中报回的表格，生成排名汇总表",
+                       description="读取输入文件夹（含子文件夹）中报回的全部表格，按隐藏的识别信息确认"
+                                   "是哪个单位的哪张表，逐格校验，重新计算得分，生成排名汇总表。"
+                                   "退出码：0 全部收齐且通过；1 已生成汇总表，但有文件未通过或单位未报送；"
+                                   "2 无法运行（配置或考评细则有误）。")
+    p.add_argument("--input", default=DEFAULT_INPUT_DIR, metavar="DIR", help="报回表格所在文件夹（默认 input）")
+    p.add_argument("--output", default=DEFAULT_OUTPUT_DIR, metavar="DIR", help="汇总表输出文件夹（默认 output）")
+    p.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="判断隐患是否逾期的日期（默认今天）")
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("demo", parents=[common], help="演示：生成模板、模拟各组填报、汇总，一条命令看全流程",
+                       description="按配置生成空白模板，模拟各检查组填好报回（故意缺一个单位、"
+                                   "一份表格带提醒），再汇总生成排名汇总表。")
+    p.add_argument("--templates", default=DEFAULT_TEMPLATES_DIR, metavar="DIR", help="模板输出目录（默认 templates）")
+    p.add_argument("--input", default=str(DEMO_INPUT), metavar="DIR", help="模拟填报的表格放在这里（默认 demo/input，每次清空重建）")
+    p.add_argument("--output", default=DEFAULT_OUTPUT_DIR, metavar="DIR", help="汇总表输出文件夹（默认 output）")
+    p.set_defaults(handler=cmd_demo)
     return parser
 
 
@@ -41,6 +68,85 @@ def cmd_templates(args) -> int:
     print(f"考评细则：{rubric.name}（{len(rubric.items)} 项细则、{len(rubric.criteria)} 条评分标准，"
           f"满分 {rubric.total} 分）。用时 {result.seconds:.1f} 秒。")
     return EXIT_OK
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"日期应写作 2023-09-08，现为 {text!r}") from err
+
+
+def cmd_run(args) -> int:
+    config, rubric = load_campaign(Path(args.config))
+    result = run(config, rubric, Path(args.input), Path(args.output), as_of=args.as_of)
+    print_summary(result, config.unit_label)
+    return exit_code(result)
+
+
+def exit_code(result: RunResult) -> int:
+    """0: every expected return accepted; 1: the report was written but something is missing."""
+    if result.files_with(REJECTED) or result.missing_units or result.rejected_units:
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
+def print_summary(result: RunResult, unit_label: str) -> None:
+    errors = sum(1 for f in result.findings if f.level == ERROR)
+    warnings = sum(1 for f in result.findings if f.level == WARNING)
+    print(f"收到 {len(result.files)} 个文件：采用 {len(result.files_with(ACCEPTED))} 个，"
+          f"未采用 {len(result.files_with(REJECTED))} 个，忽略 {len(result.files_with(IGNORED))} 个。")
+    ranked = [r for r in result.ranking if r.rank is not None]
+    print(f"已排名 {len(ranked)} 个{unit_label}。", end="")
+    if result.missing_units:
+        print(f"未报送：{'、'.join(result.missing_units)}。", end="")
+    if result.rejected_units:
+        print(f"报送文件未通过校验：{'、'.join(result.rejected_units)}。", end="")
+    print()
+    for info in result.files_with(REJECTED):
+        print(f"  未采用 {info.path}：{info.reason}")
+    print(f"发现错误 {errors} 条、警告 {warnings} 条，逐条见汇总表的“校验报告”工作表。")
+    print(f"排名汇总表：{result.output_path}")
+    print(f"用时 {result.seconds:.1f} 秒。")
+
+
+def cmd_demo(args) -> int:
+    # Only the demo fills templates, so only it imports the fillers.
+    from inspection.demo import fill_scoring_returns
+    from inspection.demo_followup import fill_dispatch_returns, fill_progress_returns
+    from inspection.forms import load_form
+
+    config, rubric = load_campaign(Path(args.config))
+    templates = generate_templates(config, rubric, Path(args.templates))
+    print(f"第一步：已生成 {len(templates.all)} 个空白表格，位于 {templates.folder}。")
+    scratch = Path(args.input)
+    _clear_scratch(scratch)
+    scoring = fill_scoring_returns(config, rubric, templates.scoring, scratch,
+                                   skip_units=(DEMO_MISSING_UNIT,), warning_unit=DEMO_WARNING_UNIT)
+    dispatch = fill_dispatch_returns(config, templates.dispatch, scratch)
+    unit_form, department_form = load_form(config.progress_unit_form), load_form(config.progress_department_form)
+    forms = {**{p: unit_form for p in templates.progress_units},
+             **{p: department_form for p in templates.progress_departments}}
+    progress = fill_progress_returns(forms, scratch, report_day=config.inspection_end)
+    print(f"第二步：模拟填好 {len(scoring)} 份打分表、{len(dispatch)} 份交办清单、{len(progress)} 份调度表，"
+          f"放在 {scratch}（故意缺少{DEMO_MISSING_UNIT}的打分表，{DEMO_WARNING_UNIT}的打分表带两处提醒）。")
+    print(f"第三步：汇总（隐患是否逾期按报送截止日 {config.deadline:%Y-%m-%d} 判断）——")
+    result = run(config, rubric, scratch, Path(args.output), as_of=config.deadline)
+    print_summary(result, config.unit_label)
+    print(f"演示完成。用 Excel 或 WPS 打开 {result.output_path} 查看排名、扣分原因和校验报告；"
+          f"实际使用时把报回的表格放进 input 文件夹，运行 python process.py run。")
+    return EXIT_OK
+
+
+def _clear_scratch(folder: Path) -> None:
+    """The demo's own scratch folder is rebuilt each time; nothing else is ever deleted."""
+    if folder.exists():
+        for path in sorted(folder.rglob("*"), reverse=True):
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            else:
+                path.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:

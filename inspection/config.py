@@ -163,8 +163,8 @@ def _groups(k: _Keys, data: dict, units: tuple[str, ...]) -> tuple[Group, ...]:
     for n, g in enumerate(raw):
         where = f"groups[{n}]"
         number = g.get("number")
-        if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 99:
-            raise k.fail(f"{where}.number", "组号应为 1 到 99 的整数")
+        if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 9999:
+            raise k.fail(f"{where}.number", "组号应为 1 到 9999 的整数")
         unit = normalize_name(k.text(g, "unit", where))
         if unit not in units:
             raise k.fail(f"{where}.unit", f"“{unit}”不在 units.names 中")

@@ -75,6 +75,9 @@ class Styles:
         self.input_count = fmt(align="center", locked=False, bg_color=INPUT_FILL, num_format="0")
         self.input_date = fmt(align="center", locked=False, bg_color=INPUT_FILL, num_format="yyyy年m月d日")
         self.input_plain = wb.add_format({**base, "locked": False, "bg_color": INPUT_FILL, "bottom": 1})
+        self.date = fmt(align="center", num_format="yyyy-mm-dd")
+        self.overdue = fmt(align="center", font_color="#C00000", bold=True)
+        self.percent = fmt(align="center", num_format="0.0%")
 
 
 def protect(ws) -> None:

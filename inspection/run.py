@@ -1,0 +1,57 @@
+"""Stage 2: read input/, validate, rank, and write the consolidated workbook."""
+
+from datetime import date, datetime
+from pathlib import Path
+import re
+import time
+
+from inspection.config import Config
+from inspection.consolidate import common_problems, missing_findings, rank, resolve_duplicates
+from inspection.errors import SetupError
+from inspection.findings import sort_key
+from inspection.forms import load_form
+from inspection.ingest import Campaign, ingest
+from inspection.model import RunResult
+from inspection.rubric import Rubric
+from inspection.writers.report import write_report
+
+REPORT_FILE = "排名汇总_{campaign}_{round}.xlsx"
+
+
+def report_path(config: Config, output_dir: Path) -> Path:
+    campaign = re.sub(r'[\\/:*?"<>|\s]+', "", config.campaign)
+    return output_dir / REPORT_FILE.format(campaign=campaign, round=config.round)
+
+
+def run(config: Config, rubric: Rubric, input_dir: Path, output_dir: Path, *,
+        as_of: date | None = None) -> RunResult:
+    """Everything `process.py run` does; returns the result for the CLI to summarise."""
+    if not input_dir.is_dir():
+        raise SetupError(f"找不到输入文件夹 {input_dir}：请新建它，把报回的表格放进去后再运行")
+    started = time.perf_counter()
+    result = RunResult(started=datetime.now().astimezone(), config_path=config.path, input_dir=input_dir)
+    campaign = Campaign(config, rubric, load_form(config.progress_unit_form),
+                        load_form(config.progress_department_form))
+    ingested = ingest(input_dir, campaign)
+    result.files = ingested.files
+    accepted, duplicate_findings = resolve_duplicates(ingested)
+    result.scoring = accepted.scoring
+    result.ranking = rank(accepted.scoring, config, ingested.files)
+    result.common_problems = common_problems(accepted.scoring, rubric, config)
+    result.as_of = as_of or date.today()
+    result.dispatch_units = [u for u in config.units if u in accepted.dispatch]
+    result.hazards = [h for u in result.dispatch_units for h in accepted.dispatch[u]]
+    result.progress = {name: accepted.progress[name] for name in (*config.units, *config.departments)
+                       if name in accepted.progress}
+    findings = (ingested.findings + duplicate_findings
+                + missing_findings(result.ranking, accepted, ingested.files, config))
+    result.findings = sorted(findings, key=sort_key)
+    result.output_path = report_path(config, output_dir)
+    result.seconds = time.perf_counter() - started
+    try:
+        write_report(result, config, rubric, result.output_path)
+    except OSError as err:
+        raise SetupError(f"无法写入汇总表 {result.output_path}：{err.strerror or err}"
+                         "（文件是否正在 Excel 中打开？请关闭后重试）") from err
+    result.seconds = time.perf_counter() - started
+    return result

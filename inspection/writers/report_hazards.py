@@ -1,0 +1,83 @@
+"""The 问题隐患台账 sheet: one row per hazard, and beside it the counts per unit."""
+
+from datetime import date, datetime, time
+
+from inspection.config import Config
+from inspection.constants import HAZARD_LEVELS
+from inspection.model import Hazard, RunResult
+from inspection.writers.common import Styles, print_setup
+
+SHEET_LEDGER = "问题隐患台账"
+MAJOR = HAZARD_LEVELS[0]
+FIXED = "已整改"
+
+
+def ledger_headers(config: Config, as_of: date) -> list[str]:
+    return ["隐患编号", config.unit_label, "检查组", "企业（单位）名称", "行业领域", "隐患级别", "问题隐患描述",
+            "整改要求", "整改时限", "责任单位", "整改状态", f"逾期（截至{as_of:%Y-%m-%d}）", "来源文件", "位置"]
+
+
+WIDTHS = (20, 10, 7, 22, 11, 12, 36, 28, 11, 14, 9, 14, 26, 6)
+
+
+def overdue_text(hazard: Hazard, as_of: date) -> str:
+    if not hazard.overdue(as_of):
+        return ""
+    return f"逾期 {(as_of - hazard.deadline).days} 天"
+
+
+def write_ledger(wb, st: Styles, result: RunResult, config: Config) -> None:
+    ws = wb.add_worksheet(SHEET_LEDGER)
+    as_of = result.as_of or date.today()
+    headers = ledger_headers(config, as_of)
+    ws.write_row(0, 0, headers, st.header)
+    ws.set_row(0, 30)
+    for col, width in enumerate(WIDTHS):
+        ws.set_column(col, col, width)
+    for n, h in enumerate(result.hazards, start=1):
+        values = [h.id, h.unit, h.group, h.company, h.sector, h.level, h.description, h.requirement, None,
+                  h.responsible, h.status, overdue_text(h, as_of), h.file, h.cell]
+        for col, value in enumerate(values):
+            if col == 8:
+                if h.deadline:
+                    ws.write_datetime(n, col, datetime.combine(h.deadline, time()), st.date)
+                else:
+                    ws.write_blank(n, col, None, st.text)
+            elif isinstance(value, int):
+                ws.write_number(n, col, value, st.text_center)
+            else:
+                ws.write_string(n, col, value or "", st.overdue if col == 11 and value else st.text)
+    last_row = max(len(result.hazards), 1)
+    ws.autofilter(0, 0, last_row, len(headers) - 1)
+    ws.freeze_panes(1, 0)
+    if not result.hazards:
+        ws.write_string(1, 0, "没有采用的交办清单，暂无问题隐患。", st.plain)
+    _write_counts(ws, st, result, config, as_of, first_col=len(headers) + 1)
+    print_setup(ws, landscape=True, repeat_rows=(0, 0), title=f"{config.campaign} 问题隐患台账（{config.round}）")
+    ws.print_area(0, 0, last_row, len(headers) - 1)
+
+
+def _write_counts(ws, st: Styles, result: RunResult, config: Config, as_of: date, first_col: int) -> None:
+    """Beside the ledger: per unit, hazards by sector, 重大事故隐患, overdue and fixed."""
+    sectors = [s for s in config.sectors if any(h.sector == s for h in result.hazards)]
+    headers = [config.unit_label, *sectors, "未填领域", "合计", f"其中{MAJOR}", "逾期未整改", "已整改", "状态"]
+    ws.write_row(0, first_col, headers, st.header)
+    ws.set_column(first_col, first_col, 10)
+    ws.set_column(first_col + 1, first_col + len(headers) - 1, 8)
+    reported = set(result.dispatch_units)
+    totals = [0] * (len(headers) - 2)
+    for n, unit in enumerate(config.units, start=1):
+        mine = [h for h in result.hazards if h.unit == unit]
+        counts = [sum(1 for h in mine if h.sector == s) for s in sectors]
+        counts += [sum(1 for h in mine if not h.sector), len(mine), sum(1 for h in mine if h.level == MAJOR),
+                   sum(1 for h in mine if h.overdue(as_of)), sum(1 for h in mine if h.status == FIXED)]
+        totals = [a + b for a, b in zip(totals, counts)]
+        ws.write_string(n, first_col, unit, st.text)
+        for k, value in enumerate(counts, start=1):
+            ws.write_number(n, first_col + k, value, st.text_center)
+        ws.write_string(n, first_col + len(headers) - 1, "已报送" if unit in reported else "未报送", st.text_center)
+    row = len(config.units) + 1
+    ws.write_string(row, first_col, "合计", st.total_label)
+    for k, value in enumerate(totals, start=1):
+        ws.write_number(row, first_col + k, value, st.total_label)
+    ws.write_blank(row, first_col + len(headers) - 1, None, st.total_label)

@@ -1,0 +1,82 @@
+"""Property tests: exact arithmetic and consistent ranks for any deductions within the rules."""
+
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from inspection.config import load_config
+from inspection.consolidate import rank
+from inspection.model import ScoringReturn
+from inspection.rubric import load_rubric
+from inspection.values import parse_points
+from tests.conftest import ROOT
+
+CONFIG = load_config(ROOT / "config.toml")
+RUBRIC = load_rubric(CONFIG.rubric_path)
+TENTHS = st.integers(min_value=0, max_value=50).map(lambda n: Decimal(n) / 10)
+
+
+@st.composite
+def deductions(draw):
+    """Per item, amounts in tenths whose sum stays within the item's points."""
+    out = {}
+    for item in RUBRIC.items:
+        left = item.points
+        for criterion in item.criteria:
+            amount = min(draw(TENTHS), left)
+            out[criterion.id] = amount
+            left -= amount
+    return out
+
+
+def total_of(amounts: dict) -> Decimal:
+    return sum((max(Decimal(0), i.points - sum(amounts[c.id] for c in i.criteria)) for i in RUBRIC.items),
+               Decimal(0))
+
+
+@given(deductions())
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+def test_total__is_rubric_total_minus_deductions(amounts):
+    assert total_of(amounts) == RUBRIC.total - sum(amounts.values())
+    text = format(total_of(amounts), "f")
+    assert len(text.split(".")[-1]) <= 1 or "." not in text  # never 80.09999
+
+
+@given(st.lists(st.integers(min_value=600, max_value=1000), min_size=len(CONFIG.units),
+                max_size=len(CONFIG.units)))
+def test_ranks__consistent_with_scores_ties_shared(tenths):
+    returns = {unit: ScoringReturn(file=f"{unit}.xlsx", unit=unit, group=1, total=Decimal(t) / 10)
+               for unit, t in zip(CONFIG.units, tenths)}
+    rows = rank(returns, CONFIG, [])
+    scores = [r.score for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    for row in rows:
+        assert row.rank == 1 + sum(1 for other in rows if other.score > row.score)
+    order = {u: n for n, u in enumerate(CONFIG.units)}
+    for a, b in zip(rows, rows[1:]):
+        if a.score == b.score:
+            assert a.rank == b.rank and order[a.unit] < order[b.unit]
+
+
+@given(st.decimals(min_value=0, max_value=100, places=1, allow_nan=False, allow_infinity=False))
+def test_parse_points__typed_forms_round_trip(value):
+    for typed in (str(value), f"{value}分", f"扣{value}分", f"{value} 分", float(value)):
+        amount, ok = parse_points(typed)
+        assert ok and amount == value
+
+
+@given(deductions())
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+def test_total_through_files__exact(tmp_path, templates, amounts):
+    """The same property, through a filled workbook read back by the tool's reader."""
+    from inspection.reading.book import read_book
+    from inspection.scoring_return import read_scoring_return
+    from tests.filling import fill_scoring
+
+    chosen = {cid: (float(a), "抽查发现问题") for cid, a in amounts.items() if a}
+    path = fill_scoring(templates.scoring[0], tmp_path / "p.xlsx", RUBRIC, deductions=chosen)
+    ret, findings = read_scoring_return(read_book(path, path.read_bytes()), RUBRIC, CONFIG, "p.xlsx",
+                                        "淮滨县", 1)
+    assert not [f for f in findings if f.is_error], [f.message for f in findings]
+    assert ret.total == RUBRIC.total - sum(amounts.values()) == total_of(amounts)

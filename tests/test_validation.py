@@ -1,0 +1,299 @@
+"""Every finding code of the catalog, triggered through real files, checked for level and cell."""
+
+from datetime import date
+from decimal import Decimal
+import shutil
+
+import openpyxl
+import pytest
+
+from inspection.findings import ERROR, INFO, WARNING, Code
+from inspection.model import ACCEPTED, IGNORED, MISSING, REJECTED, UNIT_REJECTED
+from inspection.run import run
+from tests.filling import fill_scoring, insert_cols_like_excel, insert_rows_like_excel, set_meta
+
+
+@pytest.fixture
+def box(tmp_path, config, rubric, templates):
+    """An input folder to put returns into, and a way to run on it."""
+
+    class Box:
+        input = tmp_path / "input"
+        output = tmp_path / "output"
+
+        def template(self, unit: str):
+            group = config.group_for_unit(unit)
+            return templates.folder / f"打分表_{group.number:02d}_{unit}.xlsx"
+
+        def fill(self, unit: str, name: str | None = None, **kwargs):
+            return fill_scoring(self.template(unit), self.input / (name or f"{unit}.xlsx"), rubric, **kwargs)
+
+        def run(self):
+            self.input.mkdir(exist_ok=True)
+            return run(config, rubric, self.input, self.output)
+
+    return Box()
+
+
+def only(result, code: Code):
+    found = [f for f in result.findings if f.code == code]
+    assert len(found) == 1, (code, [(f.code.name, f.message) for f in result.findings])
+    assert found[0].level == code.level
+    return found[0]
+
+
+def status_of(result, name: str) -> str:
+    return next(f.status for f in result.files if f.path == name)
+
+
+# --- files ---
+
+def test_text_file_named_xlsx__F001_rejected(box):
+    box.input.mkdir()
+    (box.input / "打分表.xlsx").write_text("这不是表格", encoding="utf-8")
+    result = box.run()
+    assert only(result, Code.F001).level == ERROR
+    assert status_of(result, "打分表.xlsx") == REJECTED
+
+
+def test_encrypted_container__F002_password(box):
+    box.input.mkdir()
+    # The start of an OLE compound file whose directory names an EncryptedPackage stream, as
+    # Excel writes a workbook with an open password.
+    blob = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(64)
+    (box.input / "加密.xlsx").write_bytes(blob)
+    result = box.run()
+    assert "密码" in only(result, Code.F002).message
+
+
+def test_lock_hidden_and_other_files__F003_ignored(box):
+    box.input.mkdir()
+    (box.input / "~$淮滨县.xlsx").write_bytes(b"lock")
+    (box.input / ".DS_Store").write_bytes(b"x")
+    (box.input / "说明.docx").write_bytes(b"x")
+    result = box.run()
+    ignored = {f.path: f.reason for f in result.files if f.status == IGNORED}
+    assert set(ignored) == {"~$淮滨县.xlsx", ".DS_Store", "说明.docx"}
+    assert all(f.level == INFO for f in result.findings if f.code == Code.F003)
+
+
+def test_zero_bytes__F004(box):
+    box.input.mkdir()
+    (box.input / "空.xlsx").write_bytes(b"")
+    assert only(box.run(), Code.F004).file == "空.xlsx"
+
+
+# --- identity ---
+
+def test_no_meta__M001(box):
+    box.input.mkdir()
+    wb = openpyxl.Workbook()
+    wb.active.title = "打分表"
+    wb.save(box.input / "自制.xlsx")
+    assert only(box.run(), Code.M001).file == "自制.xlsx"
+
+
+@pytest.mark.parametrize("changes, code", [
+    ({"kind": None}, Code.M002),
+    ({"kind": "survey"}, Code.M003),
+    ({"campaign": "别的检查"}, Code.M004),
+    ({"rubric_version": "0"}, Code.M005),
+    ({"county": "某某县", "reporter": "某某县"}, Code.M006),
+    ({"group": "3"}, Code.M007),
+    ({"round": "2023-07"}, Code.M008),
+])
+def test_meta_edited__rejected(box, changes, code):
+    path = box.fill("淮滨县")
+    set_meta(path, **changes)
+    result = box.run()
+    assert only(result, code).is_error
+    assert status_of(result, "淮滨县.xlsx") == REJECTED
+    # Where the file still says which unit's scoring sheet it is, the unit shows as rejected.
+    known = code in (Code.M004, Code.M005, Code.M007, Code.M008)
+    expected = UNIT_REJECTED if known else MISSING
+    assert next(r for r in result.ranking if r.unit == "淮滨县").status == expected
+
+
+def test_identified_by_meta_not_name(box):
+    box.fill("淮滨县", name="sub/商城县的表（其实是淮滨）.xlsx")
+    result = box.run()
+    assert result.files[0].unit == "淮滨县" and result.files[0].status == ACCEPTED
+    assert "淮滨县" in result.scoring
+
+
+def test_two_different_files_same_unit__M009_neither_used(box):
+    box.fill("淮滨县", name="a.xlsx")
+    box.fill("淮滨县", name="b.xlsx", deductions={"c01": (1, "未明确第一责任人")})
+    result = box.run()
+    found = [f for f in result.findings if f.code == Code.M009]
+    assert {f.file for f in found} == {"a.xlsx", "b.xlsx"} and all(f.is_error for f in found)
+    assert "淮滨县" not in result.scoring
+
+
+def test_identical_copies__M010_warning_one_used(box):
+    path = box.fill("淮滨县", name="a.xlsx")
+    shutil.copy(path, box.input / "a - 副本.xlsx")
+    result = box.run()
+    assert only(result, Code.M010).file == "a.xlsx"  # "a - 副本.xlsx" sorts first and is used
+    assert "淮滨县" in result.scoring
+
+
+# --- structure ---
+
+def test_sheet_renamed__S001_with_hint(box):
+    box.fill("淮滨县", edit=lambda ws, rows: setattr(ws, "title", "打分表(1)"))
+    assert "打分表(1)" in only(box.run(), Code.S001).message
+
+
+def test_header_renamed__S002(box):
+    box.fill("淮滨县", edit=lambda ws, rows: ws.cell(4, 6, "扣分数"))
+    found = only(box.run(), Code.S002)
+    assert found.cell == "A4" and "扣分数" in found.message
+
+
+def test_criterion_row_deleted__S003_names_it(box):
+    box.fill("淮滨县", edit=lambda ws, rows: ws.cell(rows["c07"], 3, "（已删除）"))
+    assert "(7)" in only(box.run(), Code.S003).message
+
+
+def test_criterion_doubled__S004(box):
+    box.fill("淮滨县", edit=lambda ws, rows: ws.cell(rows["c08"], 3, ws.cell(rows["c07"], 3).value))
+    result = box.run()
+    assert "(7)" in only(result, Code.S004).message
+
+
+def test_criterion_relabelled__S005(box):
+    def relabel(ws, rows):
+        ws.cell(rows["c07"], 3, ws.cell(rows["c07"], 3).value.replace("(7)", "(70)", 1))
+    box.fill("淮滨县", edit=relabel)
+    result = box.run()
+    assert only(result, Code.S005).cell.startswith("C")
+    assert "(7)" in only(result, Code.S003).message
+
+
+def test_points_edited__S006_error(box):
+    def edit(ws, rows):
+        ws.cell(rows["c07"], 4, 6)
+    box.fill("淮滨县", edit=edit)
+    found = only(box.run(), Code.S006)
+    assert found.is_error and "5" in found.message and found.sheet == "打分表"
+
+
+def test_criterion_text_edited__S007_warning(box):
+    box.fill("淮滨县", edit=lambda ws, rows: ws.cell(rows["c09"], 3, "(9)改过的文字"))
+    result = box.run()
+    assert only(result, Code.S007).level == WARNING
+    assert status_of(result, "淮滨县.xlsx") == ACCEPTED
+
+
+def test_row_inserted_and_columns_moved__still_read(box, config, rubric):
+    def edit(ws, rows):
+        insert_rows_like_excel(ws, rows["c05"], 2)  # between sections 一 and 二
+        insert_cols_like_excel(ws, 1, 1)
+    box.fill("淮滨县", deductions={"c01": (2, "未明确主要负责人为第一责任人")}, edit=edit)
+    result = box.run()
+    assert status_of(result, "淮滨县.xlsx") == ACCEPTED, [f.message for f in result.findings]
+    assert result.scoring["淮滨县"].total == Decimal(98)
+
+
+# --- deductions ---
+
+@pytest.mark.parametrize("value, code", [
+    ("两分", Code.D001), (-1, Code.D002), (0.25, Code.D003), (6, Code.D004),
+])
+def test_bad_deduction__error_at_cell(box, rubric, value, code):
+    path = box.fill("淮滨县", deductions={"c07": (value, "原因")})
+    rows = _rows(path, rubric)
+    found = only(box.run(), code)
+    assert found.cell == f"F{rows['c07']}" and found.is_error
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("１.５", "1.5"), ("1分", "1"), ("扣1分", "1"), ("1.5 分", "1.5"), ("0.5", "0.5"),
+])
+def test_deduction_typed_by_people__read(box, typed, expected):
+    box.fill("淮滨县", deductions={"c07": (typed, "未建立台账")})
+    result = box.run()
+    assert result.scoring["淮滨县"].total == Decimal(100) - Decimal(expected)
+
+
+@pytest.mark.parametrize("typed", ["", "无", "-", "/"])
+def test_deduction_blank_like__zero(box, typed):
+    box.fill("淮滨县", deductions={"c07": (typed, None)})
+    assert box.run().scoring["淮滨县"].total == Decimal(100)
+
+
+def test_item_over_deducted__D005_floors_at_zero(box, rubric):
+    box.fill("淮滨县", deductions={"c01": (2, "原因一"), "c02": (1.5, "原因二")})
+    result = box.run()
+    found = only(result, Code.D005)
+    assert found.level == WARNING and "3.5" in found.message
+    assert result.scoring["淮滨县"].item_scores["i01"] == 0
+    assert result.scoring["淮滨县"].total == Decimal(97)
+
+
+def test_deduction_without_reason__D006_error(box, rubric):
+    path = box.fill("淮滨县", deductions={"c07": (1, None)})
+    assert only(box.run(), Code.D006).cell == f"G{_rows(path, rubric)['c07']}"
+
+
+def test_reason_without_deduction__D007_warning(box, rubric):
+    path = box.fill("淮滨县", deductions={"c07": (None, "台账不完整")})
+    result = box.run()
+    assert only(result, Code.D007).cell == f"G{_rows(path, rubric)['c07']}"
+    assert result.scoring["淮滨县"].total == 100
+
+
+def test_per_finding_not_a_multiple__D008_warning(box):
+    box.fill("淮滨县", deductions={"c15": (1, "一处重大隐患自查未发现")})  # 每发现一处扣2分
+    assert "2" in only(box.run(), Code.D008).message
+
+
+@pytest.mark.parametrize("status, what", [(None, "未填写"), ("已完成", "已完成")])
+def test_status_boilerplate_on_lost_item__D009(box, status, what):
+    box.fill("淮滨县", deductions={"c07": (2, "未建立台账")}, status={"i04": status})
+    assert what in only(box.run(), Code.D009).message
+
+
+def test_score_typed_over_formula__D010(box, rubric):
+    path = box.fill("淮滨县", deductions={"c07": (2, "未建立台账")},
+                    edit=lambda ws, rows: ws.cell(rows["c07"], 8, 5))
+    found = only(box.run(), Code.D010)
+    assert found.cell == f"H{_rows(path, rubric)['c07']}" and "3" in found.message
+
+
+# --- dates ---
+
+@pytest.mark.parametrize("typed, expected", [
+    ("2023年8月15日", date(2023, 8, 15)), ("2023.8.15", date(2023, 8, 15)), ("2023/8/15", date(2023, 8, 15)),
+    ("8月15日", date(2023, 8, 15)), (45153, date(2023, 8, 15)),
+])
+def test_inspection_date_forms__parsed(box, typed, expected):
+    box.fill("淮滨县", inspection_date=typed)
+    result = box.run()
+    assert result.scoring["淮滨县"].inspection_date == expected
+    assert not [f for f in result.findings if f.code.name.startswith("T")]
+
+
+@pytest.mark.parametrize("typed, code", [
+    ("八月中旬", Code.T001), (date(2023, 8, 1), Code.T002), (date(2023, 9, 20), Code.T003), (None, Code.T004),
+])
+def test_inspection_date_problems__warning_at_cell(box, typed, code):
+    box.fill("淮滨县", inspection_date=typed)
+    found = only(box.run(), code)
+    assert found.cell == "B3" and found.level == WARNING
+
+
+# --- the campaign ---
+
+def test_units_that_sent_nothing__U001(box, config):
+    box.fill("淮滨县")
+    result = box.run()
+    missing = [f for f in result.findings if f.code == Code.U001]
+    assert len(missing) == len(config.units) - 1 and all(f.is_error for f in missing)
+    assert {r.unit for r in result.ranking if r.status == MISSING} == set(config.units) - {"淮滨县"}
+
+
+def _rows(path, rubric):
+    from tests.filling import criterion_rows
+    return criterion_rows(openpyxl.load_workbook(path)["打分表"], rubric)
