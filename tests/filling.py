@@ -17,6 +17,15 @@ def criterion_rows(ws, rubric) -> dict[str, int]:
     return {c.id: r for c, r in zip(rubric.criteria, rows)}
 
 
+def put_text(ws, ref: str, text) -> None:
+    """Write text as text: openpyxl would otherwise store "=…" as a formula, which no person types
+    into a cell formatted as text and which a reader would see as empty."""
+    cell = ws[ref]
+    cell.value = text
+    if isinstance(text, str) and text.startswith("="):
+        cell.data_type = "s"
+
+
 def fill_scoring(template: Path, target: Path, rubric, *, deductions: dict | None = None,
                  status: dict | None = None, inspection_date=date(2023, 8, 15),
                  inspectors: str = "张三、李四", edit=None) -> Path:
@@ -30,7 +39,7 @@ def fill_scoring(template: Path, target: Path, rubric, *, deductions: dict | Non
         ws[f"{STATUS_COL}{rows[item.criteria[0].id]}"] = text
     for cid, (amount, reason) in (deductions or {}).items():
         ws[f"{DEDUCT_COL}{rows[cid]}"] = amount
-        ws[f"{REASON_COL}{rows[cid]}"] = reason
+        put_text(ws, f"{REASON_COL}{rows[cid]}", reason)
     header = next(c.row for (c,) in ws.iter_rows(min_col=1, max_col=1) if c.value == "考评项目")
     if inspection_date is not None:
         ws[f"B{header - 1}"] = inspection_date

@@ -2,6 +2,7 @@
 
 from contextlib import contextmanager
 from datetime import datetime
+from decimal import Decimal
 import hashlib
 import math
 import os
@@ -61,6 +62,9 @@ class Styles:
         self.subtitle = wb.add_format({**base, "font_size": 12, "align": "center"})
         self.label = wb.add_format({**base, "bold": True, "align": "right"})
         self.plain = wb.add_format({**base})
+        self.heading = wb.add_format({**base, "font_size": 11, "bold": True})
+        self.error = fmt(align="center", font_color="#C00000")
+        self.warning = fmt(align="center", font_color="#9C5700")
         self.note = wb.add_format({**base, "font_size": 9, "valign": "top"})
         self.header = fmt(bold=True, align="center", bg_color=HEADER_FILL)
         self.part = fmt(bold=True, align="left", bg_color="#EDEDED")
@@ -90,14 +94,15 @@ def protect(ws) -> None:
     })
 
 
-def print_setup(ws, *, landscape: bool, repeat_rows: tuple[int, int] | None, title: str) -> None:
+def print_setup(ws, *, landscape: bool, repeat_rows: tuple[int, int] | None, title: str,
+                pages_wide: int = 1) -> None:
     """A4, one page wide, header rows on every page, page numbers in the footer."""
     ws.set_paper(9)
     if landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(pages_wide, 0)
     ws.center_horizontally()
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     if repeat_rows:
@@ -108,6 +113,24 @@ def print_setup(ws, *, landscape: bool, repeat_rows: tuple[int, int] | None, tit
 
 def _escape_header(text: str) -> str:
     return text.replace("&", "&&")
+
+
+def format_points(value) -> str:
+    """Points as a bulletin prints them: 3 → "3", 0.50 → "0.5", 80.10 → "80.1" (never "8E+1")."""
+    return format(Decimal(value).normalize(), "f")
+
+
+# Excel's limit for one cell; text from returned files is capped well below it in the report.
+EXCEL_CELL_LIMIT = 32767
+REPORT_TEXT_LIMIT = 2000
+
+
+def clip(text: str, limit: int = REPORT_TEXT_LIMIT) -> str:
+    """Text from a returned file, shortened for the report with a note of how much was left out."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}……（以下略，共 {len(text)} 字）"
 
 
 def template_id(*parts: str) -> str:
@@ -156,6 +179,15 @@ def merge_column(ws, first: int, last: int, col: int, value, fmt) -> None:
         ws.write_blank(first, col, None, fmt)
     else:
         ws.write(first, col, value, fmt)
+
+
+def write_note(ws, st: "Styles", row: int, last_col: int, text: str, width: float) -> None:
+    """A note under a table, merged over its columns (`width` units in all) and tall enough to read."""
+    if last_col > 0:
+        ws.merge_range(row, 0, row, last_col, text, st.note)
+    else:
+        ws.write_string(row, 0, text, st.note)
+    ws.set_row(row, height_for(lines_needed(text, width)))
 
 
 def height_for(lines: int) -> float:

@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from inspection.config import Config
 from inspection.constants import HAZARD_LEVELS
 from inspection.model import Hazard, RunResult
-from inspection.writers.common import Styles, print_setup
+from inspection.writers.common import Styles, clip, height_for, lines_needed, print_setup
 
 SHEET_LEDGER = "问题隐患台账"
 MAJOR = HAZARD_LEVELS[0]
@@ -35,8 +35,9 @@ def write_ledger(wb, st: Styles, result: RunResult, config: Config) -> None:
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
     for n, h in enumerate(result.hazards, start=1):
-        values = [h.id, h.unit, h.group, h.company, h.sector, h.level, h.description, h.requirement, None,
-                  h.responsible, h.status, overdue_text(h, as_of), h.file, h.cell]
+        values = [h.id, h.unit, h.group, clip(h.company, 200), h.sector, h.level, clip(h.description),
+                  clip(h.requirement), None, clip(h.responsible, 200), h.status, overdue_text(h, as_of), h.file, h.cell]
+        ws.set_row(n, height_for(max(lines_needed(v, w) for v, w in zip(values, WIDTHS) if isinstance(v, str))))
         for col, value in enumerate(values):
             if col == 8:
                 if h.deadline:
@@ -45,8 +46,10 @@ def write_ledger(wb, st: Styles, result: RunResult, config: Config) -> None:
                     ws.write_blank(n, col, None, st.text)
             elif isinstance(value, int):
                 ws.write_number(n, col, value, st.text_center)
+            elif value:
+                ws.write_string(n, col, value, st.overdue if col == 11 else st.text)
             else:
-                ws.write_string(n, col, value or "", st.overdue if col == 11 and value else st.text)
+                ws.write_blank(n, col, None, st.text)
     last_row = max(len(result.hazards), 1)
     ws.autofilter(0, 0, last_row, len(headers) - 1)
     ws.freeze_panes(1, 0)

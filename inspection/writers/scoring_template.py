@@ -13,7 +13,7 @@ from inspection.constants import (
 from inspection.rubric import Item, Rubric
 from inspection.writers.common import (
     Styles, atomic_workbook, merge_column, chinese_number, height_for, lines_needed, print_setup, protect,
-    template_id, write_meta,
+    format_points, template_id, write_meta,
 )
 
 # Column order is part of the contract: the three level columns, then these five.
@@ -91,7 +91,7 @@ def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, group: 
     for part in rubric.parts:
         heading = f"{part.label}{part.title}"
         if part.points is not None:
-            heading += f"（{_pts(part.points)}分）"
+            heading += f"（{format_points(part.points)}分）"
         if part.note:
             heading += f"　{part.note}"
         ws.merge_range(row, 0, row, last_col, heading, st.part)
@@ -120,7 +120,7 @@ def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, group: 
                 ws.write_formula(first, SCORE, formula, st.score, float(item.points))
                 score_cells.append(xl_rowcol_to_cell(first, SCORE))
                 _fit_merged(heights, first, last, lines_needed(item.text, WIDTHS[ITEM]) + 1)
-            section_text = f"{section.label}{section.title}（{_pts(section.points)}分）"
+            section_text = f"{section.label}{section.title}（{format_points(section.points)}分）"
             merge_column(ws, section_first, row - 1, SEC, section_text, st.text)
             _fit_merged(heights, section_first, row - 1, lines_needed(section_text, WIDTHS[SEC]))
 
@@ -161,7 +161,7 @@ def _write_info_row(ws, st: Styles, config: Config) -> None:
 
 
 def _deduction_validation(ws, row: int, item: Item) -> None:
-    pts = _pts(item.points)
+    pts = format_points(item.points)
     ws.data_validation(row, DEDUCT, row, DEDUCT, {
         "validate": "decimal",
         "criteria": "between",
@@ -191,11 +191,6 @@ def _sum_formula(cells: list[str]) -> str:
     if len(chunks) == 1:
         return f"=SUM({chunks[0]})"
     return "=SUM(" + ",".join(f"SUM({c})" for c in chunks) + ")"
-
-
-def _pts(value) -> str:
-    """3 → "3", 0.5 → "0.5": points as people write them."""
-    return format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
 
 
 def _write_help(ws, st: Styles, config: Config, rubric: Rubric, group: Group) -> None:

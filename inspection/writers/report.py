@@ -1,0 +1,35 @@
+"""The consolidated workbook (排名汇总_…xlsx): the bulletin's annexes, the ledgers and the audit trail.
+
+Each sheet has its own module; this one fixes their order and writes the file atomically.
+"""
+
+from pathlib import Path
+
+from inspection.config import Config
+from inspection.forms import load_form
+from inspection.model import RunResult
+from inspection.rubric import Rubric
+from inspection.writers.common import Styles, atomic_workbook
+from inspection.writers.report_audit import write_about, write_findings
+from inspection.writers.report_hazards import write_ledger
+from inspection.writers.report_progress import SHEET_PROGRESS_DEPARTMENTS, SHEET_PROGRESS_UNITS, write_progress
+from inspection.writers.report_ranking import write_ranking, write_reasons
+from inspection.writers.report_scores import write_common, write_scores
+
+
+def write_report(result: RunResult, config: Config, rubric: Rubric, path: Path) -> Path:
+    with atomic_workbook(path) as wb:
+        st = Styles(wb)
+        write_ranking(wb, st, result, config, rubric)
+        write_reasons(wb, st, result, config)
+        write_scores(wb, st, result, config, rubric)
+        write_common(wb, st, result, config, rubric)
+        write_ledger(wb, st, result, config)
+        write_progress(wb, st, result, config, load_form(config.progress_unit_form), config.units,
+                       SHEET_PROGRESS_UNITS.format(unit_label=config.unit_label), config.unit_label)
+        write_progress(wb, st, result, config, load_form(config.progress_department_form), config.departments,
+                       SHEET_PROGRESS_DEPARTMENTS, "部门")
+        write_findings(wb, st, result, config)
+        write_about(wb, st, result, config, rubric)
+        wb.set_properties({"title": f"{config.campaign} 排名汇总（{config.round}）", "comments": "由检查打分汇总工具生成"})
+    return path
