@@ -11,6 +11,10 @@ from inspection.constants import DEFAULT_CONFIG, DEFAULT_INPUT_DIR, DEFAULT_OUTP
 from inspection.errors import SetupError
 from inspection.findings import ERROR, WARNING
 from inspection.model import ACCEPTED, IGNORED, REJECTED, RunResult
+from inspection.archive.query import history
+from inspection.archive.schema import open_archive
+from inspection.history import history_lines
+from inspection.rounds import ARCHIVE_FILE
 from inspection.run import run
 from inspection.templates import generate_templates, load_campaign
 
@@ -18,8 +22,10 @@ DEMO_INPUT = Path("demo") / "input"
 # The demo leaves one unit out and plants warnings in another, to show what the report says.
 DEMO_MISSING_UNIT = "羊山新区"
 DEMO_WARNING_UNIT = "息县"
+DEMO_ARCHIVE = "演示归档.sqlite"
 
 EXIT_OK, EXIT_PARTIAL, EXIT_SETUP = 0, 1, 2
+ARCHIVE_HELP = "归档文件（SQLite，默认 output/归档.sqlite），记录各轮采用的文件、得分和隐患"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="按配置文件生成全部空白表格：每个检查组一份打分表和交办清单，"
                                    "每个被检查单位和部门一份调度表。")
     p.add_argument("--output", default=DEFAULT_TEMPLATES_DIR, metavar="DIR", help="模板输出目录（默认 templates）")
+    p.add_argument("--archive", metavar="PATH", help=ARCHIVE_HELP + "；有未销号的隐患时，为其单位生成隐患整改跟踪表")
     p.set_defaults(handler=cmd_templates)
 
     p = sub.add_parser("run", parents=[common], help="校验并汇总 input 中报回的表格，生成排名汇总表",
@@ -47,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", default=DEFAULT_INPUT_DIR, metavar="DIR", help="报回表格所在文件夹（默认 input）")
     p.add_argument("--output", default=DEFAULT_OUTPUT_DIR, metavar="DIR", help="汇总表输出文件夹（默认 output）")
     p.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="判断隐患是否逾期的日期（默认今天）")
+    p.add_argument("--archive", metavar="PATH", help=ARCHIVE_HELP)
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("demo", parents=[common], help="演示：生成模板、模拟各组填报、汇总，一条命令看全流程",
@@ -56,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", default=str(DEMO_INPUT), metavar="DIR", help="模拟填报的表格放在这里（默认 demo/input，每次清空重建）")
     p.add_argument("--output", default=DEFAULT_OUTPUT_DIR, metavar="DIR", help="汇总表输出文件夹（默认 output）")
     p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("history", parents=[common], help="列出归档中的各轮次及每轮记录的单位和文件",
+                       description="列出归档（各轮汇总时采用的文件）中的轮次，以及每轮记录了哪些单位的哪些文件。")
+    p.add_argument("--archive", metavar="PATH", help=ARCHIVE_HELP)
+    p.set_defaults(handler=cmd_history)
     return parser
 
 
@@ -79,9 +92,30 @@ def _day(text: str) -> date:
 
 def cmd_run(args) -> int:
     config, rubric = load_campaign(Path(args.config))
-    result = run(config, rubric, Path(args.input), Path(args.output), as_of=args.as_of)
+    archive = Path(args.archive) if args.archive else None
+    result = run(config, rubric, Path(args.input), Path(args.output), as_of=args.as_of, archive=archive)
     print_summary(result, config.unit_label)
     return exit_code(result)
+
+
+def cmd_history(args) -> int:
+    path = Path(args.archive) if args.archive else default_archive()
+    if not path.exists():
+        print(f"找不到归档 {path}。运行 python process.py run 汇总后会自动建立。")
+        return EXIT_OK
+    conn = open_archive(path)
+    try:
+        rows = history(conn)
+    finally:
+        conn.close()
+    print(f"归档：{path}")
+    for line in history_lines(rows):
+        print(line)
+    return EXIT_OK
+
+
+def default_archive() -> Path:
+    return Path(DEFAULT_OUTPUT_DIR) / ARCHIVE_FILE
 
 
 def exit_code(result: RunResult) -> int:
@@ -107,6 +141,9 @@ def print_summary(result: RunResult, unit_label: str) -> None:
         print(f"  未采用 {info.path}：{info.reason}")
     print(f"发现错误 {errors} 条、警告 {warnings} 条，逐条见汇总表的“校验报告”工作表。")
     print(f"排名汇总表：{result.output_path}")
+    if result.archive_path:
+        print(f"归档：{result.archive_path}（{result.previous_round and f'上一轮 {result.previous_round}，' or ''}"
+              f"隐患 {len(result.tracked)} 条跟踪中或已销号）")
     print(f"用时 {result.seconds:.1f} 秒。")
 
 
@@ -131,7 +168,10 @@ def cmd_demo(args) -> int:
     print(f"第二步：模拟填好 {len(scoring)} 份打分表、{len(dispatch)} 份交办清单、{len(progress)} 份调度表，"
           f"放在 {scratch}（故意缺少{DEMO_MISSING_UNIT}的打分表，{DEMO_WARNING_UNIT}的打分表带两处提醒）。")
     print(f"第三步：汇总（隐患是否逾期按报送截止日 {config.deadline:%Y-%m-%d} 判断）——")
-    result = run(config, rubric, scratch, Path(args.output), as_of=config.deadline)
+    # The demo keeps its own archive, rebuilt each time, so it never mixes with a real one.
+    archive = Path(args.output) / DEMO_ARCHIVE
+    archive.unlink(missing_ok=True)
+    result = run(config, rubric, scratch, Path(args.output), as_of=config.deadline, archive=archive)
     print_summary(result, config.unit_label)
     print(f"演示完成。用 Excel 或 WPS 打开 {result.output_path} 查看排名、扣分原因和校验报告；"
           f"实际使用时把报回的表格放进 input 文件夹，运行 python process.py run。")

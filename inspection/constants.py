@@ -11,11 +11,13 @@ TEMPLATE_VERSION = "1"
 KIND_SCORING = "scoring"
 KIND_DISPATCH = "dispatch"
 KIND_PROGRESS = "progress"
+KIND_FOLLOWUP = "followup"
 
 # --- sheet names ---
 SHEET_SCORING = "打分表"
 SHEET_DISPATCH = "交办清单"
 SHEET_PROGRESS = "调度表"
+SHEET_FOLLOWUP = "隐患整改跟踪"
 SHEET_HELP = "填表说明"
 SHEET_META = "_meta"
 
@@ -64,6 +66,7 @@ META_KEYS = (
 SCORING_FILE = "打分表_{group:02d}_{unit}.xlsx"
 DISPATCH_FILE = "交办清单_{group:02d}_{unit}.xlsx"
 PROGRESS_FILE = "调度表_{reporter}_{round}.xlsx"
+FOLLOWUP_FILE = "隐患整改跟踪表_{unit}_{round}.xlsx"
 
 # --- default paths, relative to the project root ---
 DEFAULT_CONFIG = "config.toml"

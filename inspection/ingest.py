@@ -120,6 +120,7 @@ def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) ->
         return reject(finding(code, file=info.path, detail=err.detail))
 
     meta = read_meta(book)
+    info.meta = dict(meta or {})
     problems = _identify(meta, info, config, rubric)
     if any(p.is_error for p in problems):
         return reject(*problems)

@@ -30,6 +30,7 @@ class InputFile:
     status: str = ""  # ACCEPTED / REJECTED / IGNORED
     reason: str = ""  # why rejected or ignored, in Chinese
     modified: datetime | None = None  # when the filler last saved it (from the workbook), if known
+    meta: dict[str, str] = field(default_factory=dict)  # the workbook's _meta, as read
 
 
 @dataclass
@@ -104,6 +105,39 @@ class Hazard:
 
 
 @dataclass
+class TrackedHazard:
+    """A hazard as the archive knows it across rounds: first assigned, latest status, closed (销号)."""
+
+    hazard: Hazard  # the fields as last listed
+    first_round: str
+    first_listed_on: date | None
+    status: str
+    status_on: date | None  # when the latest status was reported
+    status_file: str = ""
+    closed_on: date | None = None  # 销号: the day it was reported fixed
+    closed_round: str = ""
+
+    def days_used(self, as_of: date) -> int | None:
+        """Days from first assignment to closing, or to `as_of` while open."""
+        if self.first_listed_on is None:
+            return None
+        return ((self.closed_on or as_of) - self.first_listed_on).days
+
+
+@dataclass
+class StatusUpdate:
+    """One row of a returned 隐患整改跟踪表: the new status of a hazard assigned in an earlier round."""
+
+    hazard_id: str
+    unit: str
+    status: str
+    on: date | None  # 整改完成日期, or the day the table was filled in
+    note: str
+    file: str
+    cell: str
+
+
+@dataclass
 class ProgressReturn:
     """A returned 调度表: one unit's or department's cumulative counts."""
 
@@ -111,6 +145,7 @@ class ProgressReturn:
     reporter: str
     form_id: str
     values: dict[str, "Decimal | str | None"] = field(default_factory=dict)  # cell key → value
+    cells: dict[str, str] = field(default_factory=dict)  # cell key → where it was read, e.g. "E7"
     reported_on: date | None = None
 
 
@@ -128,6 +163,12 @@ class RunResult:
     dispatch_units: list[str] = field(default_factory=list)  # units whose 交办清单 was accepted
     progress: dict[str, ProgressReturn] = field(default_factory=dict)  # reporter → accepted 调度表
     as_of: date | None = None  # the day 逾期 is judged against
+    # From the archive (rounds over months); empty when it holds nothing older.
+    tracked: list[TrackedHazard] = field(default_factory=list)  # every hazard assigned so far
+    previous_round: str = ""
+    previous: dict[str, tuple[Decimal, int]] = field(default_factory=dict)  # unit → (score, rank) last round
+    trend: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # unit → round → score
+    archive_path: Path | None = None
     output_path: Path | None = None
     seconds: float = 0.0
 

@@ -42,6 +42,7 @@ def read_progress_return(book: Book, form: ProgressForm, file: str, reporter: st
             continue
         where[cell.key] = r
         result.values[cell.key] = _value(cell, sheet.value(r, cols[VALUE_COL]), r, cols[VALUE_COL], add)
+        result.cells[cell.key] = cell_ref(r, cols[VALUE_COL])
     for cell in form.cells:
         value, limit = result.values.get(cell.key), result.values.get(cell.at_most or "")
         if isinstance(value, Decimal) and isinstance(limit, Decimal) and value > limit:

@@ -5,13 +5,16 @@ from pathlib import Path
 import re
 import time
 
+from inspection.archive.record import carry_ids, record
+from inspection.archive.schema import open_archive
 from inspection.config import Config
 from inspection.consolidate import common_problems, missing_findings, rank, resolve_duplicates
 from inspection.errors import SetupError
 from inspection.findings import sort_key
 from inspection.forms import load_form
 from inspection.ingest import Campaign, ingest
-from inspection.model import RunResult
+from inspection.model import ACCEPTED, RunResult
+from inspection.rounds import ARCHIVE_FILE, follow
 from inspection.rubric import Rubric
 from inspection.writers.report import write_report
 
@@ -24,14 +27,26 @@ def report_path(config: Config, output_dir: Path) -> Path:
 
 
 def run(config: Config, rubric: Rubric, input_dir: Path, output_dir: Path, *,
-        as_of: date | None = None) -> RunResult:
+        as_of: date | None = None, archive: Path | None = None) -> RunResult:
     """Everything `process.py run` does; returns the result for the CLI to summarise."""
     if not input_dir.is_dir():
         raise SetupError(f"找不到输入文件夹 {input_dir}：请新建它，把报回的表格放进去后再运行")
     started = time.perf_counter()
     result = RunResult(started=datetime.now().astimezone(), config_path=config.path, input_dir=input_dir)
-    campaign = Campaign(config, rubric, load_form(config.progress_unit_form),
-                        load_form(config.progress_department_form))
+    result.archive_path = archive or output_dir / ARCHIVE_FILE
+    conn = open_archive(result.archive_path)
+    try:
+        _run(result, config, rubric, input_dir, output_dir, as_of, conn)
+    finally:
+        conn.close()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run(result: RunResult, config: Config, rubric: Rubric, input_dir: Path, output_dir: Path,
+         as_of: date | None, conn) -> None:
+    unit_form, department_form = load_form(config.progress_unit_form), load_form(config.progress_department_form)
+    campaign = Campaign(config, rubric, unit_form, department_form)
     ingested = ingest(input_dir, campaign)
     result.files = ingested.files
     accepted, duplicate_findings = resolve_duplicates(ingested)
@@ -45,13 +60,20 @@ def run(config: Config, rubric: Rubric, input_dir: Path, output_dir: Path, *,
                        if name in accepted.progress}
     findings = (ingested.findings + duplicate_findings
                 + missing_findings(result.ranking, accepted, ingested.files, config))
+
+    # The archive: carry hazard ids over from earlier rounds, record this run in one transaction,
+    # then read back what earlier rounds add.
+    carry_ids(conn, config, result.hazards)
+    submissions = [(info, payload) for info, payload in (*ingested.scoring, *ingested.dispatch, *ingested.progress)
+                   if info.status == ACCEPTED]
+    findings += record(conn, config, submissions)
+    forms = {name: unit_form if name in config.units else department_form for name in result.progress}
+    findings += follow(conn, config, result, forms)
+
     result.findings = sorted(findings, key=sort_key)
     result.output_path = report_path(config, output_dir)
-    result.seconds = time.perf_counter() - started
     try:
         write_report(result, config, rubric, result.output_path)
     except OSError as err:
         raise SetupError(f"无法写入汇总表 {result.output_path}：{err.strerror or err}"
                          "（文件是否正在 Excel 中打开？请关闭后重试）") from err
-    result.seconds = time.perf_counter() - started
-    return result

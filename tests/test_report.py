@@ -46,7 +46,7 @@ def rows(ws, min_row=1, max_col=None):
 
 def test_sheets_in_bulletin_order(report, config):
     _, wb, _ = report
-    assert wb.sheetnames == ["排名", "扣分原因", "得分明细", "共性问题", "问题隐患台账",
+    assert wb.sheetnames == ["排名", "扣分原因", "得分明细", "共性问题", "趋势", "问题隐患台账",
                              f"进展调度汇总（{config.unit_label}）", "进展调度汇总（部门）", "校验报告", "说明"]
 
 
@@ -92,14 +92,17 @@ def test_ledger__ids_counts_overdue(report, config):
     result, wb, _ = report
     ws = wb["问题隐患台账"]
     header = [c.value for c in ws[1]]
-    assert header[:3] == ["隐患编号", "县区", "检查组"] and header[11] == "逾期（截至2023-09-15）"
-    ledger = [r[:14] for r in rows(ws, 2) if r[0]]
+    assert header[:3] == ["隐患编号", "县区", "检查组"] and header[14] == "逾期（截至2023-09-15）"
+    ledger = [r[:18] for r in rows(ws, 2) if r[0]]
     assert [r[0] for r in ledger] == [h.id for h in result.hazards] and len(ledger) == 6
-    # As of 15 September: the 30 August and 1 September deadlines have passed; 已整改 is never overdue.
-    assert [r[11] for r in ledger[:3]] == ["逾期 16 天", None, "逾期 14 天"]
+    # As of 15 September: the 30 August and 1 September deadlines have passed; 已整改 is closed (销号).
+    assert [r[14] for r in ledger[:3]] == ["逾期 16 天", None, "逾期 14 天"]
+    assert [r[11] for r in ledger[:3]] == ["整改中", "已整改", "未整改"]
+    assert ledger[1][15] == "已销号 2023-08-15" and ledger[0][15] is None
+    assert [r[10] for r in ledger[:2]] == ["2023-08（08-15）"] * 2 and ledger[0][13] == 31
     assert ws.auto_filter.ref.startswith("A1:") and ws.freeze_panes == "A2"
-    counts = {r[15]: r[16:] for r in rows(ws, 2) if len(r) > 15 and r[15]}
-    # Counts beside the ledger: sectors present, 未填领域, 合计, 重大事故隐患, 逾期, 已整改, 状态.
+    counts = {r[19]: r[20:] for r in rows(ws, 2) if len(r) > 19 and r[19]}
+    # Counts beside the ledger: sectors present, 未填领域, 合计, 重大事故隐患, 逾期, 已销号, 本轮交办清单.
     assert counts["息县"][-6:] == [0, 3, 2, 2, 1, "已报送"]
     assert counts["合计"][-6:-1] == [0, 6, 4, 4, 2] and counts["淮滨县"][-1] == "未报送"
 

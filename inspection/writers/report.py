@@ -15,6 +15,7 @@ from inspection.writers.report_hazards import write_ledger
 from inspection.writers.report_progress import SHEET_PROGRESS_DEPARTMENTS, SHEET_PROGRESS_UNITS, write_progress
 from inspection.writers.report_ranking import write_ranking, write_reasons
 from inspection.writers.report_scores import write_common, write_scores
+from inspection.writers.report_trend import write_trend
 
 
 def write_report(result: RunResult, config: Config, rubric: Rubric, path: Path) -> Path:
@@ -24,6 +25,7 @@ def write_report(result: RunResult, config: Config, rubric: Rubric, path: Path) 
         write_reasons(wb, st, result, config)
         write_scores(wb, st, result, config, rubric)
         write_common(wb, st, result, config, rubric)
+        write_trend(wb, st, result, config)
         write_ledger(wb, st, result, config)
         write_progress(wb, st, result, config, load_form(config.progress_unit_form), config.units,
                        SHEET_PROGRESS_UNITS.format(unit_label=config.unit_label), config.unit_label)

@@ -4,6 +4,7 @@ import re
 
 from inspection.config import Config
 from inspection.model import RANKED, RunResult
+from inspection.rounds import rank_change
 from inspection.rubric import Rubric
 from inspection.writers.common import (
     EXCEL_CELL_LIMIT, Styles, format_points, height_for, lines_needed, print_setup, write_note,
@@ -21,7 +22,11 @@ CHART_MAX_UNITS = 200  # beyond this a bar chart is unreadable; the table says i
 def write_ranking(wb, st: Styles, result: RunResult, config: Config, rubric: Rubric) -> None:
     """Header in row 1 (排名, unit, 得分, …), one row per unit: ranked first, then the others marked."""
     ws = wb.add_worksheet(SHEET_RANKING)
-    ws.write_row(0, 0, ["排名", config.unit_label, "得分", "检查组", "状态"], st.header)
+    headers = ["排名", config.unit_label, "得分", "检查组", "状态"]
+    if result.previous_round:
+        headers += [f"上期得分（{result.previous_round}）", "上期排名", "名次变化"]
+    ws.write_row(0, 0, headers, st.header)
+    ws.set_column(5, 7, 11)
     ws.set_column(0, 0, 7)
     ws.set_column(1, 1, 14)
     ws.set_column(2, 2, 9)
@@ -44,17 +49,34 @@ def write_ranking(wb, st: Styles, result: RunResult, config: Config, rubric: Rub
         ws.write_string(n, 3, f"{group}（{groups[row.group]}）" if row.group in groups else group, st.text_center)
         ws.write_string(n, 4, row.status, st.text_center if row.status == RANKED else st.overdue)
         ranked += row.status == RANKED
+        if result.previous_round:
+            _write_previous(ws, st, n, row, result.previous.get(row.unit))
     last = len(result.ranking)
     note = (f"注：满分 {format_points(rubric.total)} 分；得分相同的并列，按配置中的顺序排列。"
             f"未报送或报送文件未通过校验的{config.unit_label}列在最后，不参加排名。")
-    write_note(ws, st, last + 2, 4, note, RANKING_WIDTH)
+    write_note(ws, st, last + 2, len(headers) - 1, note, RANKING_WIDTH)
     ws.freeze_panes(1, 0)
     last_row = last + 2
     if 0 < ranked <= CHART_MAX_UNITS:
         # Below the table, inside the print area, so the printed page carries it too.
         last_row = _chart(wb, ws, ranked, rubric, config, first_row=last + 4)
     print_setup(ws, landscape=False, repeat_rows=(0, 0), title=f"{config.campaign} 得分排名（{config.round}）")
-    ws.print_area(0, 0, last_row, 4)
+    ws.print_area(0, 0, last_row, len(headers) - 1)
+
+
+def _write_previous(ws, st: Styles, n: int, row, previous) -> None:
+    """上期得分, 上期排名 and 名次变化 (↑2 / ↓1 / 持平 / 新增) beside this round's row."""
+    if previous is None:
+        ws.write_blank(n, 5, None, st.score)
+        ws.write_blank(n, 6, None, st.points)
+    else:
+        ws.write_number(n, 5, float(previous[0]), st.score)
+        ws.write_number(n, 6, previous[1], st.points)
+    change = rank_change(row.rank, previous)
+    if change:
+        ws.write_string(n, 7, change, st.text_center)
+    else:
+        ws.write_blank(n, 7, None, st.text_center)
 
 
 def _chart(wb, ws, ranked: int, rubric: Rubric, config: Config, first_row: int) -> int:

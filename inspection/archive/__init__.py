@@ -1,0 +1,1 @@
+"""The SQLite archive that keeps every round: schema, recording, queries."""
