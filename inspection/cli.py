@@ -74,12 +74,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_templates(args) -> int:
     config, rubric = load_campaign(Path(args.config))
-    result = generate_templates(config, rubric, Path(args.output))
+    archive = Path(args.archive) if args.archive else default_archive()
+    if args.archive and not archive.exists():
+        raise SetupError(f"找不到归档文件 {archive}")
+    result = generate_templates(config, rubric, Path(args.output), archive)
     print(f"已生成 {len(result.all)} 个空白表格，位于 {result.folder}{'/' if not str(result.folder).endswith('/') else ''}：")
     print(f"  打分表 {len(result.scoring)} 份、交办清单 {len(result.dispatch)} 份（每个检查组各一份）")
     print(f"  {config.unit_label}调度表 {len(result.progress_units)} 份、部门调度表 {len(result.progress_departments)} 份")
     print(f"考评细则：{rubric.name}（{len(rubric.items)} 项细则、{len(rubric.criteria)} 条评分标准，"
-          f"满分 {rubric.total} 分）。用时 {result.seconds:.1f} 秒。")
+          f"满分 {rubric.total} 分）。")
+    if result.followup:
+        print(f"  隐患整改跟踪表 {len(result.followup)} 份：归档 {archive} 中尚有 {result.open_hazards} 条隐患未销号，"
+              f"各{config.unit_label}填报整改状态后随本轮表格报回")
+    print(f"用时 {result.seconds:.1f} 秒。")
     return EXIT_OK
 
 

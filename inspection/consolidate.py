@@ -7,10 +7,10 @@ import hashlib
 from inspection.config import Config
 from inspection.findings import Code, Finding, finding
 from inspection.ingest import Ingested, KIND_NAMES
-from inspection.constants import KIND_DISPATCH, KIND_PROGRESS, KIND_SCORING
+from inspection.constants import KIND_DISPATCH, KIND_FOLLOWUP, KIND_PROGRESS, KIND_SCORING
 from inspection.model import (
     IGNORED, MISSING, RANKED, REJECTED, UNIT_REJECTED, CommonProblem, Hazard, InputFile, ProgressReturn,
-    RankRow, ScoringReturn,
+    RankRow, ScoringReturn, StatusUpdate,
 )
 from inspection.rubric import Rubric
 
@@ -22,6 +22,7 @@ class Accepted:
     scoring: dict[str, ScoringReturn]
     dispatch: dict[str, list[Hazard]]
     progress: dict[str, ProgressReturn]
+    followup: dict[str, list[StatusUpdate]]
 
 
 def resolve_duplicates(ingested: Ingested) -> tuple[Accepted, list[Finding]]:
@@ -30,16 +31,15 @@ def resolve_duplicates(ingested: Ingested) -> tuple[Accepted, list[Finding]]:
     which is right."""
     findings: list[Finding] = []
     accepted = Accepted(
-        scoring=_choose(ingested.scoring, KIND_SCORING, lambda r: r.unit, _scoring_fingerprint, findings),
-        dispatch=_choose(ingested.dispatch, KIND_DISPATCH, lambda hs: hs[0].unit if hs else None,
-                         _dispatch_fingerprint, findings),
-        progress=_choose(ingested.progress, KIND_PROGRESS, lambda r: r.reporter, _progress_fingerprint,
-                         findings),
+        scoring=_choose(ingested.scoring, KIND_SCORING, _scoring_fingerprint, findings),
+        dispatch=_choose(ingested.dispatch, KIND_DISPATCH, _dispatch_fingerprint, findings),
+        progress=_choose(ingested.progress, KIND_PROGRESS, _progress_fingerprint, findings),
+        followup=_choose(ingested.followup, KIND_FOLLOWUP, _followup_fingerprint, findings),
     )
     return accepted, findings
 
 
-def _choose(entries, kind: str, unit_of, fingerprint, findings: list[Finding]) -> dict:
+def _choose(entries, kind: str, fingerprint, findings: list[Finding]) -> dict:
     by_unit: dict[str, list] = {}
     for info, payload in entries:
         by_unit.setdefault(info.unit, []).append((info, payload))
@@ -77,6 +77,10 @@ def _dispatch_fingerprint(hazards: list[Hazard]) -> str:
 
 def _progress_fingerprint(ret: ProgressReturn) -> str:
     return _digest(sorted(ret.values.items()))
+
+
+def _followup_fingerprint(updates: list[StatusUpdate]) -> str:
+    return _digest([(u.hazard_id, u.status, u.on, u.note) for u in updates])
 
 
 def rank(returns: dict[str, ScoringReturn], config: Config, files: list[InputFile]) -> list[RankRow]:

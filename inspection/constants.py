@@ -49,6 +49,13 @@ DISPATCH_NOTE = (
     "一份交属地{unit_label}安委会，一份由专项行动组存档，一份报市安委会办公室。"
 )
 
+# --- follow-up table (隐患整改跟踪表): open hazards of earlier rounds, one table per unit ---
+FOLLOWUP_TITLE = "问题隐患整改跟踪表"
+FOLLOWUP_HEADERS = (
+    "序号", "隐患编号", "企业（单位）名称", "行业领域", "隐患级别", "问题隐患描述", "整改要求", "整改时限",
+    "首次交办", "上次状态", "整改状态", "整改完成日期", "整改情况说明",
+)
+
 # --- progress tables (调度表) ---
 PROGRESS_HEADERS = ("类别", "序号", "填报项目", "单位", "累计数")
 LABEL_REPORT_DATE = "填报时间"

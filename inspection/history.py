@@ -2,7 +2,7 @@
 
 from itertools import groupby
 
-from inspection.archive.record import KIND_LABELS
+from inspection.ingest import KIND_NAMES
 
 KIND_ORDER = ("scoring", "dispatch", "progress", "followup")
 
@@ -19,16 +19,16 @@ def history_lines(rows: list[tuple]) -> list[str]:
         for round_, in_round in groupby(in_campaign, key=lambda r: r[1]):
             in_round = list(in_round)
             current = [r for r in in_round if r[7] is None]
-            counts = "、".join(f"{KIND_LABELS.get(kind, kind)} {sum(1 for r in current if r[2] == kind)} 份"
+            counts = "、".join(f"{KIND_NAMES.get(kind, kind)} {sum(1 for r in current if r[2] == kind)} 份"
                                for kind in KIND_ORDER if any(r[2] == kind for r in current))
             lines.append(f"  {round_}：{counts or '无'}")
             for kind in KIND_ORDER:
                 mine = sorted((r for r in current if r[2] == kind), key=lambda r: r[3])
                 if mine:
-                    lines.append(f"    {KIND_LABELS.get(kind, kind)}：")
+                    lines.append(f"    {KIND_NAMES.get(kind, kind)}：")
                     lines.extend(f"      {r[3]}\t{r[4]}\t{_when(r[6])} 记录\tSHA-256 {r[5][:12]}…" for r in mine)
             for r in (r for r in in_round if r[7] is not None):
-                lines.append(f"    已被更正替换：{r[3]} 的{KIND_LABELS.get(r[2], r[2])} {r[4]}"
+                lines.append(f"    已被更正替换：{r[3]} 的{KIND_NAMES.get(r[2], r[2])} {r[4]}"
                              f"（{_when(r[6])} 记录，{_when(r[7])} 替换）")
     return lines
 

@@ -10,18 +10,21 @@ import os
 from pathlib import Path
 
 from inspection.config import Config, normalize_name
-from inspection.constants import KIND_DISPATCH, KIND_PROGRESS, KIND_SCORING
+from inspection.constants import KIND_DISPATCH, KIND_FOLLOWUP, KIND_PROGRESS, KIND_SCORING
 from inspection.findings import Code, Finding, finding
 from inspection.dispatch_return import read_dispatch_return
+from inspection.followup_return import read_followup_return
 from inspection.forms import ProgressForm
-from inspection.model import ACCEPTED, IGNORED, REJECTED, Hazard, InputFile, ProgressReturn, ScoringReturn
+from inspection.model import (
+    ACCEPTED, IGNORED, REJECTED, Hazard, InputFile, ProgressReturn, ScoringReturn, StatusUpdate,
+)
 from inspection.progress_return import read_progress_return
 from inspection.reading.book import SPREADSHEET_SUFFIXES, UnreadableFile, read_book
 from inspection.reading.meta import read_meta
 from inspection.rubric import Rubric
 from inspection.scoring_return import read_scoring_return
 
-KIND_NAMES = {KIND_SCORING: "打分表", KIND_DISPATCH: "交办清单", KIND_PROGRESS: "调度表"}
+KIND_NAMES = {KIND_SCORING: "打分表", KIND_DISPATCH: "交办清单", KIND_PROGRESS: "调度表", KIND_FOLLOWUP: "隐患整改跟踪表"}
 REQUIRED_META = ("kind", "campaign", "round")
 
 
@@ -34,16 +37,19 @@ class Ingested:
     scoring: list[tuple[InputFile, ScoringReturn]] = field(default_factory=list)
     dispatch: list[tuple[InputFile, list[Hazard]]] = field(default_factory=list)
     progress: list[tuple[InputFile, ProgressReturn]] = field(default_factory=list)
+    followup: list[tuple[InputFile, list[StatusUpdate]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Campaign:
-    """What reading needs to know: the config, its rubric and the two progress forms."""
+    """What reading needs to know: the config, its rubric, the two progress forms and, for
+    隐患整改跟踪表, the hazards the archive knows (id → unit)."""
 
     config: Config
     rubric: Rubric
     unit_form: ProgressForm
     department_form: ProgressForm
+    known_hazards: dict[str, str] = field(default_factory=dict)
 
 
 def discover(input_dir: Path) -> list[tuple[Path, InputFile]]:
@@ -132,6 +138,9 @@ def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) ->
     elif info.kind == KIND_DISPATCH:
         ret, found = read_dispatch_return(book, config, info.path, info.unit, int(meta["group"]))
         bucket = out.dispatch
+    elif info.kind == KIND_FOLLOWUP:
+        ret, found = read_followup_return(book, config, info.path, info.unit, campaign.known_hazards)
+        bucket = out.followup
     else:
         form = campaign.unit_form if info.unit in config.units else campaign.department_form
         ret, found = read_progress_return(book, form, info.path, info.unit, config.inspection_start.year)

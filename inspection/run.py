@@ -14,7 +14,7 @@ from inspection.findings import sort_key
 from inspection.forms import load_form
 from inspection.ingest import Campaign, ingest
 from inspection.model import ACCEPTED, RunResult
-from inspection.rounds import ARCHIVE_FILE, follow
+from inspection.rounds import ARCHIVE_FILE, follow, known_hazards
 from inspection.rubric import Rubric
 from inspection.writers.report import write_report
 
@@ -46,7 +46,7 @@ def run(config: Config, rubric: Rubric, input_dir: Path, output_dir: Path, *,
 def _run(result: RunResult, config: Config, rubric: Rubric, input_dir: Path, output_dir: Path,
          as_of: date | None, conn) -> None:
     unit_form, department_form = load_form(config.progress_unit_form), load_form(config.progress_department_form)
-    campaign = Campaign(config, rubric, unit_form, department_form)
+    campaign = Campaign(config, rubric, unit_form, department_form, known_hazards(conn, config))
     ingested = ingest(input_dir, campaign)
     result.files = ingested.files
     accepted, duplicate_findings = resolve_duplicates(ingested)
@@ -64,7 +64,7 @@ def _run(result: RunResult, config: Config, rubric: Rubric, input_dir: Path, out
     # The archive: carry hazard ids over from earlier rounds, record this run in one transaction,
     # then read back what earlier rounds add.
     carry_ids(conn, config, result.hazards)
-    submissions = [(info, payload) for info, payload in (*ingested.scoring, *ingested.dispatch, *ingested.progress)
+    submissions = [(info, payload) for info, payload in (*ingested.scoring, *ingested.dispatch, *ingested.progress, *ingested.followup)
                    if info.status == ACCEPTED]
     findings += record(conn, config, submissions)
     forms = {name: unit_form if name in config.units else department_form for name in result.progress}

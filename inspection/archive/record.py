@@ -16,7 +16,6 @@ from inspection.ingest import KIND_NAMES
 from inspection.model import Hazard, InputFile, ProgressReturn, ScoringReturn, StatusUpdate
 from inspection.reading.scoring_sheet import squash
 
-KIND_LABELS = {**KIND_NAMES, KIND_FOLLOWUP: "隐患整改跟踪表"}
 
 
 def match_key(h: Hazard) -> tuple[str, str, str]:
@@ -72,7 +71,7 @@ def record(conn: sqlite3.Connection, config: Config, submissions: list[tuple[Inp
             if current:
                 conn.execute("UPDATE submissions SET replaced_by = ? WHERE id = ?", (new_id, current[0]))
                 findings.append(finding(Code.A001, file=info.path, unit=info.unit, name=info.unit,
-                                        round=config.round, kind=KIND_LABELS[info.kind], old_file=current[2],
+                                        round=config.round, kind=KIND_NAMES[info.kind], old_file=current[2],
                                         old_time=current[3][:16].replace("T", " ")))
             _WRITERS[info.kind](conn, new_id, payload)
         conn.execute("COMMIT")

@@ -1,0 +1,128 @@
+"""The 隐患整改跟踪表 for one unit: its hazards still open in the archive, each with a status to report.
+
+Identity, description and deadline are printed (locked); the unit fills 整改状态, 整改完成日期 and
+整改情况说明. The reader matches rows by 隐患编号, so the table survives sorting and deleted rows.
+"""
+
+from datetime import date, datetime, time
+from pathlib import Path
+
+from inspection.config import Config
+from inspection.constants import (
+    FOLLOWUP_FILE, FOLLOWUP_HEADERS, FOLLOWUP_TITLE, KIND_FOLLOWUP, LABEL_REPORT_DATE, RECTIFY_STATUSES,
+    SHEET_FOLLOWUP, SHEET_HELP,
+)
+from inspection.model import TrackedHazard
+from inspection.writers.common import Styles, atomic_workbook, clip, print_setup, protect, template_id, write_meta
+
+WIDTHS = (5, 20, 20, 10, 11, 34, 26, 11, 11, 9, 10, 13, 26)
+COL = {name: n for n, name in enumerate(FOLLOWUP_HEADERS)}
+HEADER_ROW = 3
+FIRST_ROW = HEADER_ROW + 1
+REPORT_DATE_CELL = (2, 1)  # beside the 填报时间 label
+
+
+def followup_file_name(unit: str, round_: str) -> str:
+    return FOLLOWUP_FILE.format(unit=unit, round=round_)
+
+
+def write_followup_template(config: Config, unit: str, hazards: list[TrackedHazard], folder: Path) -> Path:
+    """One table for `unit` listing `hazards` (its open ones), in the order given."""
+    path = folder / followup_file_name(unit, config.round)
+    group = config.group_for_unit(unit)
+    with atomic_workbook(path) as wb:
+        st = Styles(wb)
+        ws = wb.add_worksheet(SHEET_FOLLOWUP)
+        _write_sheet(ws, st, config, unit, hazards)
+        _write_help(wb.add_worksheet(SHEET_HELP), st)
+        write_meta(wb, {
+            "kind": KIND_FOLLOWUP,
+            "form": "followup",
+            "rubric_id": "",
+            "rubric_version": "",
+            "campaign": config.campaign,
+            "round": config.round,
+            "county": unit,
+            "group": str(group.number),
+            "reporter": unit,
+            "template_id": template_id(KIND_FOLLOWUP, config.campaign, config.round, unit, str(len(hazards))),
+        })
+        ws.activate()
+    return path
+
+
+def _write_sheet(ws, st: Styles, config: Config, unit: str, hazards: list[TrackedHazard]) -> None:
+    last = len(FOLLOWUP_HEADERS) - 1
+    for col, width in enumerate(WIDTHS):
+        ws.set_column(col, col, width)
+    ws.merge_range(0, 0, 0, last, FOLLOWUP_TITLE, st.title)
+    ws.set_row(0, 30)
+    ws.merge_range(1, 0, 1, last, f"{config.unit_label}：{unit}　　轮次：{config.round}　　"
+                                  f"共 {len(hazards)} 条未销号的问题隐患", st.subtitle)
+    ws.write_string(2, 0, f"{LABEL_REPORT_DATE}：", st.label)
+    ws.merge_range(2, 1, 2, 2, None, st.input_date)
+    ws.data_validation(*REPORT_DATE_CELL, *REPORT_DATE_CELL, _date_rule(config.inspection_start, "填报时间",
+                                                                        "填写本表的日期"))
+
+    ws.write_row(HEADER_ROW, 0, FOLLOWUP_HEADERS, st.header)
+    ws.set_row(HEADER_ROW, 30)
+    for n, t in enumerate(hazards):
+        row, h = FIRST_ROW + n, t.hazard
+        printed = {
+            "隐患编号": h.id, "企业（单位）名称": h.company, "行业领域": h.sector, "隐患级别": h.level,
+            "问题隐患描述": h.description, "整改要求": h.requirement,
+            "首次交办": t.first_listed_on.isoformat() if t.first_listed_on else t.first_round,
+            "上次状态": t.status or "未整改",
+        }
+        ws.write_number(row, COL["序号"], n + 1, st.text_center)
+        for name, value in printed.items():
+            ws.write_string(row, COL[name], clip(value), st.text)
+        if h.deadline:
+            ws.write_datetime(row, COL["整改时限"], _midnight(h.deadline), st.date)
+        else:
+            ws.write_blank(row, COL["整改时限"], None, st.text)
+        ws.write_blank(row, COL["整改状态"], None, st.input_center)
+        ws.write_blank(row, COL["整改完成日期"], None, st.input_date)
+        ws.write_blank(row, COL["整改情况说明"], None, st.input)
+        ws.set_row(row, 30)
+    if hazards:
+        first, end = FIRST_ROW, FIRST_ROW + len(hazards) - 1
+        ws.data_validation(first, COL["整改状态"], end, COL["整改状态"], {
+            "validate": "list", "source": list(RECTIFY_STATUSES), "input_title": "整改状态",
+            "input_message": "从下拉列表中选择。", "error_title": "整改状态不在列表中",
+            "error_message": f"请从下拉列表选择：{'、'.join(RECTIFY_STATUSES)}",
+        })
+        ws.data_validation(first, COL["整改完成日期"], end, COL["整改完成日期"],
+                           _date_rule(config.inspection_start, "整改完成日期", "已整改的，填写整改完成的日期"))
+    ws.freeze_panes(FIRST_ROW, 2)
+    print_setup(ws, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW), title=f"{FOLLOWUP_TITLE} {unit}")
+    protect(ws)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time())
+
+
+def _date_rule(start: date, title: str, message: str) -> dict:
+    return {
+        "validate": "date", "criteria": ">=", "value": start, "error_type": "warning",
+        "input_title": title, "input_message": message, "error_title": "日期有误",
+        "error_message": f"应为 {start:%Y年%m月%d日} 之后的日期，写作 2023/9/30 或 2023年9月30日。",
+    }
+
+
+def _write_help(ws, st: Styles) -> None:
+    lines = [
+        f"{FOLLOWUP_TITLE} 填表说明",
+        "",
+        "1. 表中列出本单位此前各轮交办、尚未销号的问题隐患，每条一行。",
+        "2. 逐条从下拉列表选择“整改状态”：未整改、整改中、已整改。",
+        "3. 已整改的，填写“整改完成日期”（如 2023/9/30），汇总时据此销号；未填的按填报时间计。",
+        "4. “整改情况说明”写明采取的措施；不要改动隐患编号，也不要增加行（新发现的隐患用交办清单报送）。",
+    ]
+    ws.set_column(0, 0, 100)
+    ws.write_string(0, 0, lines[0], st.title)
+    for row, text in enumerate(lines[1:], start=1):
+        ws.write_string(row, 0, text, st.plain)
+    print_setup(ws, landscape=False, repeat_rows=None, title=SHEET_HELP)
+    protect(ws)
