@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from inspection.config import Config, normalize_name
-from inspection.constants import KIND_DISPATCH, KIND_FOLLOWUP, KIND_PROGRESS, KIND_SCORING
+from inspection.constants import KIND_DISPATCH, KIND_FOLLOWUP, KIND_PROGRESS, KIND_SCORING, SHEET_SCORING
 from inspection.findings import Code, Finding, finding
 from inspection.dispatch_return import read_dispatch_return
 from inspection.followup_return import read_followup_return
@@ -19,7 +19,9 @@ from inspection.model import (
     ACCEPTED, IGNORED, REJECTED, Hazard, InputFile, ProgressReturn, ScoringReturn, StatusUpdate,
 )
 from inspection.progress_return import read_progress_return
+from inspection.reading.active_content import active_content
 from inspection.reading.book import SPREADSHEET_SUFFIXES, UnreadableFile, read_book
+from inspection.reading.formulas import sheet_formulas
 from inspection.reading.meta import read_meta
 from inspection.rubric import Rubric
 from inspection.scoring_return import read_scoring_return
@@ -112,9 +114,13 @@ def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) ->
         out.findings.extend(problems)
 
     try:
+        before = path.stat()
         data = path.read_bytes()
+        after = path.stat()
     except OSError as err:
         return reject(finding(Code.F001, file=info.path, detail=err.strerror or "无法读取"))
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
+        return reject(finding(Code.F012, file=info.path))
     info.size = len(data)
     info.sha256 = hashlib.sha256(data).hexdigest()
     if not data:
@@ -125,6 +131,12 @@ def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) ->
         code = Code.F002 if err.password else Code.F001
         return reject(finding(code, file=info.path, detail=err.detail))
 
+    macros, links = active_content(data)
+    if macros:
+        out.findings.append(finding(Code.F010, file=info.path))
+    if links:
+        out.findings.append(finding(Code.F011, file=info.path))
+
     meta = read_meta(book)
     info.meta = dict(meta or {})
     problems = _identify(meta, info, config, rubric)
@@ -133,7 +145,8 @@ def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) ->
     out.findings.extend(problems)
 
     if info.kind == KIND_SCORING:
-        ret, found = read_scoring_return(book, rubric, config, info.path, info.unit, int(meta["group"]))
+        formulas = sheet_formulas(data, SHEET_SCORING)
+        ret, found = read_scoring_return(book, rubric, config, info.path, info.unit, int(meta["group"]), formulas)
         bucket = out.scoring
     elif info.kind == KIND_DISPATCH:
         ret, found = read_dispatch_return(book, config, info.path, info.unit, int(meta["group"]))

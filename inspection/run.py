@@ -3,6 +3,8 @@
 from datetime import date, datetime
 from pathlib import Path
 import re
+import stat
+import tempfile
 import time
 
 from inspection.archive.record import carry_ids, record
@@ -16,6 +18,7 @@ from inspection.ingest import Campaign, ingest
 from inspection.model import ACCEPTED, RunResult
 from inspection.rounds import ARCHIVE_FILE, follow, known_hazards
 from inspection.rubric import Rubric
+from inspection.writers.common import TEMP_PREFIX
 from inspection.writers.report import write_report
 
 REPORT_FILE = "排名汇总_{campaign}_{round}.xlsx"
@@ -31,6 +34,7 @@ def run(config: Config, rubric: Rubric, input_dir: Path, output_dir: Path, *,
     """Everything `process.py run` does; returns the result for the CLI to summarise."""
     if not input_dir.is_dir():
         raise SetupError(f"找不到输入文件夹 {input_dir}：请新建它，把报回的表格放进去后再运行")
+    check_output(output_dir, report_path(config, output_dir))
     started = time.perf_counter()
     result = RunResult(started=datetime.now().astimezone(), config_path=config.path, input_dir=input_dir)
     result.archive_path = archive or output_dir / ARCHIVE_FILE
@@ -41,6 +45,20 @@ def run(config: Config, rubric: Rubric, input_dir: Path, output_dir: Path, *,
         conn.close()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def check_output(output_dir: Path, report: Path) -> None:
+    """Fail before reading anything when the report could not be written; clear what a killed run left."""
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=output_dir, prefix=TEMP_PREFIX)
+        probe.close()
+    except OSError as err:
+        raise SetupError(f"无法写入输出文件夹 {output_dir}（{err.strerror or err}）：请换一个文件夹（--output）") from err
+    if report.exists() and not report.stat().st_mode & stat.S_IWUSR:
+        raise SetupError(f"汇总表 {report} 是只读文件，本次没有覆盖它。请去掉它的只读属性，或用 --output 换一个文件夹")
+    for stale in output_dir.glob(f"{TEMP_PREFIX}*"):  # a run killed while writing leaves only these
+        stale.unlink(missing_ok=True)
 
 
 def _run(result: RunResult, config: Config, rubric: Rubric, input_dir: Path, output_dir: Path,

@@ -21,9 +21,10 @@ TENTH = Decimal("0.1")
 BOILERPLATE = {"已完成", "完成", "已落实", "落实", "已整改", "是", "有", "已开展", "已建立", "无", "好", "良好"}
 
 
-def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, unit: str,
-                        group: int) -> tuple[ScoringReturn | None, list[Finding]]:
-    """Validate and score one workbook. The return is None when the structure cannot be read."""
+def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, unit: str, group: int,
+                        formulas: dict[tuple[int, int], str] | None = None) -> tuple[ScoringReturn | None, list[Finding]]:
+    """Validate and score one workbook. The return is None when the structure cannot be read.
+    `formulas` are the sheet's formula cells (row, col) → text, where the format shows them."""
     try:
         located = locate(book, rubric, file)
     except SheetNotReadable as err:
@@ -47,6 +48,9 @@ def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, u
             amount, ok = parse_points(raw)
             col = cols[COL_DEDUCTION]
             label = criterion.display_label
+            if formulas and (row, col) in formulas:
+                add(Code.D011, row, col, formula=formulas[(row, col)][:60])
+                continue
             if not ok:
                 add(Code.D001, row, col, value=cell_text(raw)[:50])
                 continue

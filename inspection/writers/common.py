@@ -23,6 +23,9 @@ LINE_HEIGHT = 13.5
 CJK_WIDTH = 1.8  # points per wrapped line at BODY_SIZE
 
 
+TEMP_PREFIX = ".~tmp-"  # a workbook being written; renamed into place when complete
+
+
 @contextmanager
 def atomic_workbook(path: Path):
     """Yield an xlsxwriter Workbook that appears at `path` only once it is completely written.
@@ -31,7 +34,7 @@ def atomic_workbook(path: Path):
     crash leaves either the old file or the new one, never half of one.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~tmp-", suffix=".xlsx", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".xlsx", dir=path.parent)
     os.close(fd)
     # Text from config or returned files must never turn into a formula or a URL.
     wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False})

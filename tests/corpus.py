@@ -1,0 +1,282 @@
+"""A corpus of bad and odd returns, generated from the real templates: each fault, what it must produce.
+
+Each Fault writes one (or two) files into an input folder. `expect` is the status the file must end
+with and the finding code it must carry (None: accepted with no finding of its own). `cell` is where
+the finding must point, when it points at a cell. Run `python -m tests.corpus` to print the table of
+what the tool says for each fault.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+import io
+import os
+from pathlib import Path
+import re
+import zipfile
+
+import openpyxl
+
+from inspection.findings import Code
+from inspection.model import ACCEPTED, IGNORED, REJECTED
+from tests.filling import criterion_rows, fill_dispatch, fill_progress, fill_scoring, insert_cols_like_excel
+from tests.filling import insert_rows_like_excel, set_meta
+
+UNIT = "淮滨县"
+NAME = f"{UNIT}.xlsx"
+
+
+@dataclass(frozen=True)
+class Fault:
+    kind: str  # the fault, as the issue names it, in Chinese for the table
+    build: callable  # build(ctx) → writes into ctx.input; returns the name of the file under test
+    status: str
+    code: Code | None = None
+    cell: str | None = None
+    total: Decimal | None = None  # the score the unit must get when accepted
+
+
+class Context:
+    """Where to write, and the blank templates to start from."""
+
+    def __init__(self, input_dir: Path, templates_dir: Path, config, rubric):
+        self.input, self.templates, self.config, self.rubric = input_dir, templates_dir, config, rubric
+
+    def scoring_template(self, unit: str = UNIT) -> Path:
+        return self.templates / f"打分表_{self.config.group_for_unit(unit).number:02d}_{unit}.xlsx"
+
+    def scoring(self, name: str = NAME, **kwargs) -> Path:
+        return fill_scoring(self.scoring_template(), self.input / name, self.rubric, **kwargs)
+
+    def good_bytes(self) -> bytes:
+        path = self.scoring(name=".good.xlsx", deductions={"c01": (2, "未明确第一责任人")})
+        data = path.read_bytes()
+        path.unlink()
+        return data
+
+    def write(self, name: str, data: bytes) -> str:
+        self.input.mkdir(parents=True, exist_ok=True)
+        (self.input / name).write_bytes(data)
+        return name
+
+    def rows(self) -> dict[str, int]:
+        return criterion_rows(openpyxl.load_workbook(self.scoring_template())["打分表"], self.rubric)
+
+
+def rezip(data: bytes, change) -> bytes:
+    """The same zip with change(name, bytes) → bytes | None (None drops the member)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = change(info.filename, src.read(info))
+            if body is not None:
+                dst.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def _deduct(value, reason="原因"):
+    return lambda ctx: ctx.scoring(deductions={"c07": (value, reason)}) and NAME
+
+
+def _reason(text):
+    return lambda ctx: ctx.scoring(deductions={"c07": (1, text)}) and NAME
+
+
+def _meta(**changes):
+    def build(ctx):
+        set_meta(ctx.scoring(), **changes)
+        return NAME
+    return build
+
+
+def _edit(edit, **kwargs):
+    return lambda ctx: ctx.scoring(edit=edit, **kwargs) and NAME
+
+
+def _truncated(ctx):
+    return ctx.write(NAME, ctx.good_bytes()[:3000])
+
+
+def _no_sheets(ctx):
+    def change(name, body):
+        if name == "xl/workbook.xml":
+            return re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", body, flags=re.S)
+        return body
+    return ctx.write(NAME, rezip(ctx.good_bytes(), change))
+
+
+def _unmerged(ws, rows):
+    for r in list(ws.merged_cells.ranges):
+        ws.unmerge_cells(r.coord)
+
+
+def _reordered(ws, rows):
+    """Swap two criterion rows of the same item (labels, texts and all)."""
+    a, b = rows["c01"], rows["c02"]
+    for col in range(3, ws.max_column + 1):
+        top, bottom = ws.cell(a, col), ws.cell(b, col)
+        if type(top).__name__ == "MergedCell" or type(bottom).__name__ == "MergedCell":
+            continue
+        top.value, bottom.value = bottom.value, top.value
+
+
+def _doubled(ws, rows):
+    insert_rows_like_excel(ws, rows["c08"], 1)
+    for col in range(3, 8):
+        ws.cell(rows["c08"], col, ws.cell(rows["c08"] + 1, col).value)
+
+
+def _deleted(ws, rows):
+    """Delete criterion (8)'s row as Excel does: merges over it shrink, merges below move up."""
+    from openpyxl.worksheet.cell_range import CellRange
+    row = rows["c08"]
+    kept = []
+    for r in list(ws.merged_cells.ranges):
+        ws.unmerge_cells(r.coord)
+        first, last = r.min_row - (r.min_row > row), r.max_row - (r.max_row >= row)
+        if last >= first and (last > first or r.max_col > r.min_col):
+            kept.append(CellRange(min_col=r.min_col, max_col=r.max_col, min_row=first, max_row=last))
+    ws.delete_rows(row)
+    for r in kept:
+        ws.merge_cells(r.coord)
+
+
+def _header_renamed(ws, rows):
+    cell = next(c for row in ws.iter_rows(max_row=rows["c01"]) for c in row if c.value == "扣分")
+    cell.value = "扣 分 值"
+
+
+def _formula(ws, rows):
+    ws.cell(rows["c07"], 6, "=1+1")
+    ws.cell(rows["c07"], 7, "台账缺失")
+
+
+def _symlink(ctx):
+    outside = ctx.input.parent / "outside.xlsx"
+    outside.write_bytes(ctx.good_bytes())
+    ctx.input.mkdir(parents=True, exist_ok=True)
+    os.symlink(outside, ctx.input / "链接.xlsx")
+    return "链接.xlsx"
+
+
+def _copies(ctx):
+    ctx.scoring()
+    ctx.scoring(name="副本.xlsx")  # listed first (paths are taken in sorted order), so it is the one used
+    return NAME
+
+
+def _conflict(ctx):
+    ctx.scoring(deductions={"c01": (1, "原因")})
+    ctx.scoring(name="另一份.xlsx", deductions={"c01": (2, "原因")})
+    return NAME
+
+
+def _control_characters(ctx):
+    """openpyxl refuses control characters; Excel stores them escaped as _x0007_, so put that in."""
+    ctx.scoring(name=".raw.xlsx", deductions={"c07": (1, "台帳CTRL未建立😀，ＡＢＣ１２３\t制表")})
+    data = (ctx.input / ".raw.xlsx").read_bytes()
+    (ctx.input / ".raw.xlsx").unlink()
+    return ctx.write(NAME, rezip(data, lambda name, body: body.replace(b"CTRL", b"_x0007__x001B_")))
+
+
+def _with_member(name: str, member: str, body: bytes):
+    """A good return with one more zip member (a macro project, an external link part)."""
+    def build(ctx):
+        data = ctx.good_bytes()
+        out = io.BytesIO(data)
+        with zipfile.ZipFile(out, "a") as zf:
+            zf.writestr(member, body)
+        return ctx.write(name, out.getvalue())
+    return build
+
+
+EXTERNAL_LINK = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                 b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                 b'<externalBook r:id="rId1" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
+                 b'</externalLink>')
+
+
+def _dispatch(level):
+    def build(ctx):
+        group = ctx.config.group_for_unit(UNIT).number
+        fill_dispatch(ctx.templates / f"交办清单_{group:02d}_{UNIT}.xlsx", ctx.input / "交办.xlsx", [{
+            "企业（单位）名称": "信阳某化工有限公司", "行业领域": "危险化学品", "问题隐患描述": "报警器失效",
+            "隐患级别": level, "整改要求": "更换", "整改时限": date(2023, 9, 30), "责任单位": "县应急局",
+            "整改状态": "未整改"}])
+        return "交办.xlsx"
+    return build
+
+
+def _progress(value):
+    def build(ctx):
+        fill_progress(ctx.templates / f"调度表_{UNIT}_{ctx.config.round}.xlsx", ctx.input / "调度.xlsx",
+                      {"企业自查发现的重大事故隐患（个）": value})
+        return "调度.xlsx"
+    return build
+
+
+def _plain(name: str, data: bytes):
+    return lambda ctx: ctx.write(name, data)
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED = OLE + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(64)
+MB_TEXT = "长" * (1 << 20)
+
+FAULTS: list[Fault] = [
+    # --- the file itself ---
+    Fault("0 字节文件", _plain(NAME, b""), REJECTED, Code.F004),
+    Fault("截断的 zip", _truncated, REJECTED, Code.F001),
+    Fault("文本文件改名为 .xlsx", _plain(NAME, "这不是表格\n".encode()), REJECTED, Code.F001),
+    Fault("设有打开密码", _plain(NAME, ENCRYPTED), REJECTED, Code.F002),
+    Fault("损坏的 .xls", _plain(f"{UNIT}.xls", OLE + os.urandom(4000)), REJECTED, Code.F001),
+    Fault("没有工作表", _no_sheets, REJECTED, Code.M001),
+    Fault("Office 临时锁定文件", _plain(f"~${UNIT}.xlsx", b"lock"), IGNORED, Code.F003),
+    Fault("隐藏文件", _plain(".隐藏.xlsx", b"x"), IGNORED, Code.F003),
+    Fault("不是表格的文件（.docx）", _plain("说明.docx", b"x"), IGNORED, Code.F003),
+    Fault("指向输入文件夹外的链接", _symlink, IGNORED, Code.F003),
+    Fault("带宏的 .xlsm", _with_member(f"{UNIT}.xlsm", "xl/vbaProject.bin", b"\xd0\xcf\x11\xe0" + bytes(508)),
+          ACCEPTED, Code.F010, total=Decimal(98)),
+    Fault("含外部链接", _with_member(NAME, "xl/externalLinks/externalLink1.xml", EXTERNAL_LINK), ACCEPTED, Code.F011,
+          total=Decimal(98)),
+    # --- identity ---
+    Fault("_meta 被删除", _edit(lambda ws, rows: ws.parent.remove(ws.parent["_meta"])), REJECTED, Code.M001),
+    Fault("_meta 缺少表格类型", _meta(kind=None), REJECTED, Code.M002),
+    Fault("_meta 表格类型被改", _meta(kind="survey"), REJECTED, Code.M003),
+    Fault("另一次检查的表格", _meta(campaign="2022 年安全生产大检查"), REJECTED, Code.M004),
+    Fault("另一版考评细则", _meta(rubric_version="0"), REJECTED, Code.M005),
+    Fault("不在名单中的单位", _meta(county="某某县", reporter="某某县"), REJECTED, Code.M006),
+    Fault("检查组与单位不对应", _meta(group="3"), REJECTED, Code.M007),
+    Fault("上一轮的表格", _meta(round="2023-07"), REJECTED, Code.M008),
+    Fault("同一单位两份不同的文件", _conflict, REJECTED, Code.M009),
+    Fault("同一文件报了两份", _copies, IGNORED, Code.M010),
+    # --- structure ---
+    Fault("打分表工作表改名", _edit(lambda ws, rows: setattr(ws, "title", "Sheet1")), REJECTED, Code.S001),
+    Fault("表头被改", _edit(_header_renamed), REJECTED, Code.S002),
+    Fault("评分标准行被删", _edit(_deleted), REJECTED, Code.S003),
+    Fault("评分标准行重复", _edit(_doubled), REJECTED, Code.S004),
+    Fault("评分标准行顺序调换", _edit(_reordered, deductions={"c02": (1, "原因")}), ACCEPTED, None,
+          total=Decimal(99)),
+    Fault("插入行和列", _edit(lambda ws, rows: (insert_rows_like_excel(ws, rows["c05"], 2),
+                                              insert_cols_like_excel(ws, 1, 1)), deductions={"c01": (2, "原因")}),
+          ACCEPTED, None, total=Decimal(98)),
+    Fault("合并单元格被拆开", _edit(_unmerged, deductions={"c01": (2, "原因")}), ACCEPTED, None, total=Decimal(98)),
+    Fault("评分标准编号被改", _edit(lambda ws, rows: ws.cell(rows["c09"], 3, "(99)改过的条款")), REJECTED, Code.S005),
+    Fault("分值被改", _edit(lambda ws, rows: ws.cell(rows["c07"], 4, 9)), REJECTED, Code.S006),
+    Fault("条款文字被改", _edit(lambda ws, rows: ws.cell(rows["c09"], 3, "(9)改过的文字")), ACCEPTED, Code.S007),
+    # --- cell values ---
+    Fault("扣分填了公式", _edit(_formula), REJECTED, Code.D011, cell="F{c07}"),
+    Fault("扣分填文字", _deduct("两分"), REJECTED, Code.D001),
+    Fault("扣分为极大数", _deduct(1e308), REJECTED, Code.D004),
+    Fault("扣分为 NaN", _deduct("NaN"), REJECTED, Code.D001),
+    Fault("扣分为 inf", _deduct("inf"), REJECTED, Code.D001),
+    Fault("扣分为负零", _deduct(-0.0, None), ACCEPTED, None, total=Decimal(100)),
+    Fault("扣分为负数", _deduct(-1), REJECTED, Code.D002),
+    Fault("扣分有原因无分", _deduct(None, "台账不全"), ACCEPTED, Code.D007),
+    Fault("检查日期写成文字", lambda ctx: ctx.scoring(inspection_date="八月中旬") and NAME, ACCEPTED, Code.T001),
+    Fault("1 MB 的扣分原因", _reason(MB_TEXT), ACCEPTED, None, total=Decimal(99)),
+    Fault("控制字符、emoji、全角和繁体字", _control_characters, ACCEPTED, None, total=Decimal(99)),
+    Fault("原因写成公式文字", _reason("=HYPERLINK(\"http://x\",\"点我\")"), ACCEPTED, None, total=Decimal(99)),
+    Fault("交办清单选项不在列表中", _dispatch("特别重大"), ACCEPTED, Code.H004),
+    Fault("调度表数量填文字", _progress("若干"), REJECTED, Code.P001),
+]

@@ -1,0 +1,70 @@
+"""The bad-input corpus through the real run: each fault ends as it must, nothing lost, nothing changed."""
+
+import hashlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from inspection.findings import Code
+from inspection.model import ACCEPTED, REJECTED
+from inspection.run import run
+from tests.corpus import FAULTS, NAME, UNIT, Context
+
+
+def hashes(folder) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_corpus_is_big_enough():
+    assert len(FAULTS) >= 40 and len({f.kind for f in FAULTS}) == len(FAULTS)
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[f.kind for f in FAULTS])
+def test_fault(fault, tmp_path, config, rubric, templates):
+    ctx = Context(tmp_path / "input", templates.folder, config, rubric)
+    ctx.input.mkdir()
+    name = fault.build(ctx)
+    before = hashes(ctx.input)
+
+    result = run(config, rubric, ctx.input, tmp_path / "output")
+
+    assert hashes(ctx.input) == before  # input files are never changed
+    listed = {f.path for f in result.files}
+    assert listed == {p.relative_to(ctx.input).as_posix() for p in ctx.input.rglob("*") if not p.is_dir()}
+    info = next(f for f in result.files if f.path == name)
+    mine = [f for f in result.findings if f.file == name]
+    assert info.status == fault.status, [(f.code.name, f.message) for f in mine]
+    if info.status != ACCEPTED:
+        assert info.reason  # rejected or ignored always says why
+    if fault.code:
+        found = [f for f in mine if f.code == fault.code]
+        assert found, (fault.code, [(f.code.name, f.message) for f in mine])
+        if fault.cell:
+            assert found[0].cell == fault.cell.format(**ctx.rows())  # "F{c07}": 扣分 of criterion c07
+    else:
+        assert not [f for f in mine if f.is_error]
+    if fault.total is not None:
+        assert result.scoring[UNIT].total == fault.total
+    assert result.output_path.exists()
+    wb = openpyxl.load_workbook(result.output_path, read_only=True)
+    assert "校验报告" in wb.sheetnames
+
+
+def test_file_changed_while_read__F012_rejected_and_listed(tmp_path, config, rubric, templates, monkeypatch):
+    ctx = Context(tmp_path / "input", templates.folder, config, rubric)
+    ctx.input.mkdir()
+    ctx.scoring()
+    real = Path.read_bytes
+
+    def read_then_saved_again(self):
+        data = real(self)
+        if self.name == NAME:  # someone saves the file while the run reads it
+            self.write_bytes(data + b"\0")
+        return data
+
+    monkeypatch.setattr(Path, "read_bytes", read_then_saved_again)
+    result = run(config, rubric, ctx.input, tmp_path / "output")
+    info = next(f for f in result.files if f.path == NAME)
+    assert info.status == REJECTED and [f.code for f in result.findings if f.file == NAME] == [Code.F012]

@@ -1,0 +1,154 @@
+"""Faults of the run as a whole: where it writes, what a kill leaves, what text from inputs can do,
+and that the same inputs give the same report whatever order the file system lists them in."""
+
+import os
+from pathlib import Path
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import openpyxl
+import pytest
+
+from inspection.cli import main
+from inspection.errors import SetupError
+from inspection.run import report_path, run
+from tests.conftest import ROOT
+from tests.corpus import Context, UNIT
+
+HOSTILE = ["=HYPERLINK(\"http://example.com\",\"点我\")", "+1+1", "-2+3", "@SUM(1,2)", "\t=1+1", "\r=1+1",
+           "=cmd|' /C calc'!A0"]
+
+
+@pytest.fixture
+def ctx(tmp_path, config, rubric, templates):
+    c = Context(tmp_path / "input", templates.folder, config, rubric)
+    c.input.mkdir()
+    return c
+
+
+def test_output_folder_not_writable__setup_error_before_reading(ctx, tmp_path, config, rubric, capsys):
+    ctx.scoring()
+    blocked = tmp_path / "output"
+    blocked.write_text("一个同名文件占住了输出文件夹的位置")
+    with pytest.raises(SetupError, match="无法写入输出文件夹"):
+        run(config, rubric, ctx.input, blocked)
+    assert main(["run", "--config", str(ROOT / "config.toml"), "--input", str(ctx.input),
+                 "--output", str(blocked)]) == 2
+    assert "无法写入输出文件夹" in capsys.readouterr().err
+    assert blocked.read_text() == "一个同名文件占住了输出文件夹的位置"
+
+
+def test_read_only_report_from_earlier_run__kept_and_explained(ctx, tmp_path, config, rubric):
+    ctx.scoring()
+    output = tmp_path / "output"
+    first = run(config, rubric, ctx.input, output)
+    before = first.output_path.read_bytes()
+    first.output_path.chmod(0o444)
+    with pytest.raises(SetupError, match="只读"):
+        run(config, rubric, ctx.input, output)
+    assert first.output_path.read_bytes() == before
+
+
+def test_missing_input_folder__setup_error(tmp_path, config, rubric):
+    with pytest.raises(SetupError, match="找不到输入文件夹"):
+        run(config, rubric, tmp_path / "nowhere", tmp_path / "output")
+
+
+def test_text_from_inputs_never_becomes_a_formula(ctx, tmp_path, config, rubric):
+    deductions = {cid: (1, text) for cid, text in zip(("c01", "c07", "c09", "c16", "c20", "c22", "c24"), HOSTILE)}
+    ctx.scoring(deductions=deductions)
+    result = run(config, rubric, ctx.input, tmp_path / "output")
+    assert result.scoring[UNIT].total == 93
+    with zipfile.ZipFile(result.output_path) as zf:
+        sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and not any(b"<f>" in zf.read(n) or b"<f " in zf.read(n) for n in sheets)
+    wb = openpyxl.load_workbook(result.output_path)
+    texts = [c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert all(any(h.strip() in t for t in texts) for h in HOSTILE)  # kept, as text
+    assert not any(c.data_type == "f" for ws in wb for row in ws.iter_rows() for c in row)
+
+
+def report_content(path: Path) -> dict:
+    """Every value of every sheet, except the run's own time stamp (说明: 生成时间)."""
+    wb = openpyxl.load_workbook(path)
+    content = {}
+    for ws in wb:
+        for row in ws.iter_rows():
+            if row[0].value == "生成时间":
+                continue
+            content.update({(ws.title, c.coordinate): c.value for c in row if c.value is not None})
+    return content
+
+
+def test_same_inputs_same_report_whatever_the_listing_order(ctx, tmp_path, config, rubric, monkeypatch):
+    for unit, points in (("淮滨县", 1), ("商城县", 2), ("息县", 0.5)):
+        group = config.group_for_unit(unit).number
+        from tests.filling import fill_scoring
+        fill_scoring(ctx.templates / f"打分表_{group:02d}_{unit}.xlsx", ctx.input / f"sub{points}" / f"{unit}.xlsx",
+                     rubric, deductions={"c01": (points, "原因")})
+    (ctx.input / "坏文件.xlsx").write_bytes(b"not a workbook")
+    (ctx.input / "~$淮滨县.xlsx").write_bytes(b"lock")
+    first = report_content(run(config, rubric, ctx.input, tmp_path / "a").output_path)
+    again = report_content(run(config, rubric, ctx.input, tmp_path / "a").output_path)
+
+    real_walk = os.walk
+
+    def reversed_walk(top, **kwargs):  # a file system that lists everything the other way round
+        for dirpath, dirnames, filenames in real_walk(top, **kwargs):
+            dirnames.reverse()
+            filenames.reverse()
+            yield dirpath, dirnames, filenames
+    monkeypatch.setattr("inspection.ingest.os.walk", reversed_walk)
+    reordered = report_content(run(config, rubric, ctx.input, tmp_path / "b").output_path)
+    assert first == again
+    assert first == reordered
+
+
+KILLER = """
+import sys
+from pathlib import Path
+from inspection.config import load_config
+from inspection.rubric import load_rubric
+from inspection.run import run
+config = load_config(Path(sys.argv[1]))
+print("ready", flush=True)
+run(config, load_rubric(config.rubric_path), Path(sys.argv[2]), Path(sys.argv[3]))
+print("done", flush=True)
+"""
+
+
+def test_killed_run_leaves_previous_report_whole_or_new_one_whole(ctx, tmp_path, config, rubric):
+    output = tmp_path / "output"
+    ctx.scoring()
+    old = run(config, rubric, ctx.input, output).output_path.read_bytes()
+    for unit in config.units[1:]:
+        from tests.filling import fill_scoring
+        group = config.group_for_unit(unit).number
+        fill_scoring(ctx.templates / f"打分表_{group:02d}_{unit}.xlsx", ctx.input / f"{unit}.xlsx", rubric)
+    script = tmp_path / "killer.py"
+    script.write_text(KILLER, encoding="utf-8")
+    outcomes = set()
+    for delay in (0.05, 0.15, 0.3, 0.5, 0.8):
+        proc = subprocess.Popen([sys.executable, str(script), str(ROOT / "config.toml"), str(ctx.input), str(output)],
+                                stdout=subprocess.PIPE, cwd=ROOT)
+        assert proc.stdout.readline().strip() == b"ready"
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        report = report_path(config, output)
+        data = report.read_bytes()
+        if data == old:
+            outcomes.add("old")
+        else:
+            wb = openpyxl.load_workbook(report)  # whole: it opens, and every unit is ranked
+            assert len([r for r in wb["排名"].iter_rows(min_row=2, values_only=True) if r[0]]) == len(config.units)
+            outcomes.add("new")
+            old = data
+    # The next run clears what a killed one left behind and succeeds.
+    result = run(config, rubric, ctx.input, output)
+    assert result.output_path.exists() and not list(output.glob(".~tmp-*"))
+    assert outcomes, outcomes
+    print("kill outcomes", sorted(outcomes))
