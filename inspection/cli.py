@@ -2,6 +2,7 @@
 
 import argparse
 from datetime import date
+from functools import partial
 import sys
 import traceback
 from pathlib import Path
@@ -14,6 +15,7 @@ from inspection.model import ACCEPTED, IGNORED, REJECTED, RunResult
 from inspection.archive.query import history
 from inspection.archive.schema import open_archive
 from inspection.history import history_lines
+from inspection.progress import default_jobs, file_progress
 from inspection.rounds import ARCHIVE_FILE
 from inspection.run import run
 from inspection.templates import generate_templates, load_campaign
@@ -37,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", default=DEFAULT_CONFIG, metavar="PATH", help="配置文件（默认 config.toml）")
     common.add_argument("--verbose", action="store_true", help="出错时显示完整的程序调用栈")
+    common.add_argument("--jobs", type=_jobs, default=default_jobs(), metavar="N",
+                        help=f"同时用几个进程读写表格（默认本机核数 {default_jobs()}；1 为逐个处理，结果相同）")
+    common.add_argument("--quiet", action="store_true", help="不显示进度条，只输出最后的结果和用时")
     sub = parser.add_subparsers(dest="command", metavar="命令", required=True)
 
     p = sub.add_parser("templates", parents=[common], help="生成本次检查要发出的全部空白表格",
@@ -77,7 +82,8 @@ def cmd_templates(args) -> int:
     archive = Path(args.archive) if args.archive else default_archive()
     if args.archive and not archive.exists():
         raise SetupError(f"找不到归档文件 {archive}")
-    result = generate_templates(config, rubric, Path(args.output), archive)
+    result = generate_templates(config, rubric, Path(args.output), archive, jobs=args.jobs,
+                                progress=partial(file_progress, quiet=args.quiet, what="生成空白表格"))
     print(f"已生成 {len(result.all)} 个空白表格，位于 {result.folder}{'/' if not str(result.folder).endswith('/') else ''}：")
     print(f"  打分表 {len(result.scoring)} 份、交办清单 {len(result.dispatch)} 份（每个检查组各一份）")
     print(f"  {config.unit_label}调度表 {len(result.progress_units)} 份、部门调度表 {len(result.progress_departments)} 份")
@@ -90,6 +96,12 @@ def cmd_templates(args) -> int:
     return EXIT_OK
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"进程数应为正整数，现为 {text!r}")
+    return int(text)
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -100,8 +112,9 @@ def _day(text: str) -> date:
 def cmd_run(args) -> int:
     config, rubric = load_campaign(Path(args.config))
     archive = Path(args.archive) if args.archive else None
-    result = run(config, rubric, Path(args.input), Path(args.output), as_of=args.as_of, archive=archive)
-    print_summary(result, config.unit_label)
+    result = run(config, rubric, Path(args.input), Path(args.output), as_of=args.as_of, archive=archive,
+                 jobs=args.jobs, progress=partial(file_progress, quiet=args.quiet))
+    print_summary(result, config.unit_label, quiet=args.quiet)
     return exit_code(result)
 
 
@@ -132,7 +145,11 @@ def exit_code(result: RunResult) -> int:
     return EXIT_OK
 
 
-def print_summary(result: RunResult, unit_label: str) -> None:
+def print_summary(result: RunResult, unit_label: str, *, quiet: bool = False) -> None:
+    if quiet:
+        print(f"排名汇总表：{result.output_path}（采用 {len(result.files_with(ACCEPTED))} 个文件，"
+              f"未采用 {len(result.files_with(REJECTED))} 个）。用时 {result.seconds:.1f} 秒。")
+        return
     errors = sum(1 for f in result.findings if f.level == ERROR)
     warnings = sum(1 for f in result.findings if f.level == WARNING)
     print(f"收到 {len(result.files)} 个文件：采用 {len(result.files_with(ACCEPTED))} 个，"
@@ -161,7 +178,7 @@ def cmd_demo(args) -> int:
     from inspection.forms import load_form
 
     config, rubric = load_campaign(Path(args.config))
-    templates = generate_templates(config, rubric, Path(args.templates))
+    templates = generate_templates(config, rubric, Path(args.templates), jobs=args.jobs)
     print(f"第一步：已生成 {len(templates.all)} 个空白表格，位于 {templates.folder}。")
     scratch = Path(args.input)
     _clear_scratch(scratch)
@@ -178,7 +195,7 @@ def cmd_demo(args) -> int:
     # The demo keeps its own archive, rebuilt each time, so it never mixes with a real one.
     archive = Path(args.output) / DEMO_ARCHIVE
     archive.unlink(missing_ok=True)
-    result = run(config, rubric, scratch, Path(args.output), as_of=config.deadline, archive=archive)
+    result = run(config, rubric, scratch, Path(args.output), as_of=config.deadline, archive=archive, jobs=args.jobs)
     print_summary(result, config.unit_label)
     print(f"演示完成。用 Excel 或 WPS 打开 {result.output_path} 查看排名、扣分原因和校验报告；"
           f"实际使用时把报回的表格放进 input 文件夹，运行 python process.py run。")

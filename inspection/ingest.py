@@ -4,6 +4,7 @@ Every file under input/ ends as exactly one InputFile: accepted, rejected (with 
 ignored (with why). Input files are only ever read, once, into memory.
 """
 
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 import hashlib
 import os
@@ -18,6 +19,7 @@ from inspection.forms import ProgressForm
 from inspection.model import (
     ACCEPTED, IGNORED, REJECTED, Hazard, InputFile, ProgressReturn, ScoringReturn, StatusUpdate,
 )
+from inspection.progress import silent_progress
 from inspection.progress_return import read_progress_return
 from inspection.reading.active_content import active_content
 from inspection.reading.book import SPREADSHEET_SUFFIXES, UnreadableFile, read_book
@@ -93,15 +95,56 @@ def _ignore_reason(path: Path, rel: str, root: Path) -> str:
     return ""
 
 
-def ingest(input_dir: Path, campaign: Campaign) -> Ingested:
+def ingest(input_dir: Path, campaign: Campaign, *, jobs: int = 1, progress=None) -> Ingested:
+    """Read every file under input_dir. With jobs > 1 the files are read in a pool of processes;
+    the result is the same as reading them one by one, in the same order. `progress(total)` is a
+    context manager giving update(n), called as files are done."""
+    found = discover(input_dir)
+    to_read = [(path, info) for path, info in found if info.status != IGNORED]
+    with (progress or silent_progress)(len(to_read)) as update:
+        if jobs > 1 and len(to_read) > 1:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(campaign,)) as pool:
+                chunk = max(1, min(64, len(to_read) // (jobs * 8)))
+                outcomes = _counted(pool.map(_read_in_worker, to_read, chunksize=chunk), update)
+                read = dict(zip((info.path for _, info in to_read), outcomes))
+        else:
+            outcomes = _counted((_read_alone(path, info, campaign) for path, info in to_read), update)
+            read = dict(zip((info.path for _, info in to_read), outcomes))
     out = Ingested()
-    for path, info in discover(input_dir):
-        out.files.append(info)
+    for path, info in found:
         if info.status == IGNORED:
+            out.files.append(info)
             out.findings.append(finding(Code.F003, file=info.path, detail=info.reason))
             continue
-        _read_one(path, info, campaign, out)
+        done, one = read[info.path]
+        out.files.append(done)
+        for name in ("findings", "scoring", "dispatch", "progress", "followup"):
+            getattr(out, name).extend(getattr(one, name))
     return out
+
+
+def _counted(outcomes, update):
+    for outcome in outcomes:
+        update(1)
+        yield outcome
+
+
+def _read_alone(path: Path, info: InputFile, campaign: Campaign) -> tuple[InputFile, Ingested]:
+    one = Ingested()
+    _read_one(path, info, campaign, one)
+    return info, one
+
+
+_worker_campaign: Campaign | None = None
+
+
+def _start_worker(campaign: Campaign) -> None:
+    global _worker_campaign
+    _worker_campaign = campaign
+
+
+def _read_in_worker(item: tuple[Path, InputFile]) -> tuple[InputFile, Ingested]:
+    return _read_alone(*item, _worker_campaign)
 
 
 def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) -> None:

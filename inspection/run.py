@@ -30,8 +30,9 @@ def report_path(config: Config, output_dir: Path) -> Path:
 
 
 def run(config: Config, rubric: Rubric, input_dir: Path, output_dir: Path, *,
-        as_of: date | None = None, archive: Path | None = None) -> RunResult:
-    """Everything `process.py run` does; returns the result for the CLI to summarise."""
+        as_of: date | None = None, archive: Path | None = None, jobs: int = 1, progress=None) -> RunResult:
+    """Everything `process.py run` does; returns the result for the CLI to summarise.
+    `jobs` processes read the files (the result does not depend on it); `progress` as for ingest()."""
     if not input_dir.is_dir():
         raise SetupError(f"找不到输入文件夹 {input_dir}：请新建它，把报回的表格放进去后再运行")
     check_output(output_dir, report_path(config, output_dir))
@@ -40,7 +41,7 @@ def run(config: Config, rubric: Rubric, input_dir: Path, output_dir: Path, *,
     result.archive_path = archive or output_dir / ARCHIVE_FILE
     conn = open_archive(result.archive_path)
     try:
-        _run(result, config, rubric, input_dir, output_dir, as_of, conn)
+        _run(result, config, rubric, input_dir, output_dir, as_of, conn, jobs, progress)
     finally:
         conn.close()
     result.seconds = time.perf_counter() - started
@@ -62,10 +63,10 @@ def check_output(output_dir: Path, report: Path) -> None:
 
 
 def _run(result: RunResult, config: Config, rubric: Rubric, input_dir: Path, output_dir: Path,
-         as_of: date | None, conn) -> None:
+         as_of: date | None, conn, jobs: int, progress) -> None:
     unit_form, department_form = load_form(config.progress_unit_form), load_form(config.progress_department_form)
     campaign = Campaign(config, rubric, unit_form, department_form, known_hazards(conn, config))
-    ingested = ingest(input_dir, campaign)
+    ingested = ingest(input_dir, campaign, jobs=jobs, progress=progress)
     result.files = ingested.files
     accepted, duplicate_findings = resolve_duplicates(ingested)
     result.scoring = accepted.scoring

@@ -1,0 +1,91 @@
+"""Both cores give the same result as one; the progress bar shows on a terminal and only there."""
+
+from datetime import date
+import io
+
+import python_calamine as calamine
+import pytest
+
+from inspection.cli import main
+from inspection.progress import file_progress
+from inspection.run import run
+from inspection.templates import generate_templates
+from tests.conftest import ROOT
+from tests.filling import fill_dispatch, fill_progress, fill_scoring
+from tests.test_hazards import HAZARDS
+from tests.test_run_faults import report_content
+
+
+@pytest.fixture
+def mixed_input(tmp_path, config, rubric, templates):
+    """Returns of every kind, with warnings, errors, a duplicate and an ignored file."""
+    folder = tmp_path / "input"
+    for n, unit in enumerate(config.units[:8]):
+        group = config.group_for_unit(unit).number
+        deductions = {"c01": (n % 3, "未明确第一责任人")} if n % 3 else {}
+        if n == 2:
+            deductions["c07"] = ("两分", "原因")  # rejected: D001
+        fill_scoring(templates.folder / f"打分表_{group:02d}_{unit}.xlsx", folder / f"组{group}" / f"{unit}.xlsx",
+                     rubric, deductions=deductions, inspection_date=date(2023, 8, 10 + n))
+        fill_dispatch(templates.folder / f"交办清单_{group:02d}_{unit}.xlsx", folder / f"{unit}交办.xlsx", HAZARDS)
+        fill_progress(templates.folder / f"调度表_{unit}_{config.round}.xlsx", folder / f"{unit}调度.xlsx", {})
+    (folder / "坏的.xlsx").write_bytes(b"broken")
+    (folder / "~$锁.xlsx").write_bytes(b"lock")
+    first = config.units[0]
+    copy = folder / f"组{config.group_for_unit(first).number}" / f"{first}.xlsx"
+    (folder / "副本.xlsx").write_bytes(copy.read_bytes())
+    return folder
+
+
+def test_two_processes_give_the_same_result_as_one(mixed_input, tmp_path, config, rubric):
+    one = run(config, rubric, mixed_input, tmp_path / "one", jobs=1)
+    two = run(config, rubric, mixed_input, tmp_path / "two", jobs=2)
+    assert len(one.files) == 27
+    assert [(f.path, f.status, f.reason, f.sha256, f.kind, f.unit) for f in one.files] == \
+           [(f.path, f.status, f.reason, f.sha256, f.kind, f.unit) for f in two.files]
+    assert one.findings == two.findings and one.ranking == two.ranking and one.hazards == two.hazards
+    assert report_content(one.output_path) == report_content(two.output_path)
+
+
+def sheet_values(path):
+    wb = calamine.CalamineWorkbook.from_path(str(path))
+    values = {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
+    values["_meta"] = [row for row in values["_meta"] if row[0] != "generated_at"]
+    return values
+
+
+def test_templates_in_two_processes_are_the_same(tmp_path, config, rubric):
+    one = generate_templates(config, rubric, tmp_path / "one", jobs=1)
+    two = generate_templates(config, rubric, tmp_path / "two", jobs=2)
+    assert [p.name for p in one.all] == [p.name for p in two.all] and len(one.all) == 42
+    for a, b in zip(one.all, two.all):
+        assert sheet_values(a) == sheet_values(b), a.name
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_on_a_terminal_only():
+    screen = Terminal()
+    with file_progress(30, quiet=False, stream=screen, delay=0) as update:
+        update(30)
+    assert "读取报回文件" in screen.getvalue() and "/30" in screen.getvalue() and "个/s" in screen.getvalue()
+
+    for stream, quiet in ((Terminal(), True), (io.StringIO(), False)):
+        with file_progress(30, quiet=quiet, stream=stream, delay=0) as update:
+            update(30)
+        assert stream.getvalue() == ""
+
+
+def test_cli_quiet_prints_one_line_with_the_time(mixed_input, tmp_path, capsys):
+    code = main(["run", "--config", str(ROOT / "config.toml"), "--input", str(mixed_input),
+                 "--output", str(tmp_path / "out"), "--quiet", "--jobs", "2"])
+    out, err = capsys.readouterr()
+    assert code == 1 and err == ""
+    assert len(out.strip().splitlines()) == 1 and "用时" in out and "排名汇总表" in out
+
+    main(["run", "--config", str(ROOT / "config.toml"), "--input", str(mixed_input), "--output", str(tmp_path / "o2")])
+    out, err = capsys.readouterr()
+    assert "收到 27 个文件" in out and out.strip().splitlines()[-1].startswith("用时") and "读取报回文件" not in err
