@@ -6,11 +6,13 @@ Nothing here says "county": a unit is whatever the campaign inspects (县区, �
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 import re
 import tomllib
 
 from inspection.errors import ConfigError
+from inspection.reading.limits import MB, Limits
 from inspection.tomlfile import load_toml
 
 ROUND_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]*$")
@@ -43,6 +45,7 @@ class Config:
     deadline: date
     progress_unit_form: Path
     progress_department_form: Path
+    limits: Limits = Limits()  # [limits]: how much a returned file may hold before it is read
 
     def group_for_unit(self, unit: str) -> Group | None:
         return next((g for g in self.groups if g.unit == unit), None)
@@ -152,7 +155,38 @@ def load_config(path: str | Path) -> Config:
         deadline=deadline,
         progress_unit_form=k.path_key(forms_t, "progress_unit", "forms"),
         progress_department_form=k.path_key(forms_t, "progress_department", "forms"),
+        limits=_limits(k, data.get("limits", {})),
     )
+
+
+# [limits] key → (Limits field, unit in bytes or 1, whole numbers only)
+LIMIT_KEYS = {
+    "max_file_mb": ("max_file_bytes", MB, False),
+    "max_members": ("max_members", 1, True),
+    "max_inflated_mb": ("max_inflated_bytes", MB, False),
+    "max_ratio": ("max_ratio", 1, True),
+    "max_cells": ("max_cells", 1, True),
+}
+
+
+def _limits(k: _Keys, table) -> Limits:
+    """The optional [limits] table; a key left out keeps its default (reading/limits.py)."""
+    if not isinstance(table, dict):
+        raise k.fail("limits", "应为一个表：另起一行写 [limits]，下面逐行写 max_file_mb = 50 这样的项")
+    for key in table:
+        if key not in LIMIT_KEYS:
+            raise k.fail(f"limits.{key}", f"没有这一项，可写的有 {'、'.join(LIMIT_KEYS)}")
+    values = {}
+    for key, (field, unit, whole) in LIMIT_KEYS.items():
+        if key not in table:
+            continue
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or value <= 0:
+            raise k.fail(f"limits.{key}", f"应为大于 0 的数，现为 {value!r}")
+        if whole and not isinstance(value, int):
+            raise k.fail(f"limits.{key}", f"应为正整数，现为 {value}")
+        values[field] = max(1, int(value * unit))
+    return Limits(**values)
 
 
 def _groups(k: _Keys, data: dict, units: tuple[str, ...]) -> tuple[Group, ...]:

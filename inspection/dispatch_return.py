@@ -5,6 +5,7 @@ field must be followed up, not lost.
 """
 
 from datetime import date
+from decimal import Decimal
 import hashlib
 
 from inspection import aliases
@@ -95,8 +96,8 @@ def _header(sheet: Sheet) -> tuple[int | None, dict[str, int]]:
 
 def _number(value, fallback: int) -> int:
     number = decimal_from_number(value)
-    if number is None and isinstance(value, str) and value.strip().isdigit():
-        number = decimal_from_number(int(value.strip()))
+    if number is None and isinstance(value, str) and value.strip().isdecimal():
+        number = Decimal(value.strip())  # not int(): it refuses "²" and 5,000 digits
     if number is not None and number == number.to_integral_value() and 0 < number < 100000:
         return int(number)
     return fallback

@@ -6,9 +6,11 @@ ignored (with why). Input files are only ever read, once, into memory.
 
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 import hashlib
 import os
 from pathlib import Path
+import stat
 
 from inspection.config import Config, normalize_name
 from inspection.constants import KIND_DISPATCH, KIND_FOLLOWUP, KIND_PROGRESS, KIND_SCORING, SHEET_SCORING
@@ -23,7 +25,9 @@ from inspection.progress import silent_progress
 from inspection.progress_return import read_progress_return
 from inspection.reading.active_content import active_content
 from inspection.reading.book import SPREADSHEET_SUFFIXES, UnreadableFile, read_book
-from inspection.reading.formulas import sheet_formulas
+from inspection.reading.formulas import column_formulas
+from inspection.reading.guard import check_container, check_file_size
+from inspection.reading.limits import FileTooLarge, SuspectedBomb, TooManyCells, XmlDeclaration
 from inspection.reading.meta import read_meta
 from inspection.rubric import Rubric
 from inspection.scoring_return import read_scoring_return
@@ -156,10 +160,17 @@ def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) ->
         info.reason = errors[0].code.title if errors else "未通过校验"
         out.findings.extend(problems)
 
+    limits = config.limits
     try:
         before = path.stat()
-        data = path.read_bytes()
+        if not stat.S_ISREG(before.st_mode):  # a pipe or device would block or never end
+            return reject(finding(Code.F001, file=info.path, detail="不是普通文件"))
+        check_file_size(before.st_size, limits)  # before a byte is read into memory
+        with path.open("rb") as f:
+            data = f.read(limits.max_file_bytes + 1)  # a file growing meanwhile is caught below (F012)
         after = path.stat()
+    except UnreadableFile as err:
+        return reject(_unreadable(err, info.path))
     except OSError as err:
         return reject(finding(Code.F001, file=info.path, detail=err.strerror or "无法读取"))
     if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
@@ -169,10 +180,10 @@ def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) ->
     if not data:
         return reject(finding(Code.F004, file=info.path))
     try:
+        check_container(data, limits)  # sizes, bombs, entity declarations: before the reader sees it
         book = read_book(path, data)
     except UnreadableFile as err:
-        code = Code.F002 if err.password else Code.F001
-        return reject(finding(code, file=info.path, detail=err.detail))
+        return reject(_unreadable(err, info.path))
 
     macros, links = active_content(data)
     if macros:
@@ -188,8 +199,8 @@ def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) ->
     out.findings.extend(problems)
 
     if info.kind == KIND_SCORING:
-        formulas = sheet_formulas(data, SHEET_SCORING)
-        ret, found = read_scoring_return(book, rubric, config, info.path, info.unit, int(meta["group"]), formulas)
+        ret, found = read_scoring_return(book, rubric, config, info.path, info.unit, int(meta["group"]),
+                                         partial(column_formulas, data, SHEET_SCORING))
         bucket = out.scoring
     elif info.kind == KIND_DISPATCH:
         ret, found = read_dispatch_return(book, config, info.path, info.unit, int(meta["group"]))
@@ -206,6 +217,16 @@ def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) ->
     out.findings.extend(found)
     info.status = ACCEPTED
     bucket.append((info, ret))
+
+
+_LIMIT_CODES = {FileTooLarge: Code.F005, SuspectedBomb: Code.F006, XmlDeclaration: Code.F007, TooManyCells: Code.F008}
+
+
+def _unreadable(err: UnreadableFile, file: str) -> Finding:
+    code = _LIMIT_CODES.get(type(err))
+    if code is not None:
+        return finding(code, file=file, **err.values)
+    return finding(Code.F002 if err.password else Code.F001, file=file, detail=err.detail)
 
 
 def _identify(meta: dict | None, info: InputFile, config: Config, rubric: Rubric) -> list[Finding]:

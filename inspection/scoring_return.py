@@ -22,9 +22,9 @@ BOILERPLATE = {"已完成", "完成", "已落实", "落实", "已整改", "是",
 
 
 def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, unit: str, group: int,
-                        formulas: dict[tuple[int, int], str] | None = None) -> tuple[ScoringReturn | None, list[Finding]]:
+                        formulas_in=None) -> tuple[ScoringReturn | None, list[Finding]]:
     """Validate and score one workbook. The return is None when the structure cannot be read.
-    `formulas` are the sheet's formula cells (row, col) → text, where the format shows them."""
+    `formulas_in(col)` gives the formulas of a column (row → text), where the file format shows them."""
     try:
         located = locate(book, rubric, file)
     except SheetNotReadable as err:
@@ -36,6 +36,7 @@ def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, u
         findings.append(finding(code, file=file, unit=unit, sheet=sheet.name, cell=cell_ref(row, col), **values))
 
     result = ScoringReturn(file=file, unit=unit, group=group)
+    formulas = formulas_in(cols[COL_DEDUCTION]) if formulas_in else {}
     for item in rubric.items:
         rows = [located.criterion_rows[c.id] for c in item.criteria if c.id in located.criterion_rows]
         if len(rows) != len(item.criteria):
@@ -48,8 +49,8 @@ def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, u
             amount, ok = parse_points(raw)
             col = cols[COL_DEDUCTION]
             label = criterion.display_label
-            if formulas and (row, col) in formulas:
-                add(Code.D011, row, col, formula=formulas[(row, col)][:60])
+            if row in formulas:
+                add(Code.D011, row, col, formula=formulas[row][:60])
                 continue
             if not ok:
                 add(Code.D001, row, col, value=cell_text(raw)[:50])
@@ -124,7 +125,8 @@ def _check_status(item: Item, rows: list[int], sheet, col: int, add) -> None:
 
 def _check_cached(value, expected: Decimal, row: int, col: int, add) -> None:
     number = decimal_from_number(value) if not isinstance(value, str) else None
-    if number is not None and number.quantize(Decimal("0.001")) != expected.quantize(Decimal("0.001")):
+    # A difference, not quantize(): quantizing 1e308 to 0.001 raises InvalidOperation.
+    if number is not None and abs(number - expected) >= Decimal("0.0005"):
         add(Code.D010, row, col, value=cell_text(value), expected=expected)
 
 

@@ -280,3 +280,32 @@ FAULTS: list[Fault] = [
     Fault("交办清单选项不在列表中", _dispatch("特别重大"), ACCEPTED, Code.H004),
     Fault("调度表数量填文字", _progress("若干"), REJECTED, Code.P001),
 ]
+
+
+def print_table() -> None:
+    """The table for the issue note: fault, what the tool said, whether anything was lost."""
+    import tempfile
+
+    from inspection.run import run
+    from inspection.templates import generate_templates, load_campaign
+    from tests.conftest import ROOT
+
+    config, rubric = load_campaign(ROOT / "config.toml")
+    with tempfile.TemporaryDirectory() as tmp:
+        templates = generate_templates(config, rubric, Path(tmp) / "templates")
+        print("| 故障 | 结果 | 工具的话 | 有无丢失 |\n|---|---|---|---|")
+        for n, fault in enumerate(FAULTS):
+            ctx = Context(Path(tmp) / f"in{n}", templates.folder, config, rubric)
+            ctx.input.mkdir()
+            name = fault.build(ctx)
+            result = run(config, rubric, ctx.input, Path(tmp) / f"out{n}")
+            info = next(f for f in result.files if f.path == name)
+            said = next((f for f in result.findings if f.file == name and (not fault.code or f.code == fault.code)), None)
+            words = f"{said.code.name} {said.message[:70]}" if said else "（无提示，正常采用）"
+            on_disk = sum(1 for p in ctx.input.rglob("*") if not p.is_dir())
+            lost = "无" if len(result.files) == on_disk else f"丢失 {on_disk - len(result.files)} 个"
+            print(f"| {fault.kind} | {info.status} | {words} | {lost}（{len(result.files)} 个文件全部列入报告） |")
+
+
+if __name__ == "__main__":
+    print_table()

@@ -56,15 +56,31 @@ def test_file_changed_while_read__F012_rejected_and_listed(tmp_path, config, rub
     ctx = Context(tmp_path / "input", templates.folder, config, rubric)
     ctx.input.mkdir()
     ctx.scoring()
-    real = Path.read_bytes
+    real_open = Path.open
 
-    def read_then_saved_again(self):
-        data = real(self)
-        if self.name == NAME:  # someone saves the file while the run reads it
-            self.write_bytes(data + b"\0")
-        return data
+    class SavedWhileRead:
+        """A file someone saves again while the run reads it."""
 
-    monkeypatch.setattr(Path, "read_bytes", read_then_saved_again)
+        def __init__(self, path, handle):
+            self.path, self.handle = path, handle
+
+        def read(self, *args):
+            data = self.handle.read(*args)
+            with real_open(self.path, "ab") as other:
+                other.write(b"\0")
+            return data
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+    def opening(self, mode="r", *args, **kwargs):
+        handle = real_open(self, mode, *args, **kwargs)
+        return SavedWhileRead(self, handle) if self.name == NAME and "r" in mode else handle
+
+    monkeypatch.setattr(Path, "open", opening)
     result = run(config, rubric, ctx.input, tmp_path / "output")
     info = next(f for f in result.files if f.path == NAME)
     assert info.status == REJECTED and [f.code for f in result.findings if f.file == NAME] == [Code.F012]

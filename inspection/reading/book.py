@@ -98,6 +98,11 @@ def clean_cell(value):
     return str(value)
 
 
+def has_open_password(data: bytes) -> bool:
+    """An .xlsx saved with an open password is an OLE container holding an EncryptedPackage stream."""
+    return data[:8] == _CFB_MAGIC and _ENCRYPTED in data
+
+
 def read_book(path: Path, data: bytes) -> Book:
     """Read every sheet of a workbook from `data`, the bytes of the file at `path`.
 
@@ -105,13 +110,16 @@ def read_book(path: Path, data: bytes) -> Book:
     the run reads it cannot give a hash of one version and values of another.
     Raises UnreadableFile with a short Chinese reason.
     """
-    if data[:8] == _CFB_MAGIC and _ENCRYPTED in data:
+    if has_open_password(data):
         raise UnreadableFile("文件设有打开密码", password=True)
     try:
         wb = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError as err:
         raise UnreadableFile("文件设有打开密码", password=True) from err
     except Exception as err:  # calamine raises several types for broken files; all mean "unreadable"
+        raise UnreadableFile(_reason(err)) from err
+    except BaseException as err:
+        _reraise_unless_panic(err)
         raise UnreadableFile(_reason(err)) from err
     try:
         sheets = {}
@@ -122,7 +130,8 @@ def read_book(path: Path, data: bytes) -> Book:
                 sheet = wb.get_sheet_by_name(meta.name)
                 raw = sheet.to_python(skip_empty_area=False)
                 merges = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
-            except Exception as err:
+            except BaseException as err:
+                _reraise_unless_panic(err)
                 raise UnreadableFile(f"工作表“{meta.name}”无法读取：{_reason(err)}") from err
             rows = [[clean_cell(v) for v in row] for row in raw]
             visible = meta.visible == calamine.SheetVisibleEnum.Visible
@@ -132,6 +141,14 @@ def read_book(path: Path, data: bytes) -> Book:
         wb.close()
 
 
-def _reason(err: Exception) -> str:
+def _reraise_unless_panic(err: BaseException) -> None:
+    """A Rust panic inside calamine (a bug met on a broken file) reaches Python as pyo3's
+    PanicException, which is a BaseException: it means "unreadable" too. Anything else that is
+    not an Exception (Ctrl+C, exit) goes on."""
+    if not isinstance(err, Exception) and type(err).__name__ != "PanicException":
+        raise err
+
+
+def _reason(err: BaseException) -> str:
     text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
     return text[:200]

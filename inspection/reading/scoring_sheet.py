@@ -6,6 +6,7 @@ doubled or relabelled are findings naming the criterion.
 
 from dataclasses import dataclass, field
 import difflib
+import functools
 import re
 import unicodedata
 
@@ -24,7 +25,17 @@ _LABEL = re.compile(r"^[(（]\s*([0-9０-９]+[A-Za-z]?)\s*[)）]")
 
 def squash(value) -> str:
     """Text compared without spaces, line breaks and full-width differences."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell_text(value)))
+    if value == "":
+        return ""  # most cells: the fast way out (this runs for every cell searched)
+    return _squash_text(value if isinstance(value, str) else cell_text(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _squash_text(text: str) -> str:
+    """Cached: the same labels and rubric texts come back in every returned file."""
+    if not text.isascii():  # NFKC leaves ASCII as it is
+        text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split())
 
 
 def cell_ref(row: int, col: int) -> str:
@@ -148,7 +159,7 @@ def _map_criteria(located: ScoringSheet, rubric: Rubric, header_row: int, file: 
             r, text = _best_row(criterion, rows)
             rows.remove((r, text))
             located.criterion_rows[criterion.id] = r
-            if text != squash(criterion.text):
+            if text != _squashed(criterion.text):
                 located.findings.append(finding(Code.S007, file=file, sheet=sheet.name,
                                                 cell=cell_ref(r, col), label=f"({label})"))
 
@@ -161,11 +172,26 @@ def _order_by_text(criteria: list[Criterion], rows) -> list[Criterion]:
 
 
 def _best_row(criterion: Criterion, rows: list[tuple[int, str]]) -> tuple[int, str]:
-    return max(rows, key=lambda rt: _similarity(criterion, rt[1]))
+    if len(rows) == 1:
+        return rows[0]
+    own = _squashed(criterion.text)
+    exact = next((rt for rt in rows if rt[1] == own), None)
+    return exact or max(rows, key=lambda rt: _similarity(criterion, rt[1]))
 
 
 def _similarity(criterion: Criterion, text: str) -> float:
-    return difflib.SequenceMatcher(None, squash(criterion.text), text).ratio()
+    return _ratio(_squashed(criterion.text), text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+@functools.lru_cache(maxsize=4096)
+def _squashed(text: str) -> str:
+    """A rubric text squashed once, not once per returned file."""
+    return squash(text)
 
 
 def _find_info_cells(located: ScoringSheet, header_row: int) -> None:
