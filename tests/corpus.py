@@ -19,6 +19,7 @@ import openpyxl
 
 from inspection.findings import Code
 from inspection.model import ACCEPTED, IGNORED, REJECTED
+from tests import bombs
 from tests.filling import criterion_rows, fill_dispatch, fill_progress, fill_scoring, insert_cols_like_excel
 from tests.filling import insert_rows_like_excel, set_meta
 
@@ -196,6 +197,23 @@ EXTERNAL_LINK = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                  b'</externalLink>')
 
 
+def _bomb(make):
+    """A real return turned hostile by one of tests/bombs.py's builders."""
+    return lambda ctx: ctx.write(NAME, make(ctx.good_bytes()))
+
+
+def _sheet1(good: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(good)) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+    # openpyxl writes no XML declaration; the entity bomb goes right after one.
+    return sheet if sheet.startswith(b"<?xml") else b'<?xml version="1.0" encoding="UTF-8"?>\n' + sheet
+
+
+def _oversized(ctx):
+    """Bigger than the default max_file_mb (50): refused before a byte of it is read."""
+    return ctx.write(NAME, ctx.good_bytes() + os.urandom(51 * 1024 * 1024))
+
+
 def _dispatch(level):
     def build(ctx):
         group = ctx.config.group_for_unit(UNIT).number
@@ -239,6 +257,15 @@ FAULTS: list[Fault] = [
           ACCEPTED, Code.F010, total=Decimal(98)),
     Fault("含外部链接", _with_member(NAME, "xl/externalLinks/externalLink1.xml", EXTERNAL_LINK), ACCEPTED, Code.F011,
           total=Decimal(98)),
+    Fault("压缩炸弹（解压 2 GB）", _bomb(lambda good: bombs.zip_bomb(good, 2)), REJECTED, Code.F006),
+    Fault("压缩炸弹（目录谎报大小）", _bomb(lambda good: bombs.zip_bomb(good, 2, lie=True)), REJECTED, Code.F006),
+    Fault("XML 实体炸弹", _bomb(lambda good: bombs.replace_part(
+        good, "xl/worksheets/sheet1.xml", bombs.billion_laughs(_sheet1(good)))),
+        REJECTED, Code.F007),
+    Fault("数据区域到 XFD1048576", _bomb(lambda good: bombs.replace_part(
+        good, "xl/worksheets/sheet1.xml", bombs.far_cell_sheet(_sheet1(good)))),
+        REJECTED, Code.F008),
+    Fault("超过 50 MB 的文件", _oversized, REJECTED, Code.F005),
     # --- identity ---
     Fault("_meta 被删除", _edit(lambda ws, rows: ws.parent.remove(ws.parent["_meta"])), REJECTED, Code.M001),
     Fault("_meta 缺少表格类型", _meta(kind=None), REJECTED, Code.M002),
