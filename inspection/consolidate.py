@@ -83,14 +83,20 @@ def _followup_fingerprint(updates: list[StatusUpdate]) -> str:
     return _digest([(u.hazard_id, u.status, u.on, u.note) for u in updates])
 
 
+def competition_ranks(totals) -> dict[Decimal, int]:
+    """Score → rank, where a rank is 1 + how many scored higher (ties share it: 1, 1, 3)."""
+    positions: dict[Decimal, int] = {}
+    for n, total in enumerate(sorted(totals, reverse=True)):
+        positions.setdefault(total, n + 1)
+    return positions
+
+
 def rank(returns: dict[str, ScoringReturn], config: Config, files: list[InputFile]) -> list[RankRow]:
     """Ranked units by score (ties share a rank, tied units in config order), then the others."""
     order = {unit: n for n, unit in enumerate(config.units)}
     ranked = sorted(returns.values(), key=lambda r: (-r.total, order.get(r.unit, len(order))))
-    rows = []
-    for ret in ranked:
-        position = 1 + sum(1 for other in ranked if other.total > ret.total)
-        rows.append(RankRow(position, ret.unit, ret.total, RANKED, ret.group, ret.file))
+    positions = competition_ranks(r.total for r in ranked)
+    rows = [RankRow(positions[ret.total], ret.unit, ret.total, RANKED, ret.group, ret.file) for ret in ranked]
     rejected_units = {f.unit for f in files if f.kind == KIND_SCORING and f.status == REJECTED}
     for unit in config.units:
         if unit in returns:

@@ -34,6 +34,8 @@ from inspection.scoring_return import read_scoring_return
 
 KIND_NAMES = {KIND_SCORING: "打分表", KIND_DISPATCH: "交办清单", KIND_PROGRESS: "调度表", KIND_FOLLOWUP: "隐患整改跟踪表"}
 REQUIRED_META = ("kind", "campaign", "round")
+# Below this many files, starting worker processes costs more than reading the files one by one.
+POOL_MIN_FILES = 64
 
 
 @dataclass
@@ -106,7 +108,7 @@ def ingest(input_dir: Path, campaign: Campaign, *, jobs: int = 1, progress=None)
     found = discover(input_dir)
     to_read = [(path, info) for path, info in found if info.status != IGNORED]
     with (progress or silent_progress)(len(to_read)) as update:
-        if jobs > 1 and len(to_read) > 1:
+        if jobs > 1 and len(to_read) >= POOL_MIN_FILES:
             with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(campaign,)) as pool:
                 chunk = max(1, min(64, len(to_read) // (jobs * 8)))
                 outcomes = _counted(pool.map(_read_in_worker, to_read, chunksize=chunk), update)
@@ -180,12 +182,12 @@ def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) ->
     if not data:
         return reject(finding(Code.F004, file=info.path))
     try:
-        check_container(data, limits)  # sizes, bombs, entity declarations: before the reader sees it
+        container = check_container(data, limits)  # sizes, bombs, entity declarations: before the reader
         book = read_book(path, data)
     except UnreadableFile as err:
         return reject(_unreadable(err, info.path))
 
-    macros, links = active_content(data)
+    macros, links = active_content(data, container.names)
     if macros:
         out.findings.append(finding(Code.F010, file=info.path))
     if links:
@@ -200,7 +202,7 @@ def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) ->
 
     if info.kind == KIND_SCORING:
         ret, found = read_scoring_return(book, rubric, config, info.path, info.unit, int(meta["group"]),
-                                         partial(column_formulas, data, SHEET_SCORING))
+                                         partial(column_formulas, container.xml, SHEET_SCORING))
         bucket = out.scoring
     elif info.kind == KIND_DISPATCH:
         ret, found = read_dispatch_return(book, config, info.path, info.unit, int(meta["group"]))
@@ -209,7 +211,7 @@ def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) ->
         ret, found = read_followup_return(book, config, info.path, info.unit, campaign.known_hazards)
         bucket = out.followup
     else:
-        form = campaign.unit_form if info.unit in config.units else campaign.department_form
+        form = campaign.unit_form if config.is_unit(info.unit) else campaign.department_form
         ret, found = read_progress_return(book, form, info.path, info.unit, config.inspection_start.year)
         bucket = out.progress
     if ret is None or any(f.is_error for f in found):
@@ -248,10 +250,10 @@ def _identify(meta: dict | None, info: InputFile, config: Config, rubric: Rubric
     if meta["round"] != config.round:
         return [finding(Code.M008, file=file, unit=unit, value=meta["round"][:20], expected=config.round)]
     if kind == KIND_PROGRESS:
-        if unit not in config.units and unit not in config.departments:
+        if not config.is_unit(unit) and not config.is_department(unit):
             return [finding(Code.M006, file=file, unit=unit, value=unit[:40])]
         return []
-    if unit not in config.units:
+    if not config.is_unit(unit):
         return [finding(Code.M006, file=file, unit=unit, value=unit[:40])]
     group = config.group_for_unit(unit)
     if str(group.number) != meta.get("group", "").strip():

@@ -5,6 +5,7 @@ import sqlite3
 
 from inspection.archive.query import previous_values, scores_by_round, tracked_hazards
 from inspection.config import Config
+from inspection.consolidate import competition_ranks
 from inspection.findings import Code, Finding, finding
 from inspection.forms import ProgressForm
 from inspection.model import RunResult
@@ -42,8 +43,8 @@ def follow(conn: sqlite3.Connection, config: Config, result: RunResult,
     if earlier:
         result.previous_round = earlier[-1]
         totals = by_round[earlier[-1]]
-        result.previous = {unit: (total, 1 + sum(1 for t in totals.values() if t > total))
-                           for unit, total in totals.items()}
+        positions = competition_ranks(totals.values())
+        result.previous = {unit: (total, positions[total]) for unit, total in totals.items()}
 
     for reporter, ret in result.progress.items():
         findings.extend(_fallen_figures(conn, config, ret, forms[reporter]))

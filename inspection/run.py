@@ -86,7 +86,7 @@ def _run(result: RunResult, config: Config, rubric: Rubric, input_dir: Path, out
     submissions = [(info, payload) for info, payload in (*ingested.scoring, *ingested.dispatch, *ingested.progress, *ingested.followup)
                    if info.status == ACCEPTED]
     findings += record(conn, config, submissions)
-    forms = {name: unit_form if name in config.units else department_form for name in result.progress}
+    forms = {name: unit_form if config.is_unit(name) else department_form for name in result.progress}
     findings += follow(conn, config, result, forms)
 
     result.findings = sorted(findings, key=sort_key)

@@ -50,7 +50,7 @@ def generate_templates(config: Config, rubric: Rubric, folder: Path, archive: Pa
              *((UNIT_FORM, u) for u in config.units), *((DEPARTMENT_FORM, d) for d in config.departments)]
     writer = _Writer(config, rubric, folder)
     with (progress or silent_progress)(len(tasks)) as update:
-        if jobs > 1 and len(tasks) > 1:
+        if jobs > 1 and len(tasks) >= POOL_MIN_TASKS:
             with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(writer,)) as pool:
                 chunk = max(1, min(32, len(tasks) // (jobs * 4)))
                 paths = [_done(path, update) for path in pool.map(_write_in_worker, tasks, chunksize=chunk)]
@@ -69,6 +69,7 @@ def generate_templates(config: Config, rubric: Rubric, folder: Path, archive: Pa
     return result
 
 
+POOL_MIN_TASKS = 32  # below this, worker processes cost more than they save
 SCORING, DISPATCH, UNIT_FORM, DEPARTMENT_FORM = "scoring", "dispatch", "unit_form", "department_form"
 
 

@@ -6,6 +6,7 @@ import io
 import python_calamine as calamine
 import pytest
 
+from inspection import ingest as ingest_module
 from inspection.cli import main
 from inspection.progress import file_progress
 from inspection.run import run
@@ -37,9 +38,15 @@ def mixed_input(tmp_path, config, rubric, templates):
     return folder
 
 
-def test_two_processes_give_the_same_result_as_one(mixed_input, tmp_path, config, rubric):
+def test_two_processes_give_the_same_result_as_one(mixed_input, tmp_path, config, rubric, monkeypatch):
+    monkeypatch.setattr("inspection.ingest.POOL_MIN_FILES", 2)  # the pool, even for these few files
+    pools = []
+    real_pool = ingest_module.ProcessPoolExecutor
+    monkeypatch.setattr(ingest_module, "ProcessPoolExecutor", lambda **kw: pools.append(kw) or real_pool(**kw))
     one = run(config, rubric, mixed_input, tmp_path / "one", jobs=1)
+    assert pools == []
     two = run(config, rubric, mixed_input, tmp_path / "two", jobs=2)
+    assert [kw["max_workers"] for kw in pools] == [2]
     assert len(one.files) == 27
     assert [(f.path, f.status, f.reason, f.sha256, f.kind, f.unit) for f in one.files] == \
            [(f.path, f.status, f.reason, f.sha256, f.kind, f.unit) for f in two.files]
@@ -54,7 +61,8 @@ def sheet_values(path):
     return values
 
 
-def test_templates_in_two_processes_are_the_same(tmp_path, config, rubric):
+def test_templates_in_two_processes_are_the_same(tmp_path, config, rubric, monkeypatch):
+    monkeypatch.setattr("inspection.templates.POOL_MIN_TASKS", 2)
     one = generate_templates(config, rubric, tmp_path / "one", jobs=1)
     two = generate_templates(config, rubric, tmp_path / "two", jobs=2)
     assert [p.name for p in one.all] == [p.name for p in two.all] and len(one.all) == 42

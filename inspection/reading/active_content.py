@@ -4,21 +4,15 @@ The tool reads only stored cell values (python-calamine never runs VBA or fetche
 workbooks); this only tells the clerk that the file carried such things.
 """
 
-import io
-import zipfile
-
 _VBA_OLE = "_VBA_PROJECT".encode("utf-16-le")  # the VBA storage of a macro-enabled .xls
 
 
-def active_content(data: bytes) -> tuple[bool, bool]:
-    """(has macros, has external links) for an .xlsx/.xlsm/.ods zip or an .xls OLE file."""
+def active_content(data: bytes, names: tuple[str, ...]) -> tuple[bool, bool]:
+    """(has macros, has external links): from the zip's part `names` for .xlsx/.xlsm/.ods, from the
+    bytes for an .xls OLE file."""
     if data[:2] != b"PK":
         return _VBA_OLE in data, False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = [n.lower() for n in zf.namelist()]
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return False, False
-    macros = any(n.endswith("vbaproject.bin") or n.startswith("basic/") for n in names)
-    links = any(n.startswith("xl/externallinks/") for n in names)
+    lowered = [n.lower() for n in names]
+    macros = any(n.endswith("vbaproject.bin") or n.startswith("basic/") for n in lowered)
+    links = any(n.startswith("xl/externallinks/") for n in lowered)
     return macros, links

@@ -84,6 +84,8 @@ class Book:
 
 def clean_cell(value):
     """A reader's cell value as one of: "" (empty), str, Decimal, date, datetime, bool."""
+    if value.__class__ is str:  # most cells: the fast way out
+        return value
     if value is None:
         return ""
     if isinstance(value, bool) or isinstance(value, (str, datetime, date)):

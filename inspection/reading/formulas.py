@@ -6,26 +6,22 @@ and nothing is evaluated; it costs a fraction of a millisecond per file.
 """
 
 import html
-import io
 import posixpath
 import re
-import zipfile
 
 _ELEMENT = re.compile(rb"<(?:\w+:)?(sheet|Relationship)\b([^>]*)>")
 _ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 
 
-def column_formulas(data: bytes, sheet_name: str, col: int) -> dict[int, str]:
-    """0-based row → formula text, for the cells of column `col` of the sheet named `sheet_name`;
-    {} when the file is not an OOXML zip or the sheet is not found (other formats give values only)."""
+def column_formulas(xml_parts: dict[str, bytes], sheet_name: str, col: int) -> dict[int, str]:
+    """0-based row → formula text, for the cells of column `col` of the sheet named `sheet_name`.
+    `xml_parts` are the zip's XML parts by name, already inflated by the guard; {} when the file is
+    not an OOXML zip or the sheet is not found (other formats give values only)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            part = _sheet_part(zf, sheet_name)
-            if part is None:
-                return {}
-            xml = zf.read(part)
-    except (zipfile.BadZipFile, KeyError, ValueError, LookupError, OSError, EOFError, RuntimeError):
+        part = _sheet_part(xml_parts, sheet_name)
+    except (ValueError, LookupError):
         return {}
+    xml = xml_parts.get(part, b"") if part else b""
     letters = _letters(col).encode()
     # A literal start (' r="F') lets the regex engine skip ahead fast; writers put a space before r.
     cell = re.compile(rb' r="' + letters + rb'([0-9]{1,7})"[^>]*(?<!/)>\s*<(?:\w+:)?f\b([^>]*)>')
@@ -44,12 +40,13 @@ def _attributes(raw: bytes) -> dict[str, str]:
             for key, value in _ATTRIBUTE.findall(raw)}
 
 
-def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
-    sheets = [_attributes(m.group(2)) for m in _ELEMENT.finditer(zf.read("xl/workbook.xml")) if m.group(1) == b"sheet"]
+def _sheet_part(xml_parts: dict[str, bytes], sheet_name: str) -> str | None:
+    workbook = xml_parts.get("xl/workbook.xml", b"")
+    sheets = [_attributes(m.group(2)) for m in _ELEMENT.finditer(workbook) if m.group(1) == b"sheet"]
     rel_id = next((s.get("id") for s in sheets if s.get("name") == sheet_name), None)
     if rel_id is None:
         return None
-    rels = [_attributes(m.group(2)) for m in _ELEMENT.finditer(zf.read("xl/_rels/workbook.xml.rels"))
+    rels = [_attributes(m.group(2)) for m in _ELEMENT.finditer(xml_parts.get("xl/_rels/workbook.xml.rels", b""))
             if m.group(1) == b"Relationship"]
     target = next((r.get("Target") for r in rels if r.get("Id") == rel_id), None)
     if not target:

@@ -17,6 +17,7 @@ return (mostly inflating it, which the reader does again):
 - an OLE file (.xls): cfb.check_cfb walks the container's sector chains and the workbook's records.
 """
 
+from dataclasses import dataclass, field
 import struct
 import zlib
 
@@ -25,6 +26,7 @@ from inspection.reading.cfb import CFB_MAGIC, check_cfb
 from inspection.reading.limits import MB, FileTooLarge, Limits, SuspectedBomb, size_text
 from inspection.reading.scan import PartScan
 
+KEEP_BYTES = 16 * MB  # XML parts up to this size are handed on inflated (a real sheet is < 1 MB)
 RATIO_FLOOR = 1 * MB  # ratios are judged only past this many inflated bytes: small parts may be dense
 _IN_CHUNK = 64 * 1024
 _OUT_CHUNK = 1 * MB
@@ -41,21 +43,29 @@ def check_file_size(size: int, limits: Limits) -> None:
         raise FileTooLarge(size, limits.max_file_bytes)
 
 
-def check_container(data: bytes, limits: Limits) -> None:
+@dataclass(frozen=True)
+class Container:
+    """What the check saw of a zip: every part's name, and the XML parts inflated (≤ KEEP_BYTES)."""
+
+    names: tuple[str, ...] = ()
+    xml: dict[str, bytes] = field(default_factory=dict)
+
+
+def check_container(data: bytes, limits: Limits) -> Container:
     """Raise an UnreadableFile (see limits.py for the kinds) when `data` is over a limit or built to
-    make the reader run out of memory or time; return quietly otherwise, also for formats the
-    reader will reject on its own."""
+    make the reader run out of memory or time. Otherwise return what was seen of a zip (empty for
+    other formats), so later checks need not inflate the parts again."""
     check_file_size(len(data), limits)
     if data[:8] == CFB_MAGIC:
         if not has_open_password(data):  # that one is reported as such and never parsed
             check_cfb(data, limits)
-        return
+        return Container()
     members = _central_directory(data, limits)
     if members is None:
-        return
+        return Container()
     if any(name.lower().endswith("workbook.bin") for name, *_ in members):
         raise UnreadableFile("文件实际是 Excel 二进制工作簿（.xlsb），本工具不读取")
-    _inflate_all(data, members, limits)
+    return Container(tuple(m[0] for m in members), _inflate_all(data, members, limits))
 
 
 def _central_directory(data: bytes, limits: Limits) -> list[tuple] | None:
@@ -116,7 +126,7 @@ def _zip64_sizes(extra: bytes, inflated: int, compressed: int, offset: int) -> t
     return inflated, compressed, offset
 
 
-def _inflate_all(data: bytes, members: list[tuple], limits: Limits) -> None:
+def _inflate_all(data: bytes, members: list[tuple], limits: Limits) -> dict[str, bytes]:
     # What the directory declares, checked first: cheap, and names the culprit.
     declared = sum(m[3] for m in members)
     if declared > limits.max_inflated_bytes:
@@ -128,12 +138,14 @@ def _inflate_all(data: bytes, members: list[tuple], limits: Limits) -> None:
     # What the parts really inflate to: the declared sizes may lie.
     total = 0
     view = memoryview(data)
+    kept: dict[str, bytes] = {}
     for name, method, compressed, declared_size, offset in members:
         start = _data_start(data, offset)
         if start is None:
             continue  # the reader cannot open this part either
         scan = PartScan(name, limits)
         part = 0
+        keep = [] if name.endswith((".xml", ".rels")) else None
         if method == _STORED:
             end = start + min(compressed, len(data) - start)
             for at in range(start, end, _OUT_CHUNK):
@@ -142,15 +154,28 @@ def _inflate_all(data: bytes, members: list[tuple], limits: Limits) -> None:
                 total += len(piece)
                 _check_running(name, part, part, total, len(data), limits)
                 scan.feed(piece)
+                keep = _kept(keep, piece, part)
         elif method == _DEFLATED:
             for piece, used in _inflate(view, start):
                 part += len(piece)
                 total += len(piece)
                 _check_running(name, part, used, total, len(data), limits)
                 scan.feed(piece)
+                keep = _kept(keep, piece, part)
         elif compressed or declared_size:
             raise UnreadableFile(f"部件 {name} 使用了不支持的压缩方式（{method}）")
         scan.finish(part)
+        if keep is not None:
+            kept[name] = b"".join(keep)
+    return kept
+
+
+def _kept(keep: list[bytes] | None, piece: bytes, part: int) -> list[bytes] | None:
+    """Collect an XML part's pieces while it stays small enough to be worth keeping."""
+    if keep is None or part > KEEP_BYTES:
+        return None
+    keep.append(piece)
+    return keep
 
 
 def _check_running(name: str, part: int, used: int, total: int, size: int, limits: Limits) -> None:

@@ -25,7 +25,7 @@ def progress_file_name(reporter: str, round_: str) -> str:
 def write_progress_template(config: Config, form: ProgressForm, reporter: str, folder: Path) -> Path:
     """`reporter` is a unit (form progress_unit) or a department (form progress_department)."""
     path = folder / progress_file_name(reporter, config.round)
-    is_unit = reporter in config.units
+    is_unit = config.is_unit(reporter)
     with atomic_workbook(path) as wb:
         st = Styles(wb)
         ws = wb.add_worksheet(SHEET_PROGRESS)

@@ -1,0 +1,121 @@
+"""One benchmark stage, run in this fresh process; the last line printed is JSON with its wall time
+and the peak RSS of this process and of its largest child (a pool worker). Used by bench/run.py.
+
+    python bench/stage.py cli templates --config C --output D   # process.py's own main(argv)
+    python bench/stage.py cli run --config C --input I --output O --quiet
+    python bench/stage.py floor DIR        # python-calamine reads every sheet of every file, nothing else
+    python bench/stage.py naive DIR        # what a user would script: a pandas.read_excel loop
+    python bench/stage.py profile run ...  # cli under cProfile: top 25 cumulative, top 15 own time, JSON
+
+Wall time is the stage's own call: interpreter start-up and module imports are not in it.
+"""
+
+from contextlib import redirect_stdout
+import io
+import json
+from pathlib import Path
+import resource
+import sys
+import time
+
+ROOT = Path(__file__).resolve().parent.parent
+SUFFIXES = (".xlsx", ".xlsm")
+
+
+def spreadsheets(folder: Path) -> list[Path]:
+    """Every workbook under folder, in a stable order, without Excel's ~$ lock files."""
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES and not p.name.startswith("~$"))
+
+
+def floor(folder: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    files = spreadsheets(folder)
+    for path in files:
+        book = CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python()
+        book.close()
+    return len(files)
+
+
+def naive(folder: Path) -> int:
+    import pandas
+
+    files = spreadsheets(folder)
+    for path in files:
+        pandas.read_excel(path, sheet_name=None, engine="openpyxl")
+    return len(files)
+
+
+def cli(argv: list[str]) -> int:
+    from inspection.cli import main
+
+    try:
+        return main(argv)
+    except SystemExit as err:  # argparse
+        return err.code if isinstance(err.code, int) else 2
+
+
+def peak_self_mb() -> float:
+    """This process's peak RSS. Linux keeps ru_maxrss across exec, so a process started from a big
+    parent would report the parent's size; VmHWM is the peak of this program's own address space."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def peak_children_mb(before: float) -> float:
+    """The peak RSS of the largest child process waited for (the pool's workers); 0 when the stage
+    started none (the count comes with a few MB from whatever started this process)."""
+    now = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return now if now > before else 0.0
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    stage, rest = sys.argv[1], sys.argv[2:]
+    if stage in ("cli", "profile"):
+        import inspection.cli  # noqa: F401  (imported before the clock starts, as for the others)
+    elif stage == "naive":
+        import pandas  # noqa: F401
+        import openpyxl  # noqa: F401
+    output = io.StringIO()
+    profiler = None
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    started = time.perf_counter()
+    if stage == "floor":
+        files, code = floor(Path(rest[0])), 0
+    elif stage == "naive":
+        files, code = naive(Path(rest[0])), 0
+    elif stage in ("cli", "profile"):
+        if stage == "profile":
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        with redirect_stdout(output):
+            code = cli(rest)
+        if profiler:
+            profiler.disable()
+        files = None
+    else:
+        raise SystemExit(f"unknown stage {stage!r}")
+    seconds = time.perf_counter() - started
+    if profiler:
+        import pstats
+
+        stats = pstats.Stats(profiler).strip_dirs()
+        stats.sort_stats("cumulative").print_stats(25)
+        stats.sort_stats("tottime").print_stats(15)  # where the time is spent, not just passed through
+    print(json.dumps({"stage": stage, "seconds": seconds, "files": files, "exit": code,
+                      "rss_self_mb": peak_self_mb(), "rss_children_mb": peak_children_mb(children_before),
+                      "output": output.getvalue()[-2000:]}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
