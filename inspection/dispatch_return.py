@@ -50,8 +50,8 @@ def read_dispatch_return(book: Book, config: Config, file: str, unit: str,
     hazards = []
     for r in range(header_row + 1, sheet.height):
         values = {h: sheet.value(r, cols[h]) for h in DISPATCH_HEADERS}
-        if isinstance(values["序号"], str) and values["序号"].strip() and _number(values["序号"], 0) == 0:
-            break  # text in the 序号 column: the signature block and the note below the table
+        if _below_table(values["序号"], config):
+            break  # the signature block and the note below the table
         if not any(cell_text(v) for h, v in values.items() if h != "序号"):
             continue  # a prepared row nobody filled, or the signature block below the table
         number = _number(values["序号"], r - header_row)
@@ -82,6 +82,14 @@ def read_dispatch_return(book: Book, config: Config, file: str, unit: str,
         ))
     _check_signatures(sheet, header_row, config, warn)
     return hazards, findings
+
+
+def _below_table(first_cell, config: Config) -> bool:
+    """The signature labels and the 备注 note end the table; other text in 序号 (二, 1a) does not,
+    so a hazard numbered oddly is still read, not dropped."""
+    text = squash(first_cell)
+    ends = (SIGN_GROUP, SIGN_LOCAL.format(unit_label=config.unit_label), "备注")
+    return bool(text) and any(text.startswith(squash(label)) for label in ends)
 
 
 def _header(sheet: Sheet) -> tuple[int | None, dict[str, int]]:

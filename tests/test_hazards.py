@@ -97,3 +97,11 @@ def test_dispatch__missing_lists_named_once_some_arrived(box):
     result = box.run()
     missing = {f.unit for f in result.findings if f.code == Code.U002}
     assert "商城县" in missing and "淮滨县" not in missing
+
+
+def test_odd_text_in_serial_column_does_not_end_the_list(box):
+    def edit(ws, header):
+        ws[f"A{header + 2}"] = "二"  # typed by hand instead of the printed 2
+    box.fill("淮滨县", edit=edit)
+    result = box.run()
+    assert [h.company for h in result.hazards] == [h["企业（单位）名称"] for h in HAZARDS]
