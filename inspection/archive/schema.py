@@ -76,6 +76,13 @@ MIGRATIONS = {
         PRIMARY KEY (submission_id, key)
     );
     """,
+    # Rows by their submission: without these, a join over a year of rounds scans every hazard row
+    # once per submission (12 rounds of 11 units: 3.8 s for the last round instead of 0.4 s).
+    2: """
+    CREATE INDEX hazard_rows_by_submission ON hazard_rows(submission_id);
+    CREATE INDEX status_updates_by_submission ON status_updates(submission_id);
+    CREATE INDEX deductions_by_submission ON deductions(submission_id);
+    """,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
