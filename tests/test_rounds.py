@@ -227,3 +227,21 @@ def test_killed_during_archive_transaction__archive_as_before(campaign):
     conn.close()
     after = campaign.rerun("2023-08")  # and the next run works and records it
     assert set(after.scoring) == {"淮滨县", "商城县"} and campaign.dump() != before
+
+
+def test_archive_of_schema_1_is_migrated_and_keeps_its_rounds(campaign):
+    campaign.round("2023-08", scoring={"淮滨县": {"c01": loss(2)}}, dispatch={"淮滨县": HAZARDS})
+    conn = sqlite3.connect(campaign.archive)  # make it an archive as the first release left it
+    for index in ("hazard_rows_by_submission", "status_updates_by_submission", "deductions_by_submission"):
+        conn.execute(f"DROP INDEX {index}")
+    conn.execute("UPDATE schema_version SET version = 1")
+    conn.commit()
+    conn.close()
+
+    result = campaign.round("2023-09", scoring={"淮滨县": {}})
+    assert result.previous_round == "2023-08" and len(result.tracked) == len(HAZARDS)
+    conn = sqlite3.connect(campaign.archive)
+    indexes = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert conn.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION,) == (2,)
+    assert {"hazard_rows_by_submission", "deductions_by_submission"} <= indexes
+    conn.close()
