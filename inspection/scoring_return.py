@@ -56,7 +56,7 @@ def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, u
                 add(Code.D001, row, col, value=cell_text(raw)[:50])
                 continue
             if amount < 0:
-                add(Code.D002, row, col, value=amount)
+                add(Code.D002, row, col, value=format(amount.normalize(), "f"))
                 continue
             if not is_multiple(amount, TENTH) and amount != 0:
                 add(Code.D003, row, col, value=amount)
