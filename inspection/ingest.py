@@ -5,6 +5,7 @@ ignored (with why). Input files are only ever read, once, into memory.
 """
 
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
 import hashlib
@@ -109,10 +110,20 @@ def ingest(input_dir: Path, campaign: Campaign, *, jobs: int = 1, progress=None)
     to_read = [(path, info) for path, info in found if info.status != IGNORED]
     with (progress or silent_progress)(len(to_read)) as update:
         if jobs > 1 and len(to_read) >= POOL_MIN_FILES:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(campaign,)) as pool:
-                chunk = max(1, min(64, len(to_read) // (jobs * 8)))
-                outcomes = _counted(pool.map(_read_in_worker, to_read, chunksize=chunk), update)
-                read = dict(zip((info.path for _, info in to_read), outcomes))
+            read = {}
+            try:
+                with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(campaign,)) as pool:
+                    chunk = max(1, min(64, len(to_read) // (jobs * 8)))
+                    outcomes = _counted(pool.map(_read_in_worker, to_read, chunksize=chunk), update)
+                    for (_, info), outcome in zip(to_read, outcomes):
+                        read[info.path] = outcome
+            except BrokenProcessPool:
+                # A file killed its worker (the reader aborted the process). What was read stands;
+                # the rest are read again one process each, so only the culprit is lost.
+                for path, info in to_read:
+                    if info.path not in read:
+                        read[info.path] = _read_isolated(path, info, campaign)
+                        update(1)
         else:
             outcomes = _counted((_read_alone(path, info, campaign) for path, info in to_read), update)
             read = dict(zip((info.path for _, info in to_read), outcomes))
@@ -139,6 +150,17 @@ def _read_alone(path: Path, info: InputFile, campaign: Campaign) -> tuple[InputF
     one = Ingested()
     _read_one(path, info, campaign, one)
     return info, one
+
+
+def _read_isolated(path: Path, info: InputFile, campaign: Campaign) -> tuple[InputFile, Ingested]:
+    try:
+        with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(campaign,)) as alone:
+            return alone.submit(_read_in_worker, (path, info)).result()
+    except BrokenProcessPool:
+        info.status, info.reason = REJECTED, Code.F001.title
+        one = Ingested(findings=[finding(Code.F001, file=info.path,
+                                         detail="读取这个文件时读取程序异常退出，文件可能损坏或被恶意构造")])
+        return info, one
 
 
 _worker_campaign: Campaign | None = None

@@ -2,6 +2,7 @@
 
 from datetime import date
 import io
+import os
 
 import python_calamine as calamine
 import pytest
@@ -97,3 +98,24 @@ def test_cli_quiet_prints_one_line_with_the_time(mixed_input, tmp_path, capsys):
     main(["run", "--config", str(ROOT / "config.toml"), "--input", str(mixed_input), "--output", str(tmp_path / "o2")])
     out, err = capsys.readouterr()
     assert "收到 27 个文件" in out and out.strip().splitlines()[-1].startswith("用时") and "读取报回文件" not in err
+
+
+def test_a_file_that_kills_its_worker_is_rejected_and_the_run_goes_on(mixed_input, tmp_path, config, rubric,
+                                                                       monkeypatch):
+    monkeypatch.setattr("inspection.ingest.POOL_MIN_FILES", 2)
+    real_read = ingest_module._read_one
+
+    def read_or_die(path, info, campaign, out):  # stands in for a reader that aborts the process
+        if path.name == "坏的.xlsx":
+            os._exit(3)
+        return real_read(path, info, campaign, out)
+
+    monkeypatch.setattr(ingest_module, "_read_one", read_or_die)  # the forked workers inherit it
+    result = run(config, rubric, mixed_input, tmp_path / "out", jobs=2)
+    assert len(result.files) == 27
+    bad = next(f for f in result.files if f.path == "坏的.xlsx")
+    assert bad.status == "未采用" and any("异常退出" in f.message for f in result.findings if f.file == bad.path)
+    monkeypatch.setattr(ingest_module, "_read_one", real_read)
+    plain = run(config, rubric, mixed_input, tmp_path / "plain", jobs=1)
+    assert [(f.path, f.status) for f in result.files] == [(f.path, f.status) for f in plain.files]
+    assert result.ranking == plain.ranking
