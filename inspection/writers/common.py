@@ -1,7 +1,7 @@
 """What every workbook the tool writes shares: atomic saving, styles, print setup, _meta, row heights."""
 
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 import hashlib
 import math
@@ -12,7 +12,7 @@ import unicodedata
 
 import xlsxwriter
 
-from inspection.constants import SHEET_META, TEMPLATE_VERSION, TOOL_VERSION
+from inspection.constants import SHEET_HELP, SHEET_META, TEMPLATE_VERSION, TOOL_VERSION
 
 FONT = "宋体"
 BODY_SIZE = 10
@@ -206,3 +206,40 @@ def chinese_number(n: int) -> str:
     if tens == 0:
         return digits[ones]
     return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+def write_help(ws, st: Styles, lines: list[str], width: int = 100) -> None:
+    """A 填表说明 sheet: the first line as its title, then one line of plain text a row; locked."""
+    ws.set_column(0, 0, width)
+    ws.write_string(0, 0, lines[0], st.title)
+    for row, text in enumerate(lines[1:], start=1):
+        ws.write_string(row, 0, text, st.plain)
+    print_setup(ws, landscape=False, repeat_rows=None, title=SHEET_HELP)
+    protect(ws)
+
+
+def list_rule(ws, first: int, last: int, col: int, choices, title: str) -> None:
+    """A dropdown over rows first..last of one column, with a Chinese message naming the choices."""
+    ws.data_validation(first, col, last, col, {
+        "validate": "list",
+        "source": list(choices),
+        "input_title": title,
+        "input_message": "从下拉列表中选择。",
+        "error_title": f"{title}不在列表中",
+        "error_message": f"请从下拉列表选择：{'、'.join(choices)}"[:255],
+    })
+
+
+def date_rule(start: date, end: date, title: str, message: str) -> dict:
+    """A date between start and end; only a warning, so a person can still type 2023年8月15日."""
+    return {
+        "validate": "date",
+        "criteria": "between",
+        "minimum": start,
+        "maximum": end,
+        "error_type": "warning",
+        "input_title": title,
+        "input_message": message,
+        "error_title": "日期有误",
+        "error_message": f"应为 {start:%Y年%m月%d日} 之后的日期，写作 2023/8/15 或 2023年8月15日。",
+    }

@@ -11,7 +11,7 @@ from inspection.constants import (
 )
 from inspection.writers.common import (
     Styles, atomic_workbook, chinese_number, height_for, lines_needed, print_setup, protect,
-    template_id, write_meta,
+    template_id, write_help, write_meta, date_rule, list_rule,
 )
 
 WIDTHS = (5, 20, 12, 34, 11, 26, 12, 14, 9, 14)
@@ -65,7 +65,7 @@ def _write_sheet(ws, st: Styles, config: Config, group: Group) -> None:
     ws.merge_range(2, 2, 2, 5, group.unit, st.plain)
     ws.merge_range(3, 0, 3, 1, f"{LABEL_DATE}：", st.label)
     ws.write_blank(3, 2, None, st.input_date)
-    ws.data_validation(3, 2, 3, 2, _date_rule(config.inspection_start, config.deadline, "交办日期",
+    ws.data_validation(3, 2, 3, 2, date_rule(config.inspection_start, config.deadline, "交办日期",
                                               "填写现场交办日期"))
 
     ws.write_row(HEADER_ROW, 0, DISPATCH_HEADERS, st.header)
@@ -79,11 +79,11 @@ def _write_sheet(ws, st: Styles, config: Config, group: Group) -> None:
                 "行业领域", "隐患级别", "整改状态") else st.input
             ws.write_blank(row, COL[name], None, fmt)
         ws.set_row(row, 30)
-    _list_rule(ws, first, end, COL["行业领域"], config.sectors, "行业领域")
-    _list_rule(ws, first, end, COL["隐患级别"], HAZARD_LEVELS, "隐患级别")
-    _list_rule(ws, first, end, COL["整改状态"], RECTIFY_STATUSES, "整改状态")
+    list_rule(ws, first, end, COL["行业领域"], config.sectors, "行业领域")
+    list_rule(ws, first, end, COL["隐患级别"], HAZARD_LEVELS, "隐患级别")
+    list_rule(ws, first, end, COL["整改状态"], RECTIFY_STATUSES, "整改状态")
     ws.data_validation(first, COL["整改时限"], end, COL["整改时限"],
-                       _date_rule(config.inspection_start, date(2099, 12, 31), "整改时限",
+                       date_rule(config.inspection_start, date(2099, 12, 31), "整改时限",
                                   "填写整改完成期限，如 2023/9/30"))
 
     row = end + 2
@@ -103,31 +103,6 @@ def _write_sheet(ws, st: Styles, config: Config, group: Group) -> None:
     protect(ws)
 
 
-def _list_rule(ws, first: int, last: int, col: int, choices, title: str) -> None:
-    ws.data_validation(first, col, last, col, {
-        "validate": "list",
-        "source": list(choices),
-        "input_title": title,
-        "input_message": "从下拉列表中选择。",
-        "error_title": f"{title}不在列表中",
-        "error_message": f"请从下拉列表选择：{'、'.join(choices)}"[:255],
-    })
-
-
-def _date_rule(start: date, end: date, title: str, message: str) -> dict:
-    return {
-        "validate": "date",
-        "criteria": "between",
-        "minimum": start,
-        "maximum": end,
-        "error_type": "warning",
-        "input_title": title,
-        "input_message": message,
-        "error_title": "日期有误",
-        "error_message": f"应为 {start:%Y年%m月%d日} 之后的日期，写作 2023/8/15 或 2023年8月15日。",
-    }
-
-
 def _write_help(ws, st: Styles, config: Config, group: Group) -> None:
     lines = [
         f"{DISPATCH_TITLE} 填表说明",
@@ -140,9 +115,4 @@ def _write_help(ws, st: Styles, config: Config, group: Group) -> None:
         f"5. 填写完毕，专项行动组人员与属地{config.unit_label}安委会人员在表下方签字。",
         "6. 只填写浅黄色单元格，不要增删行列；表内隐藏的识别信息请勿改动。",
     ]
-    ws.set_column(0, 0, 100)
-    ws.write_string(0, 0, lines[0], st.title)
-    for row, text in enumerate(lines[1:], start=1):
-        ws.write_string(row, 0, text, st.plain)
-    print_setup(ws, landscape=False, repeat_rows=None, title=SHEET_HELP)
-    protect(ws)
+    write_help(ws, st, lines)

@@ -4,7 +4,7 @@ Identity, description and deadline are printed (locked); the unit fills 整改�
 整改情况说明. The reader matches rows by 隐患编号, so the table survives sorting and deleted rows.
 """
 
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 
 from inspection.config import Config
@@ -13,13 +13,16 @@ from inspection.constants import (
     SHEET_FOLLOWUP, SHEET_HELP,
 )
 from inspection.model import TrackedHazard
-from inspection.writers.common import Styles, atomic_workbook, clip, print_setup, protect, template_id, write_meta
+from inspection.writers.common import (
+    Styles, atomic_workbook, clip, date_rule, list_rule, print_setup, protect, template_id, write_help, write_meta,
+)
 
 WIDTHS = (5, 20, 20, 10, 11, 34, 26, 11, 11, 9, 10, 13, 26)
 COL = {name: n for n, name in enumerate(FOLLOWUP_HEADERS)}
 HEADER_ROW = 3
 FIRST_ROW = HEADER_ROW + 1
 REPORT_DATE_CELL = (2, 1)  # beside the 填报时间 label
+LAST_DAY = date(2099, 12, 31)  # dates are only bounded below
 
 
 def followup_file_name(unit: str, round_: str) -> str:
@@ -61,8 +64,8 @@ def _write_sheet(ws, st: Styles, config: Config, unit: str, hazards: list[Tracke
                                   f"共 {len(hazards)} 条未销号的问题隐患", st.subtitle)
     ws.write_string(2, 0, f"{LABEL_REPORT_DATE}：", st.label)
     ws.merge_range(2, 1, 2, 2, None, st.input_date)
-    ws.data_validation(*REPORT_DATE_CELL, *REPORT_DATE_CELL, _date_rule(config.inspection_start, "填报时间",
-                                                                        "填写本表的日期"))
+    ws.data_validation(*REPORT_DATE_CELL, *REPORT_DATE_CELL,
+                       date_rule(config.inspection_start, LAST_DAY, "填报时间", "填写本表的日期"))
 
     ws.write_row(HEADER_ROW, 0, FOLLOWUP_HEADERS, st.header)
     ws.set_row(HEADER_ROW, 30)
@@ -78,7 +81,7 @@ def _write_sheet(ws, st: Styles, config: Config, unit: str, hazards: list[Tracke
         for name, value in printed.items():
             ws.write_string(row, COL[name], clip(value), st.text)
         if h.deadline:
-            ws.write_datetime(row, COL["整改时限"], _midnight(h.deadline), st.date)
+            ws.write_datetime(row, COL["整改时限"], h.deadline, st.date)
         else:
             ws.write_blank(row, COL["整改时限"], None, st.text)
         ws.write_blank(row, COL["整改状态"], None, st.input_center)
@@ -87,28 +90,12 @@ def _write_sheet(ws, st: Styles, config: Config, unit: str, hazards: list[Tracke
         ws.set_row(row, 30)
     if hazards:
         first, end = FIRST_ROW, FIRST_ROW + len(hazards) - 1
-        ws.data_validation(first, COL["整改状态"], end, COL["整改状态"], {
-            "validate": "list", "source": list(RECTIFY_STATUSES), "input_title": "整改状态",
-            "input_message": "从下拉列表中选择。", "error_title": "整改状态不在列表中",
-            "error_message": f"请从下拉列表选择：{'、'.join(RECTIFY_STATUSES)}",
-        })
+        list_rule(ws, first, end, COL["整改状态"], RECTIFY_STATUSES, "整改状态")
         ws.data_validation(first, COL["整改完成日期"], end, COL["整改完成日期"],
-                           _date_rule(config.inspection_start, "整改完成日期", "已整改的，填写整改完成的日期"))
+                           date_rule(config.inspection_start, LAST_DAY, "整改完成日期", "已整改的，填写整改完成的日期"))
     ws.freeze_panes(FIRST_ROW, 2)
     print_setup(ws, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW), title=f"{FOLLOWUP_TITLE} {unit}")
     protect(ws)
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time())
-
-
-def _date_rule(start: date, title: str, message: str) -> dict:
-    return {
-        "validate": "date", "criteria": ">=", "value": start, "error_type": "warning",
-        "input_title": title, "input_message": message, "error_title": "日期有误",
-        "error_message": f"应为 {start:%Y年%m月%d日} 之后的日期，写作 2023/9/30 或 2023年9月30日。",
-    }
 
 
 def _write_help(ws, st: Styles) -> None:
@@ -120,9 +107,4 @@ def _write_help(ws, st: Styles) -> None:
         "3. 已整改的，填写“整改完成日期”（如 2023/9/30），汇总时据此销号；未填的按填报时间计。",
         "4. “整改情况说明”写明采取的措施；不要改动隐患编号，也不要增加行（新发现的隐患用交办清单报送）。",
     ]
-    ws.set_column(0, 0, 100)
-    ws.write_string(0, 0, lines[0], st.title)
-    for row, text in enumerate(lines[1:], start=1):
-        ws.write_string(row, 0, text, st.plain)
-    print_setup(ws, landscape=False, repeat_rows=None, title=SHEET_HELP)
-    protect(ws)
+    write_help(ws, st, lines)

@@ -10,6 +10,7 @@ from inspection.constants import (
 from inspection.forms import FormCell, ProgressForm
 from inspection.writers.common import (
     Styles, atomic_workbook, merge_column, height_for, lines_needed, print_setup, protect, template_id, write_meta,
+    write_help,
 )
 
 WIDTHS = (16, 6, 52, 8, 14)
@@ -123,9 +124,4 @@ def _write_help(ws, st: Styles, config: Config, form: ProgressForm) -> None:
         "4. 只填写浅黄色单元格，不要增删行列；表内隐藏的识别信息请勿改动。",
         *form.notes,
     ]
-    ws.set_column(0, 0, 100)
-    ws.write_string(0, 0, lines[0], st.title)
-    for row, text in enumerate(lines[1:], start=1):
-        ws.write_string(row, 0, text, st.plain)
-    print_setup(ws, landscape=False, repeat_rows=None, title=SHEET_HELP)
-    protect(ws)
+    write_help(ws, st, lines)

@@ -13,7 +13,7 @@ from inspection.constants import (
 from inspection.rubric import Item, Rubric
 from inspection.writers.common import (
     Styles, atomic_workbook, merge_column, chinese_number, height_for, lines_needed, print_setup, protect,
-    format_points, template_id, write_meta,
+    format_points, template_id, write_help, write_meta,
 )
 
 # Column order is part of the contract: the three level columns, then these five.
@@ -212,9 +212,4 @@ def _write_help(ws, st: Styles, config: Config, rubric: Rubric, group: Group) ->
         f"9. 请填写表头的“{LABEL_INSPECTION_DATE}”和“{LABEL_INSPECTORS}”。",
         "10. 填好后直接保存（Excel 或 WPS 均可，建议保存为 .xlsx），文件名可以改，表内隐藏的识别信息请勿改动。",
     ]
-    ws.set_column(0, 0, 110)
-    ws.write_string(0, 0, lines[0], st.title)
-    for row, text in enumerate(lines[1:], start=1):
-        ws.write_string(row, 0, text, st.plain)
-    print_setup(ws, landscape=False, repeat_rows=None, title=SHEET_HELP)
-    protect(ws)
+    write_help(ws, st, lines, width=110)
