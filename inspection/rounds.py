@@ -3,7 +3,7 @@
 from decimal import Decimal, InvalidOperation
 import sqlite3
 
-from inspection.archive.query import previous_values, scores_by_round, tracked_hazards
+from inspection.archive.query import hazard_units, previous_values, scores_by_round, tracked_hazards
 from inspection.config import Config
 from inspection.consolidate import competition_ranks
 from inspection.findings import Code, Finding, finding
@@ -16,8 +16,7 @@ ARCHIVE_FILE = "归档.sqlite"
 
 def known_hazards(conn: sqlite3.Connection, config: Config) -> dict[str, str]:
     """Hazard id → its unit, for every hazard assigned before or in this round (for 隐患整改跟踪表)."""
-    tracked, _ = tracked_hazards(conn, config.campaign, config.round)
-    return {t.hazard.id: t.hazard.unit for t in tracked}
+    return hazard_units(conn, config.campaign, config.round)
 
 
 def follow(conn: sqlite3.Connection, config: Config, result: RunResult,

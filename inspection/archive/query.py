@@ -30,6 +30,13 @@ def scores_by_round(conn: sqlite3.Connection, campaign: str, up_to: str) -> dict
     return out
 
 
+def hazard_units(conn: sqlite3.Connection, campaign: str, up_to: str) -> dict[str, str]:
+    """Hazard id → its unit, for every hazard listed up to round `up_to` (one query, no replay)."""
+    return dict(conn.execute(
+        f"SELECT DISTINCT h.hazard_id, h.unit FROM hazard_rows h JOIN submissions s ON s.id = h.submission_id "
+        f"WHERE {CURRENT} AND s.round <= ?", (campaign, up_to)))
+
+
 def previous_values(conn: sqlite3.Connection, campaign: str, round_: str,
                     reporter: str) -> tuple[str, dict[str, str | None]]:
     """The reporter's 调度表 figures from the latest earlier round that has one, as stored text."""
