@@ -53,6 +53,7 @@ def test_text_file_named_xlsx__F001_rejected(box):
     (box.input / "打分表.xlsx").write_text("这不是表格", encoding="utf-8")
     result = box.run()
     assert only(result, Code.F001).level == ERROR
+    assert "不是 Excel、WPS 或 LibreOffice 能保存的表格格式" in only(result, Code.F001).message  # not the reader's English
     assert status_of(result, "打分表.xlsx") == REJECTED
 
 

@@ -151,6 +151,18 @@ def _reraise_unless_panic(err: BaseException) -> None:
         raise err
 
 
+# What the reader (in English) says, as a clerk should read it.
+_REASONS = (
+    ("cannot detect file format", "不是 Excel、WPS 或 LibreOffice 能保存的表格格式"),
+    ("zip", "压缩结构损坏"),
+    ("xml", "内部 XML 损坏"),
+    ("password", "文件设有密码"),
+)
+
+
 def _reason(err: BaseException) -> str:
+    """A Chinese reason for a reader error; the reader's own words follow in brackets for support."""
     text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-    return text[:200]
+    lowered = text.lower()
+    chinese = next((zh for key, zh in _REASONS if key in lowered), "文件内容损坏")
+    return chinese if lowered == _REASONS[0][0] else f"{chinese}，读取程序报告：{text[:160]}"
