@@ -126,7 +126,7 @@ def ingest(input_dir: Path, campaign: Campaign, *, jobs: int = 1, progress=None)
                         update(1)
         else:
             outcomes = _counted((_read_alone(path, info, campaign) for path, info in to_read), update)
-            read = dict(zip((info.path for _, info in to_read), outcomes))
+            read = {info.path: outcome for (_, info), outcome in zip(to_read, outcomes)}
     out = Ingested()
     for path, info in found:
         if info.status == IGNORED:

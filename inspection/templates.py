@@ -57,9 +57,10 @@ def generate_templates(config: Config, rubric: Rubric, folder: Path, archive: Pa
         else:
             paths = [_done(writer.write(*task), update) for task in tasks]
     result = TemplatesResult(folder)
+    lists = {SCORING: result.scoring, DISPATCH: result.dispatch, UNIT_FORM: result.progress_units,
+             DEPARTMENT_FORM: result.progress_departments}
     for (kind, _), path in zip(tasks, paths):
-        {SCORING: result.scoring, DISPATCH: result.dispatch, UNIT_FORM: result.progress_units,
-         DEPARTMENT_FORM: result.progress_departments}[kind].append(path)
+        lists[kind].append(path)
     if archive is not None and archive.exists():
         by_unit = open_hazards(archive, config)
         for unit, hazards in by_unit.items():

@@ -17,6 +17,7 @@ from inspection.errors import SetupError
 from inspection.run import report_path, run
 from tests.conftest import ROOT
 from tests.corpus import Context, UNIT
+from tests.filling import fill_scoring
 
 HOSTILE = ["=HYPERLINK(\"http://example.com\",\"点我\")", "+1+1", "-2+3", "@SUM(1,2)", "\t=1+1", "\r=1+1",
            "=cmd|' /C calc'!A0"]
@@ -86,7 +87,6 @@ def report_content(path: Path) -> dict:
 def test_same_inputs_same_report_whatever_the_listing_order(ctx, tmp_path, config, rubric, monkeypatch):
     for unit, points in (("淮滨县", 1), ("商城县", 2), ("息县", 0.5)):
         group = config.group_for_unit(unit).number
-        from tests.filling import fill_scoring
         fill_scoring(ctx.templates / f"打分表_{group:02d}_{unit}.xlsx", ctx.input / f"sub{points}" / f"{unit}.xlsx",
                      rubric, deductions={"c01": (points, "原因")})
     (ctx.input / "坏文件.xlsx").write_bytes(b"not a workbook")
@@ -125,7 +125,6 @@ def test_killed_run_leaves_previous_report_whole_or_new_one_whole(ctx, tmp_path,
     ctx.scoring()
     old = run(config, rubric, ctx.input, output).output_path.read_bytes()
     for unit in config.units[1:]:
-        from tests.filling import fill_scoring
         group = config.group_for_unit(unit).number
         fill_scoring(ctx.templates / f"打分表_{group:02d}_{unit}.xlsx", ctx.input / f"{unit}.xlsx", rubric)
     script = tmp_path / "killer.py"
@@ -150,5 +149,4 @@ def test_killed_run_leaves_previous_report_whole_or_new_one_whole(ctx, tmp_path,
     # The next run clears what a killed one left behind and succeeds.
     result = run(config, rubric, ctx.input, output)
     assert result.output_path.exists() and not list(output.glob(".~tmp-*"))
-    assert outcomes, outcomes
-    print("kill outcomes", sorted(outcomes))
+    assert outcomes
