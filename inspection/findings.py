@@ -93,7 +93,7 @@ class Code(Enum):
     # --- 隐患整改跟踪表 (status updates of hazards assigned in earlier rounds) ---
     K001 = Rule(WARNING, "隐患编号不认识", "隐患编号“{value}”不在归档的隐患中，该行不处理。请不要改动隐患编号。")
     K002 = Rule(WARNING, "整改状态无法识别", "隐患 {hazard} 的整改状态“{value}”不是下拉列表中的选项（{choices}），该行不处理。")
-    K003 = Rule(WARNING, "整改完成日期未填", "隐患 {hazard} 标为已整改，但没有填写整改完成日期，按报送日期计。")
+    K003 = Rule(WARNING, "整改完成日期未填", "隐患 {hazard} 标为已整改，但没有填写整改完成日期，按表头的“填报时间”销号。请补填完成日期。")
     K004 = Rule(WARNING, "整改完成日期无法识别", "隐患 {hazard} 的整改完成日期“{value}”无法识别。请写作 2023/9/30。")
     K005 = Rule(WARNING, "隐患不属于本单位", "隐患 {hazard} 属于{owner}，不是本表的{name}，该行不处理。")
     # --- the archive across rounds ---
