@@ -30,7 +30,7 @@ def hazard_id(campaign: str, round_: str, group: int, number: int) -> str:
 
 def read_dispatch_return(book: Book, config: Config, file: str, unit: str,
                          group: int) -> tuple[list[Hazard] | None, list[Finding]]:
-    sheet = book.sheets.get(SHEET_DISPATCH)
+    sheet = book.sheet(SHEET_DISPATCH)
     if sheet is None:
         return None, [finding(Code.S001, file=file, unit=unit, sheet=SHEET_DISPATCH, name=SHEET_DISPATCH,
                               hint=f"（现有：{'、'.join(book.sheet_names)}）")]

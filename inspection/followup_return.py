@@ -24,7 +24,7 @@ FILLED = ("整改状态", "整改完成日期", "整改情况说明")
 def read_followup_return(book: Book, config: Config, file: str, unit: str,
                          known: dict[str, str]) -> tuple[list[StatusUpdate] | None, list[Finding]]:
     """`known` maps every archived hazard id to its unit."""
-    sheet = book.sheets.get(SHEET_FOLLOWUP)
+    sheet = book.sheet(SHEET_FOLLOWUP)
     if sheet is None:
         return None, [finding(Code.S001, file=file, unit=unit, sheet=SHEET_FOLLOWUP, name=SHEET_FOLLOWUP,
                               hint=f"（现有：{'、'.join(book.sheet_names)}）")]

@@ -25,9 +25,9 @@ from inspection.model import (
 from inspection.progress import silent_progress
 from inspection.progress_return import read_progress_return
 from inspection.reading.active_content import active_content
-from inspection.reading.book import SPREADSHEET_SUFFIXES, UnreadableFile, read_book
+from inspection.reading.book import SPREADSHEET_SUFFIXES, Book, UnreadableFile, read_book
 from inspection.reading.formulas import column_formulas
-from inspection.reading.guard import check_container, check_file_size
+from inspection.reading.guard import Container, check_container, check_file_size
 from inspection.reading.limits import FileTooLarge, SuspectedBomb, TooManyCells, XmlDeclaration
 from inspection.reading.meta import read_meta
 from inspection.rubric import Rubric
@@ -176,15 +176,8 @@ def _read_in_worker(item: tuple[Path, InputFile]) -> tuple[InputFile, Ingested]:
 
 
 def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) -> None:
-    config, rubric = campaign.config, campaign.rubric
-
-    def reject(*problems: Finding) -> None:
-        info.status = REJECTED
-        errors = [p for p in problems if p.is_error]
-        info.reason = errors[0].code.title if errors else "未通过校验"
-        out.findings.extend(problems)
-
-    limits = config.limits
+    limits = campaign.config.limits
+    reject = partial(_reject, info, out)
     try:
         before = path.stat()
         if not stat.S_ISREG(before.st_mode):  # a pipe or device would block or never end
@@ -208,7 +201,25 @@ def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) ->
         book = read_book(path, data)
     except UnreadableFile as err:
         return reject(_unreadable(err, info.path))
+    try:
+        with book:
+            _read_content(book, data, container, info, campaign, out)
+    except UnreadableFile as err:  # a sheet the reader needed could not be read
+        return reject(_unreadable(err, info.path))
 
+
+def _reject(info: InputFile, out: Ingested, *problems: Finding) -> None:
+    info.status = REJECTED
+    errors = [p for p in problems if p.is_error]
+    info.reason = errors[0].code.title if errors else "未通过校验"
+    out.findings.extend(problems)
+
+
+def _read_content(book: Book, data: bytes, container: Container, info: InputFile, campaign: Campaign,
+                  out: Ingested) -> None:
+    """Identify the open workbook by its _meta and read it as its kind."""
+    config, rubric = campaign.config, campaign.rubric
+    reject = partial(_reject, info, out)
     macros, links = active_content(data, container.names)
     if macros:
         out.findings.append(finding(Code.F010, file=info.path))

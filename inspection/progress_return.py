@@ -18,7 +18,7 @@ _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(个次|家次|个|家|次|人|项|�
 
 def read_progress_return(book: Book, form: ProgressForm, file: str, reporter: str,
                          default_year: int) -> tuple[ProgressReturn | None, list[Finding]]:
-    sheet = book.sheets.get(SHEET_PROGRESS)
+    sheet = book.sheet(SHEET_PROGRESS)
     if sheet is None:
         return None, [finding(Code.S001, file=file, unit=reporter, sheet=SHEET_PROGRESS, name=SHEET_PROGRESS,
                               hint=f"（现有：{'、'.join(book.sheet_names)}）")]

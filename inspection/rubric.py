@@ -5,6 +5,7 @@ Levels: parts → sections (考评项目) → items (考评细则, the unit that
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
 import tomllib
@@ -32,12 +33,12 @@ class Criterion:
     not_applicable: bool = False  # the text says 不涉及的不扣分
     item_id: str = ""
 
-    @property
+    @cached_property  # read for every criterion of every returned file
     def display_label(self) -> str:
         """How the scoring sheet prints the label: "(7)"."""
         return f"({self.label})"
 
-    @property
+    @cached_property
     def per_finding_step(self) -> Decimal | None:
         """The amount per finding when every clause is per finding with one amount, else None."""
         amounts = {d.amount for d in self.deductions if d.per}

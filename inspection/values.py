@@ -26,6 +26,11 @@ def normalize_text(value) -> str:
 
 def decimal_from_number(value) -> Decimal | None:
     """An int or float from a reader as an exact Decimal (0.8 stays 0.8, not 0.8000000000000000444)."""
+    kind = value.__class__
+    if kind is str:  # most cells, and the fast way out
+        return None
+    if kind is Decimal:
+        return value if value.is_finite() else None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -100,6 +105,8 @@ def _zero_pad(text: str) -> str:
 
 def cell_text(value) -> str:
     """Any cell value as the text a person would read (numbers without trailing .0)."""
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     number = decimal_from_number(value)

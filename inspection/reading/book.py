@@ -72,14 +72,37 @@ class Sheet:
         return len(self.rows)
 
 
-@dataclass
 class Book:
-    path: Path
-    sheets: dict[str, Sheet]
+    """An open workbook whose worksheets are read when first asked for: a scoring return needs its
+    打分表 and _meta, not its 填表说明. Use it in a `with` block, or close() it."""
+
+    def __init__(self, path: Path, workbook):
+        self.path = path
+        self._workbook = workbook
+        self._visible = {m.name: m.visible == calamine.SheetVisibleEnum.Visible
+                         for m in workbook.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet}
+        self._read: dict[str, Sheet] = {}
 
     @property
     def sheet_names(self) -> list[str]:
-        return list(self.sheets)
+        return list(self._visible)
+
+    def sheet(self, name: str) -> Sheet | None:
+        """The worksheet called `name`, or None. Raises UnreadableFile when it cannot be read."""
+        if name not in self._visible:
+            return None
+        if name not in self._read:
+            self._read[name] = _read_sheet(self._workbook, name, self._visible[name])
+        return self._read[name]
+
+    def close(self) -> None:
+        self._workbook.close()
+
+    def __enter__(self) -> "Book":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def clean_cell(value):
@@ -106,7 +129,7 @@ def has_open_password(data: bytes) -> bool:
 
 
 def read_book(path: Path, data: bytes) -> Book:
-    """Read every sheet of a workbook from `data`, the bytes of the file at `path`.
+    """Open a workbook from `data`, the bytes of the file at `path`; its sheets are read on demand.
 
     The bytes are read once by the caller (who also hashes them), so a file that changes while
     the run reads it cannot give a hash of one version and values of another.
@@ -124,23 +147,22 @@ def read_book(path: Path, data: bytes) -> Book:
         _reraise_unless_panic(err)
         raise UnreadableFile(_reason(err)) from err
     try:
-        sheets = {}
-        for meta in wb.sheets_metadata:
-            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
-                continue
-            try:
-                sheet = wb.get_sheet_by_name(meta.name)
-                raw = sheet.to_python(skip_empty_area=False)
-                merges = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
-            except BaseException as err:
-                _reraise_unless_panic(err)
-                raise UnreadableFile(f"工作表“{meta.name}”无法读取：{_reason(err)}") from err
-            rows = [[clean_cell(v) for v in row] for row in raw]
-            visible = meta.visible == calamine.SheetVisibleEnum.Visible
-            sheets[meta.name] = Sheet(meta.name, visible, rows, merges)
-        return Book(path, sheets)
-    finally:
+        return Book(path, wb)
+    except BaseException as err:
         wb.close()
+        _reraise_unless_panic(err)
+        raise UnreadableFile(_reason(err)) from err
+
+
+def _read_sheet(wb, name: str, visible: bool) -> Sheet:
+    try:
+        sheet = wb.get_sheet_by_name(name)
+        raw = sheet.to_python(skip_empty_area=False)
+        merges = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+    except BaseException as err:
+        _reraise_unless_panic(err)
+        raise UnreadableFile(f"工作表“{name}”无法读取：{_reason(err)}") from err
+    return Sheet(name, visible, [[clean_cell(v) for v in row] for row in raw], merges)
 
 
 def _reraise_unless_panic(err: BaseException) -> None:

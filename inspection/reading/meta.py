@@ -7,7 +7,7 @@ from inspection.values import cell_text
 
 def read_meta(book: Book) -> dict[str, str] | None:
     """Key → value from `_meta` (column A → column B), or None when the sheet is missing."""
-    sheet = book.sheets.get(SHEET_META)
+    sheet = book.sheet(SHEET_META)
     if sheet is None:
         return None
     meta = {}

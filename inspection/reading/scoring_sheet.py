@@ -67,7 +67,7 @@ def locate(book: Book, rubric: Rubric, file: str) -> ScoringSheet:
     Warnings about the structure (edited criterion text) are in the result's `findings`.
     """
     problems: list[Finding] = []
-    sheet = book.sheets.get(SHEET_SCORING)
+    sheet = book.sheet(SHEET_SCORING)
     if sheet is None:
         close = difflib.get_close_matches(SHEET_SCORING, book.sheet_names, n=1, cutoff=0.3)
         hint = f"（是否改成了“{close[0]}”？）" if close else f"（现有：{'、'.join(book.sheet_names)}）"
@@ -118,6 +118,8 @@ def _header_row(sheet: Sheet, labels) -> int | None:
     best, best_hits = None, len(want) // 2 - 1
     for r in range(min(sheet.height, HEADER_SEARCH_ROWS)):
         hits = len(want & {squash(v) for v in sheet.rows[r]})
+        if hits == len(want):
+            return r  # no later row can hold more
         if hits > best_hits:
             best, best_hits = r, hits
     return best
@@ -128,12 +130,9 @@ def _map_criteria(located: ScoringSheet, rubric: Rubric, header_row: int, file: 
     sheet, col = located.sheet, located.cols["criterion"]
     found: dict[str, list[tuple[int, str]]] = {}
     for r in range(header_row + 1, sheet.height):
-        text = cell_text(sheet.value(r, col))
-        match = _LABEL.match(unicodedata.normalize("NFKC", text))
-        if not match:
-            continue
-        label = match.group(1)
-        found.setdefault(label, []).append((r, squash(text[match.end():])))
+        labelled = _labelled(cell_text(sheet.value(r, col)))
+        if labelled:
+            found.setdefault(labelled[0], []).append((r, labelled[1]))
 
     by_label: dict[str, list[Criterion]] = {}
     for c in rubric.criteria:
@@ -162,6 +161,17 @@ def _map_criteria(located: ScoringSheet, rubric: Rubric, header_row: int, file: 
             if text != _squashed(criterion.text):
                 located.findings.append(finding(Code.S007, file=file, sheet=sheet.name,
                                                 cell=cell_ref(r, col), label=f"({label})"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _labelled(text: str) -> tuple[str, str] | None:
+    """A criterion cell's text → (its label, the rest squashed); None when it has no label.
+    Cached: every returned file repeats the same criterion texts."""
+    if not text:
+        return None
+    normalized = unicodedata.normalize("NFKC", text)
+    match = _LABEL.match(normalized)
+    return (match.group(1), squash(normalized[match.end():])) if match else None
 
 
 def _order_by_text(criteria: list[Criterion], rows) -> list[Criterion]:

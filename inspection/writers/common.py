@@ -85,6 +85,7 @@ class Styles:
         self.date = fmt(align="center", num_format="yyyy-mm-dd")
         self.overdue = fmt(align="center", font_color="#C00000", bold=True)
         self.percent = fmt(align="center", num_format="0.0%")
+        self.grid = wb.add_format({"border": 1})  # for conditional formats: grid lines on cells left empty
 
 
 def protect(ws) -> None:
@@ -160,9 +161,26 @@ def write_meta(wb: xlsxwriter.Workbook, values: dict[str, str]) -> None:
     ws.very_hidden()
 
 
+class _NarrowOnly(dict):
+    """A str.translate table that deletes wide (CJK, full-width) characters and keeps the rest,
+    learning each character the first time it is seen: the report measures ~40,000 lines of text at
+    3,000 units, and a per-character Python loop was a fifth of writing it."""
+
+    def __missing__(self, code: int):
+        keep = None if unicodedata.east_asian_width(chr(code)) in "WF" else code
+        self[code] = keep
+        return keep
+
+
+_NARROW_ONLY = _NarrowOnly()
+
+
 def display_width(text: str) -> int:
-    """Width in Excel column units: CJK and full-width characters take two."""
-    return round(sum(CJK_WIDTH if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text))
+    """Width in Excel column units: CJK and full-width characters take CJK_WIDTH, the rest one."""
+    if text.isascii():
+        return len(text)
+    narrow = len(text.translate(_NARROW_ONLY))
+    return round(narrow + CJK_WIDTH * (len(text) - narrow))
 
 
 def lines_needed(text: str, column_width: float) -> int:
