@@ -162,7 +162,8 @@ def _read_sheet(wb, name: str, visible: bool) -> Sheet:
     except BaseException as err:
         _reraise_unless_panic(err)
         raise UnreadableFile(f"工作表“{name}”无法读取：{_reason(err)}") from err
-    return Sheet(name, visible, [[clean_cell(v) for v in row] for row in raw], merges)
+    rows = [[v if v.__class__ is str else clean_cell(v) for v in row] for row in raw]  # most cells are text
+    return Sheet(name, visible, rows, merges)
 
 
 def _reraise_unless_panic(err: BaseException) -> None:

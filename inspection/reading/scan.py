@@ -35,9 +35,10 @@ _CELL_R_FIRST = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*(/?)>')
 _ANY_CELL = re.compile(rb"<c[\s/>]")  # fast: sre jumps from "<" to "<"
 _ODD_CELL = re.compile(rb"<c[>/\t\r\n]")  # `<c>`, `<c/>`, other whitespace after the name
 _PREFIXED_CELL = re.compile(rb":c(?=[\s/>])")  # `<x:c ...>` (or text that looks like it: then the slow path)
-# A cell written exactly so, in columns A to ZZ and rows 1 to 999. When every cell of a whole part
-# is, its area is under 702 × 999 cells and the cells need not be looked at one by one.
-_NEAR_CELL = re.compile(rb'<c r="[A-Z]{1,2}[0-9]{1,3}"')
+# A cell not written as `<c r="B7"` with columns A to ZZ and rows 1 to 999 (an odd cell included).
+# When a whole part has none, its area is under 702 × 999 cells and the cells need not be looked at
+# one by one: one pass of the regex engine, which jumps from "<c" to "<c".
+_NOT_NEAR_CELL = re.compile(rb'<c(?:[>/\t\r\n\f\v]| (?!r="[A-Z]{1,2}[0-9]{1,3}"))')
 _NEAR_AREA = 702 * 999
 _CELL_OR_ROW = re.compile(rb"<" + _P + rb"(c|row)(?=[\s/>])([^>]*)>")
 _REF = re.compile(rb"""\sr\s*=\s*["']\s*([A-Za-z]{1,8})([0-9]{1,10})\s*["']""")
@@ -136,10 +137,10 @@ class _SheetArea:
         prefixed = _PREFIXED_CELL.search(text) is not None
         if not prefixed and not _ANY_CELL.search(text):
             return  # no cell here (the common case for every part but the sheets)
+        if limit >= _NEAR_AREA and not prefixed and not _NOT_NEAR_CELL.search(text):
+            return  # the whole part, every cell with r first, none far out: under the limit
         plain = text.count(b"<c ")
         odd = prefixed or _ODD_CELL.search(text) is not None
-        if limit >= _NEAR_AREA and not odd and plain == len(_NEAR_CELL.findall(text)):
-            return  # the whole part, every cell with r first, none far out: under the limit
         found = _CELL_R_FIRST.findall(text)
         if odd or len(found) != plain:
             self._walk(text)
