@@ -11,11 +11,13 @@ import textwrap
 import openpyxl
 import pytest
 
+from inspection.archive.record import record
 from inspection.archive.schema import SCHEMA_VERSION, open_archive
 from inspection.cli import main
 from inspection.config import load_config
 from inspection.errors import SetupError
 from inspection.findings import Code
+from inspection.model import InputFile, ScoringReturn
 from inspection.run import run
 from inspection.templates import generate_templates
 from tests.conftest import ROOT
@@ -191,8 +193,8 @@ KILLER = textwrap.dedent("""
     from inspection.run import run
 
     original = record._write_scoring
-    def slow(conn, sid, ret):
-        original(conn, sid, ret)
+    def slow(conn, batch):
+        original(conn, batch)
         Path(sys.argv[4]).write_text("inside")   # the transaction is open and has written rows
         time.sleep(60)
     record._WRITERS["scoring"] = slow
@@ -245,3 +247,17 @@ def test_archive_of_schema_1_is_migrated_and_keeps_its_rounds(campaign):
     assert conn.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION,) == (2,)
     assert {"hazard_rows_by_submission", "deductions_by_submission"} <= indexes
     conn.close()
+
+
+def test_record__two_files_of_one_unit_in_one_batch__the_later_is_current(campaign):
+    # run() never passes two (resolve_duplicates rejects both, M009); record() keeps the archive
+    # consistent anyway: one current row, the earlier one marked replaced by it.
+    config = campaign.config("2023-08")
+    conn = open_archive(campaign.folder / "batch.sqlite")
+    files = [InputFile(path=f"{n}.xlsx", size=1, sha256=n * 64, kind="scoring", unit="淮滨县") for n in "ab"]
+    found = record(conn, config, [(f, ScoringReturn(file=f.path, unit="淮滨县", group=1, total=Decimal(90)))
+                                  for f in files])
+    rows = conn.execute("SELECT id, file, replaced_at IS NOT NULL, replaced_by FROM submissions ORDER BY id").fetchall()
+    assert rows == [(1, "a.xlsx", 1, 2), (2, "b.xlsx", 0, None)]
+    assert [f.code for f in found] == [Code.A001]
+    assert conn.execute("SELECT COUNT(*) FROM scores").fetchone() == (2,)
