@@ -36,7 +36,8 @@ def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, u
         findings.append(finding(code, file=file, unit=unit, sheet=sheet.name, cell=cell_ref(row, col), **values))
 
     result = ScoringReturn(file=file, unit=unit, group=group)
-    formulas = formulas_in(cols[COL_DEDUCTION]) if formulas_in else {}
+    col, reason_col = cols[COL_DEDUCTION], cols[COL_REASON]
+    formulas = formulas_in(col) if formulas_in else {}
     for item in rubric.items:
         rows = [located.criterion_rows[c.id] for c in item.criteria if c.id in located.criterion_rows]
         if len(rows) != len(item.criteria):
@@ -44,10 +45,12 @@ def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, u
         _check_points(item, rows, sheet, cols[COL_POINTS], add)
         item_total = Decimal(0)
         for criterion, row in zip(item.criteria, rows):
-            raw = sheet.value(row, cols[COL_DEDUCTION])
-            reason = cell_text(sheet.value(row, cols[COL_REASON]))
+            raw = sheet.value(row, col)
+            reason_raw = sheet.value(row, reason_col)
+            if raw == "" and reason_raw == "" and row not in formulas:
+                continue  # nothing deducted, nothing said: most rows of every sheet
+            reason = cell_text(reason_raw)
             amount, ok = parse_points(raw)
-            col = cols[COL_DEDUCTION]
             label = criterion.display_label
             if row in formulas:
                 add(Code.D011, row, col, formula=formulas[row][:60])

@@ -42,19 +42,19 @@ class Sheet:
             return self.rows[row][col]
         return ""
 
-    _anchors: dict | None = field(default=None, repr=False)
+    _anchors: dict = field(default_factory=dict, repr=False)  # col → {row: top-left of its merged range}
 
     def anchor(self, row: int, col: int) -> tuple[int, int]:
         """The top-left cell of the merged range holding (row, col), or the cell itself."""
-        if self._anchors is None:
-            self._anchors = {
-                (r, c): (r1, c1)
+        rows = self._anchors.get(col)
+        if rows is None:  # worked out per column, for the few columns a reader asks about
+            rows = self._anchors[col] = {
+                r: (r1, c1)
                 for r1, c1, r2, c2 in self.merges
-                if (r2 - r1 + 1) * (c2 - c1 + 1) <= MAX_MERGE_CELLS  # a hostile sheet-wide merge
+                if c1 <= col <= c2 and (r2 - r1 + 1) * (c2 - c1 + 1) <= MAX_MERGE_CELLS  # a hostile sheet-wide merge
                 for r in range(r1, r2 + 1)
-                for c in range(c1, c2 + 1)
             }
-        return self._anchors.get((row, col), (row, col))
+        return rows.get(row, (row, col))
 
     def right_of(self, row: int, col: int) -> tuple[int, int]:
         """The cell just right of (row, col), stepping over the merged range (row, col) is in."""

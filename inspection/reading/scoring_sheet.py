@@ -128,9 +128,14 @@ def _header_row(sheet: Sheet, labels) -> int | None:
 def _map_criteria(located: ScoringSheet, rubric: Rubric, header_row: int, file: str) -> None:
     """Match sheet rows to rubric criteria by label; a repeated label (the two "48") by text."""
     sheet, col = located.sheet, located.cols["criterion"]
+    texts = tuple(cell_text(sheet.value(r, col)) for r in range(header_row + 1, sheet.height))
+    key = (rubric.id, rubric.version, header_row, texts)
+    if key in _CLEAN_MAPS:  # the same column as an earlier return: the same rows, and nothing to report
+        located.criterion_rows.update(_CLEAN_MAPS[key])
+        return
     found: dict[str, list[tuple[int, str]]] = {}
-    for r in range(header_row + 1, sheet.height):
-        labelled = _labelled(cell_text(sheet.value(r, col)))
+    for r, text in enumerate(texts, start=header_row + 1):
+        labelled = _labelled(text)
         if labelled:
             found.setdefault(labelled[0], []).append((r, labelled[1]))
 
@@ -161,6 +166,13 @@ def _map_criteria(located: ScoringSheet, rubric: Rubric, header_row: int, file: 
             if text != _squashed(criterion.text):
                 located.findings.append(finding(Code.S007, file=file, sheet=sheet.name,
                                                 cell=cell_ref(r, col), label=f"({label})"))
+    if not located.findings and len(_CLEAN_MAPS) < _CLEAN_MAPS_MAX:
+        _CLEAN_MAPS[key] = dict(located.criterion_rows)
+
+
+# Criterion columns already mapped without a finding: returns made from one template repeat theirs.
+_CLEAN_MAPS: dict[tuple, dict[str, int]] = {}
+_CLEAN_MAPS_MAX = 64
 
 
 @functools.lru_cache(maxsize=4096)

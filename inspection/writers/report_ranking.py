@@ -126,7 +126,10 @@ def clean_reason(reason: str) -> str:
 def write_reasons(wb, st: Styles, result: RunResult, config: Config) -> None:
     ws = wb.add_worksheet(SHEET_REASONS)
     ws.set_column(0, 0, REASONS_WIDTH)
+    one_line = height_for(1)
+    ws.set_default_row(one_line)  # most lines fit on one: only taller rows get a height of their own
     ws.write_string(0, 0, f"各{config.unit_label}扣分原因", st.title)
+    ws.set_row(0, 24)  # the 16-point title
     row = 2
     for text, is_heading in reason_lines(result):
         if is_heading and row > 2:
@@ -135,7 +138,9 @@ def write_reasons(wb, st: Styles, result: RunResult, config: Config) -> None:
         for start in range(0, max(len(text), 1), EXCEL_CELL_LIMIT):
             chunk = text[start:start + EXCEL_CELL_LIMIT]
             ws.write_string(row, 0, chunk, st.heading if is_heading else st.plain)
-            ws.set_row(row, height_for(lines_needed(chunk, REASONS_WIDTH)))
+            height = height_for(lines_needed(chunk, REASONS_WIDTH))
+            if height != one_line:
+                ws.set_row(row, height)
             row += 1
     if row == 2:
         ws.write_string(row, 0, f"没有已排名的{config.unit_label}。", st.plain)
