@@ -30,6 +30,7 @@ from inspection.reading.formulas import column_formulas
 from inspection.reading.guard import Container, check_container, check_file_size
 from inspection.reading.limits import FileTooLarge, SuspectedBomb, TooManyCells, XmlDeclaration
 from inspection.reading.meta import read_meta
+from inspection.reading.repack import reader_bytes
 from inspection.rubric import Rubric
 from inspection.scoring_return import read_scoring_return
 
@@ -198,7 +199,7 @@ def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) ->
         return reject(finding(Code.F004, file=info.path))
     try:
         container = check_container(data, limits)  # sizes, bombs, entity declarations: before the reader
-        book = read_book(path, data)
+        book = read_book(path, reader_bytes(data, container))
     except UnreadableFile as err:
         return reject(_unreadable(err, info.path))
     try:

@@ -4,6 +4,7 @@ Real templates and returns (and LibreOffice's re-saves of them) still pass."""
 
 import io
 import os
+from pathlib import Path
 import time
 import tracemalloc
 import zipfile
@@ -14,9 +15,10 @@ from inspection.cli import main
 from inspection.config import load_config
 from inspection.errors import ConfigError
 from inspection.model import ACCEPTED, REJECTED
-from inspection.reading.book import UnreadableFile
+from inspection.reading.book import UnreadableFile, read_book
 from inspection.reading.guard import check_container
 from inspection.reading.limits import MB, Limits, SuspectedBomb
+from inspection.reading.repack import reader_bytes
 from inspection.run import run
 from tests import bombs
 from tests.conftest import ROOT
@@ -263,3 +265,45 @@ def _config_with_limits(tmp_path, lines: str):
 def _part(data: bytes, name: str) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return zf.read(name)
+
+
+# --- handing the guard's inflated parts to the reader (repack.py) ---
+
+def _sheets(data: bytes) -> dict:
+    with read_book(Path("x.xlsx"), data) as book:
+        return {name: (book.sheet(name).rows, book.sheet(name).merges) for name in book.sheet_names}
+
+
+def test_repack__filled_return__stored_zip_reads_the_same_as_the_file(ctx):
+    data = ctx.scoring(deductions={"c01": (2, "未明确第一责任人"), "c05": (0.5, "台账不全")}).read_bytes()
+    container = check_container(data, DEFAULTS)
+    stored = reader_bytes(data, container)
+    assert stored != data and len(stored) > len(data)  # the parts are stored, not deflated
+    with zipfile.ZipFile(io.BytesIO(stored)) as zf:
+        assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_STORED}
+        assert zf.testzip() is None  # every CRC-32 matches
+    assert _sheets(stored) == _sheets(data)
+
+
+def test_repack__part_with_wrong_crc__reader_sees_what_the_file_gives(ctx):
+    data = bytearray(ctx.scoring(deductions={"c01": (2, "未明确第一责任人")}).read_bytes())
+    name = b"xl/worksheets/sheet1.xml"  # 打分表, which the reader reads
+    central = data.find(b"PK\x01\x02")
+    while data[central + 46:central + 46 + len(name)] != name:
+        central = data.find(b"PK\x01\x02", central + 4)
+    data[central + 16:central + 20] = b"\x00\x00\x00\x00"  # its declared CRC-32
+    data = bytes(data)
+    stored = reader_bytes(data, check_container(data, DEFAULTS))
+    assert stored != data
+    assert _sheets(stored) == _sheets(data)  # the reader does not check CRCs; either way the same values
+
+
+def test_repack__part_not_kept_by_guard__file_handed_on_as_it_is(ctx):
+    original = ctx.scoring().read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(original)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info))
+        zout.writestr("xl/media/image1.png", b"\x89PNG" + bytes(100))  # not XML: the guard does not keep it
+    data = out.getvalue()
+    assert reader_bytes(data, check_container(data, DEFAULTS)) is data

@@ -45,10 +45,14 @@ def check_file_size(size: int, limits: Limits) -> None:
 
 @dataclass(frozen=True)
 class Container:
-    """What the check saw of a zip: every part's name, and the XML parts inflated (≤ KEEP_BYTES)."""
+    """What the check saw of a zip: every part's name, and the XML parts inflated (≤ KEEP_BYTES).
+    `crcs` holds each part's declared CRC-32 when every part was kept whole (inflated to exactly
+    the size the directory declares): then `xml` is the whole zip, and repack.stored_zip can hand
+    it to the reader without a second inflation."""
 
     names: tuple[str, ...] = ()
     xml: dict[str, bytes] = field(default_factory=dict)
+    crcs: dict[str, int] | None = None
 
 
 def check_container(data: bytes, limits: Limits) -> Container:
@@ -65,11 +69,15 @@ def check_container(data: bytes, limits: Limits) -> Container:
         return Container()
     if any(name.lower().endswith("workbook.bin") for name, *_ in members):
         raise UnreadableFile("文件实际是 Excel 二进制工作簿（.xlsb），本工具不读取")
-    return Container(tuple(m[0] for m in members), _inflate_all(data, members, limits))
+    kept = _inflate_all(data, members, limits)
+    whole = (len(kept) == len(members) and all(name.isascii() for name in kept)
+             and all(len(kept[name]) == inflated for name, _, _, inflated, _, _ in members))
+    return Container(tuple(m[0] for m in members), kept,
+                     {name: crc for name, *_, crc in members} if whole else None)
 
 
 def _central_directory(data: bytes, limits: Limits) -> list[tuple] | None:
-    """(name, method, compressed, inflated, local header offset) per entry; None when not a zip."""
+    """(name, method, compressed, inflated, local header offset, CRC-32) per entry; None when not a zip."""
     eocd = data.rfind(_EOCD, max(0, len(data) - 22 - 65535))
     if eocd < 0 or eocd + 22 > len(data):
         if data[:2] == b"PK":
@@ -96,13 +104,13 @@ def _central_directory(data: bytes, limits: Limits) -> list[tuple] | None:
     members = []
     pos = start
     while pos + 46 <= end and data[pos:pos + 4] == _CENTRAL:
-        (flags, method, _, _, _, compressed, inflated, name_len, extra_len, comment_len, _, _, _,
+        (flags, method, _, _, crc, compressed, inflated, name_len, extra_len, comment_len, _, _, _,
          offset) = struct.unpack_from("<HHHHIIIHHHHHII", data, pos + 8)
         raw_name = data[pos + 46:pos + 46 + name_len]
         name = raw_name.decode("utf-8" if flags & 0x800 else "cp437", "replace")
         extra = data[pos + 46 + name_len:pos + 46 + name_len + extra_len]
         inflated, compressed, offset = _zip64_sizes(extra, inflated, compressed, offset)
-        members.append((name, method, compressed, inflated, offset + shift))
+        members.append((name, method, compressed, inflated, offset + shift, crc))
         if len(members) > limits.max_members:
             raise SuspectedBomb(f"压缩包内至少有 {len(members)} 个部件", f"{limits.max_members} 个")
         pos += 46 + name_len + extra_len + comment_len
@@ -131,7 +139,7 @@ def _inflate_all(data: bytes, members: list[tuple], limits: Limits) -> dict[str,
     declared = sum(m[3] for m in members)
     if declared > limits.max_inflated_bytes:
         raise SuspectedBomb(f"压缩包声明解压后共 {size_text(declared)}", size_text(limits.max_inflated_bytes))
-    for name, _, compressed, inflated, _ in members:
+    for name, _, compressed, inflated, _, _ in members:
         if inflated > RATIO_FLOOR and inflated > limits.max_ratio * max(compressed, 1):
             raise SuspectedBomb(f"部件 {name} 的压缩比为 {inflated // max(compressed, 1)} 倍",
                                 f"{limits.max_ratio} 倍")
@@ -139,7 +147,7 @@ def _inflate_all(data: bytes, members: list[tuple], limits: Limits) -> dict[str,
     total = 0
     view = memoryview(data)
     kept: dict[str, bytes] = {}
-    for name, method, compressed, declared_size, offset in members:
+    for name, method, compressed, declared_size, offset, _ in members:
         start = _data_start(data, offset)
         if start is None:
             continue  # the reader cannot open this part either
