@@ -5,6 +5,7 @@ that saved the file left none. The XML is scanned as bytes, never parsed, so no 
 and nothing is evaluated; it costs a fraction of a millisecond per file.
 """
 
+import functools
 import html
 import posixpath
 import re
@@ -42,16 +43,28 @@ def _attributes(raw: bytes) -> dict[str, str]:
 
 def _sheet_part(xml_parts: dict[str, bytes], sheet_name: str) -> str | None:
     workbook = xml_parts.get("xl/workbook.xml", b"")
+    rels = xml_parts.get("xl/_rels/workbook.xml.rels", b"")
+    # Returns made from one template share these two small parts byte for byte: look them up once.
+    small = len(workbook) + len(rels) <= _CACHED_BYTES
+    return (_cached_part_named if small else _part_named)(workbook, rels, sheet_name)
+
+
+_CACHED_BYTES = 64 * 1024
+
+
+def _part_named(workbook: bytes, workbook_rels: bytes, sheet_name: str) -> str | None:
     sheets = [_attributes(m.group(2)) for m in _ELEMENT.finditer(workbook) if m.group(1) == b"sheet"]
     rel_id = next((s.get("id") for s in sheets if s.get("name") == sheet_name), None)
     if rel_id is None:
         return None
-    rels = [_attributes(m.group(2)) for m in _ELEMENT.finditer(xml_parts.get("xl/_rels/workbook.xml.rels", b""))
-            if m.group(1) == b"Relationship"]
+    rels = [_attributes(m.group(2)) for m in _ELEMENT.finditer(workbook_rels) if m.group(1) == b"Relationship"]
     target = next((r.get("Target") for r in rels if r.get("Id") == rel_id), None)
     if not target:
         return None
     return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+
+
+_cached_part_named = functools.lru_cache(maxsize=256)(_part_named)
 
 
 def _letters(col: int) -> str:

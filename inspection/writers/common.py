@@ -186,7 +186,10 @@ def display_width(text: str) -> int:
 def lines_needed(text: str, column_width: float) -> int:
     """How many wrapped lines `text` takes in a column `column_width` units wide."""
     usable = max(column_width - 1.5, 4)
-    return sum(max(1, math.ceil(display_width(part) / usable)) for part in str(text).split("\n"))
+    text = str(text)
+    if len(text) * CJK_WIDTH <= usable:  # one line whatever the characters: most report lines
+        return 1
+    return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
 
 
 def merge_column(ws, first: int, last: int, col: int, value, fmt) -> None:
