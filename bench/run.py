@@ -3,6 +3,7 @@ reading every sheet and nothing else) and the naive baseline (a pandas.read_exce
 
     python bench/run.py --n 11 500 3000
     python bench/run.py --n 11 --all-kinds    # every unit also returns a 50-row 交办清单 and a 调度表
+    python bench/run.py --n 3000 --phases     # and the wall time of each step of `run`
     python bench/run.py --n 500 --profile     # and where `run` spends its time (cProfile, one process)
 
 For each N the campaign (config, templates, N filled scoring returns with varied deductions, filled
@@ -162,6 +163,15 @@ def profile(meta: dict, scratch: Path, flags: dict[str, set[str]]) -> str:
     return result["printed"]
 
 
+def phases(meta: dict, scratch: Path, flags: dict[str, set[str]]) -> str:
+    """`run` as timed, with the wall time of each of its steps: what stage.py prints."""
+    quiet = ["--quiet"] if "--quiet" in flags["run"] else []
+    with tempfile.TemporaryDirectory(prefix="phases-", dir=scratch) as out:
+        result = stage(["phases", "run", "--config", meta["config"], "--input", meta["input"], "--output", out,
+                        *quiet], Path(out))
+    return f"{result['printed']}\n{'run in all':<16} {result['seconds']:7.2f} s"
+
+
 def row(n, name: str, r: dict | None) -> str:
     if r is None:
         return f"{n:>6} {name:<10} {'skipped':>6}"
@@ -184,6 +194,8 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "inspection-bench",
                         help="where the campaigns are kept between runs (default %(default)s)")
     parser.add_argument("--skip-naive", action="store_true", help="do not time the pandas baseline (slow at large N)")
+    parser.add_argument("--phases", action="store_true",
+                        help="also time one more `run` step by step (reading, archive, report) for each N")
     parser.add_argument("--profile", action="store_true",
                         help="also run `run` once under cProfile for each N, in one process (--jobs 1)")
     parser.add_argument("--repeat", type=int, default=3,
@@ -215,6 +227,9 @@ def main() -> None:
             run_, floor_, naive_ = results["run"], results["floor"], results.get("naive")
             print(f"{'':>6} run/floor {ratio(run_, floor_)}   naive/run {ratio(naive_, run_)}")
             summary.append((n, meta, results))
+            if args.phases:
+                print(f"\nN={n}: where one more `run` spends its wall time, step by step")
+                print(phases(meta, scratch, flags))
             if args.profile:
                 print(f"\nN={n}: `run` under cProfile, one process: top 25 by cumulative time, top 15 by own time")
                 print(profile(meta, scratch, flags))

@@ -6,6 +6,7 @@ and the peak RSS of this process and of its largest child (a pool worker). Used 
     python bench/stage.py floor DIR        # python-calamine reads every sheet of every file, nothing else
     python bench/stage.py naive DIR        # what a user would script: a pandas.read_excel loop
     python bench/stage.py profile run ...  # cli under cProfile: top 25 cumulative, top 15 own time, JSON
+    python bench/stage.py phases run ...   # cli with the wall time of each step of run() printed, JSON
 
 Wall time is the stage's own call: interpreter start-up and module imports are not in it.
 """
@@ -57,6 +58,26 @@ def cli(argv: list[str]) -> int:
         return err.code if isinstance(err.code, int) else 2
 
 
+# The steps of inspection.run._run worth timing one by one (names in inspection.run's namespace).
+PHASES = ("ingest", "rank", "common_problems", "record", "follow", "write_report")
+
+
+def time_phases(spent: dict[str, float]) -> None:
+    """Wrap the steps run() calls so that `spent` collects their wall time."""
+    import inspection.run as run_module
+
+    for name in PHASES:
+        original = getattr(run_module, name)
+
+        def timed(*args, _original=original, _name=name, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                spent[_name] = spent.get(_name, 0.0) + time.perf_counter() - started
+        setattr(run_module, name, timed)
+
+
 def peak_self_mb() -> float:
     """This process's peak RSS. Linux keeps ru_maxrss across exec, so a process started from a big
     parent would report the parent's size; VmHWM is the peak of this program's own address space."""
@@ -79,8 +100,11 @@ def peak_children_mb(before: float) -> float:
 def main() -> None:
     sys.path.insert(0, str(ROOT))
     stage, rest = sys.argv[1], sys.argv[2:]
-    if stage in ("cli", "profile"):
+    spent: dict[str, float] = {}
+    if stage in ("cli", "profile", "phases"):
         import inspection.cli  # noqa: F401  (imported before the clock starts, as for the others)
+        if stage == "phases":
+            time_phases(spent)
     elif stage == "naive":
         import pandas  # noqa: F401
         import openpyxl  # noqa: F401
@@ -92,7 +116,7 @@ def main() -> None:
         files, code = floor(Path(rest[0])), 0
     elif stage == "naive":
         files, code = naive(Path(rest[0])), 0
-    elif stage in ("cli", "profile"):
+    elif stage in ("cli", "profile", "phases"):
         if stage == "profile":
             import cProfile
 
@@ -112,6 +136,9 @@ def main() -> None:
         stats = pstats.Stats(profiler).strip_dirs()
         stats.sort_stats("cumulative").print_stats(25)
         stats.sort_stats("tottime").print_stats(15)  # where the time is spent, not just passed through
+    for name in PHASES:
+        if name in spent:
+            print(f"{name:<16} {spent[name]:7.2f} s")
     print(json.dumps({"stage": stage, "seconds": seconds, "files": files, "exit": code,
                       "rss_self_mb": peak_self_mb(), "rss_children_mb": peak_children_mb(children_before),
                       "output": output.getvalue()[-2000:]}, ensure_ascii=False))
