@@ -124,7 +124,8 @@ def stage(args: list[str], cwd: Path) -> dict:
     return result
 
 
-def time_stages(meta: dict, scratch: Path, skip_naive: bool, flags: dict[str, set[str]], repeat: int) -> dict[str, dict]:
+def time_stages(meta: dict, scratch: Path, skip_naive: bool, flags: dict[str, set[str]],
+                repeat: int) -> dict[str, dict]:
     """Each stage in a fresh process. run and floor are timed `repeat` times, one after the other
     (run, floor, run, floor, …), and the fastest of each counts: the speed of this machine drifts by
     up to half within minutes, and taking them in turns exposes both to the same drift. "spread" is

@@ -1,6 +1,8 @@
 """Property tests: exact arithmetic and consistent ranks for any deductions within the rules."""
 
 from decimal import Decimal
+import math
+import unicodedata
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -9,6 +11,7 @@ from inspection.consolidate import rank
 from inspection.model import ScoringReturn
 from inspection.rubric import load_rubric
 from inspection.values import parse_points
+from inspection.writers.common import CJK_WIDTH, display_width, lines_needed
 from tests.conftest import ROOT
 
 CONFIG = load_config(ROOT / "config.toml")
@@ -80,3 +83,17 @@ def test_total_through_files__exact(tmp_path, templates, amounts):
                                         "淮滨县", 1)
     assert not [f for f in findings if f.is_error], [f.message for f in findings]
     assert ret.total == RUBRIC.total - sum(amounts.values()) == total_of(amounts)
+
+
+@given(st.text(max_size=60))
+def test_display_width__same_as_counting_each_character(text):
+    # display_width counts wide characters with str.translate; this is the definition it must keep.
+    expected = round(sum(CJK_WIDTH if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text))
+    assert display_width(text) == expected
+
+
+@given(st.text(alphabet=st.sampled_from("ab中文\n "), max_size=80), st.sampled_from([6, 12, 40, 75]))
+def test_lines_needed__one_per_line_break_at_least_and_as_by_width(text, width):
+    usable = max(width - 1.5, 4)
+    expected = sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
+    assert lines_needed(text, width) == expected

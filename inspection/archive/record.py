@@ -88,7 +88,8 @@ def record(conn: sqlite3.Connection, config: Config, submissions: list[tuple[Inp
                          [(at, old) for at, _, old in replaced if old not in new_rows])
         conn.executemany("INSERT INTO submissions (id, campaign, round, kind, unit, sha256, file, meta, recorded_at, "
                          "replaced_at, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new_rows.values())
-        conn.executemany("UPDATE submissions SET replaced_by = ? WHERE id = ?", [(new, old) for _, new, old in replaced])
+        conn.executemany("UPDATE submissions SET replaced_by = ? WHERE id = ?",
+                         [(new, old) for _, new, old in replaced])
         for kind, batch in payloads.items():
             _WRITERS[kind](conn, batch)
         conn.execute("COMMIT")

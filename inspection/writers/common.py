@@ -187,7 +187,7 @@ def lines_needed(text: str, column_width: float) -> int:
     """How many wrapped lines `text` takes in a column `column_width` units wide."""
     usable = max(column_width - 1.5, 4)
     text = str(text)
-    if len(text) * CJK_WIDTH <= usable:  # one line whatever the characters: most report lines
+    if len(text) * CJK_WIDTH <= usable and "\n" not in text:  # one line whatever the characters
         return 1
     return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
 
