@@ -142,11 +142,22 @@ def template_id(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
-def write_meta(wb: xlsxwriter.Workbook, values: dict[str, str]) -> None:
-    """The very hidden `_meta` sheet: key in column A, value in column B, one pair a row."""
+def write_meta(wb: xlsxwriter.Workbook, config, *, kind: str, form: str, reporter: str, county: str = "",
+               group: str = "", rubric_id: str = "", rubric_version: str = "", identity: tuple[str, ...] = ()) -> None:
+    """The very hidden `_meta` sheet: key in column A, value in column B, one pair a row. Its template_id
+    is made from the kind, campaign, round and reporter, then `identity` (what else makes it unique)."""
     ws = wb.add_worksheet(SHEET_META)
     meta = {
-        **values,
+        "kind": kind,
+        "form": form,
+        "rubric_id": rubric_id,
+        "rubric_version": rubric_version,
+        "campaign": config.campaign,
+        "round": config.round,
+        "county": county,
+        "group": group,
+        "reporter": reporter,
+        "template_id": template_id(kind, config.campaign, config.round, reporter, *identity),
         "template_version": TEMPLATE_VERSION,
         "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "tool_version": TOOL_VERSION,

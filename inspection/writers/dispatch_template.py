@@ -11,7 +11,7 @@ from inspection.constants import (
 )
 from inspection.writers.common import (
     Styles, atomic_workbook, chinese_number, height_for, lines_needed, print_setup, protect,
-    template_id, write_help, write_meta, date_rule, list_rule,
+    write_help, write_meta, date_rule, list_rule,
 )
 
 WIDTHS = (5, 20, 12, 34, 11, 26, 12, 14, 9, 14)
@@ -35,19 +35,8 @@ def write_dispatch_template(config: Config, group: Group, folder: Path) -> Path:
         ws = wb.add_worksheet(SHEET_DISPATCH)
         _write_sheet(ws, st, config, group)
         _write_help(wb.add_worksheet(SHEET_HELP), st, config, group)
-        write_meta(wb, {
-            "kind": KIND_DISPATCH,
-            "form": "dispatch",
-            "rubric_id": "",
-            "rubric_version": "",
-            "campaign": config.campaign,
-            "round": config.round,
-            "county": group.unit,
-            "group": str(group.number),
-            "reporter": group.unit,
-            "template_id": template_id(KIND_DISPATCH, config.campaign, config.round, group.unit,
-                                       str(group.number)),
-        })
+        write_meta(wb, config, kind=KIND_DISPATCH, form="dispatch", reporter=group.unit, county=group.unit,
+                   group=str(group.number), identity=(str(group.number),))
         ws.activate()
     return path
 

@@ -14,7 +14,7 @@ from inspection.constants import (
 )
 from inspection.model import TrackedHazard
 from inspection.writers.common import (
-    Styles, atomic_workbook, clip, date_rule, list_rule, print_setup, protect, template_id, write_help, write_meta,
+    Styles, atomic_workbook, clip, date_rule, list_rule, print_setup, protect, write_help, write_meta,
 )
 
 WIDTHS = (5, 20, 20, 10, 11, 34, 26, 11, 11, 9, 10, 13, 26)
@@ -38,18 +38,8 @@ def write_followup_template(config: Config, unit: str, hazards: list[TrackedHaza
         ws = wb.add_worksheet(SHEET_FOLLOWUP)
         _write_sheet(ws, st, config, unit, hazards)
         _write_help(wb.add_worksheet(SHEET_HELP), st)
-        write_meta(wb, {
-            "kind": KIND_FOLLOWUP,
-            "form": "followup",
-            "rubric_id": "",
-            "rubric_version": "",
-            "campaign": config.campaign,
-            "round": config.round,
-            "county": unit,
-            "group": str(group.number),
-            "reporter": unit,
-            "template_id": template_id(KIND_FOLLOWUP, config.campaign, config.round, unit, str(len(hazards))),
-        })
+        write_meta(wb, config, kind=KIND_FOLLOWUP, form="followup", reporter=unit, county=unit,
+                   group=str(group.number), identity=(str(len(hazards)),))
         ws.activate()
     return path
 

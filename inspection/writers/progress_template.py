@@ -9,7 +9,7 @@ from inspection.constants import (
 )
 from inspection.forms import FormCell, ProgressForm
 from inspection.writers.common import (
-    Styles, atomic_workbook, merge_column, height_for, lines_needed, print_setup, protect, template_id, write_meta,
+    Styles, atomic_workbook, merge_column, height_for, lines_needed, print_setup, protect, write_meta,
     write_help,
 )
 
@@ -32,18 +32,8 @@ def write_progress_template(config: Config, form: ProgressForm, reporter: str, f
         ws = wb.add_worksheet(SHEET_PROGRESS)
         _write_sheet(ws, st, config, form, reporter)
         _write_help(wb.add_worksheet(SHEET_HELP), st, config, form)
-        write_meta(wb, {
-            "kind": KIND_PROGRESS,
-            "form": form.id,
-            "rubric_id": "",
-            "rubric_version": form.version,
-            "campaign": config.campaign,
-            "round": config.round,
-            "county": reporter if is_unit else "",
-            "group": "",
-            "reporter": reporter,
-            "template_id": template_id(KIND_PROGRESS, config.campaign, config.round, reporter, form.id),
-        })
+        write_meta(wb, config, kind=KIND_PROGRESS, form=form.id, reporter=reporter,
+                   county=reporter if is_unit else "", rubric_version=form.version, identity=(form.id,))
         ws.activate()
     return path
 

@@ -13,7 +13,7 @@ from inspection.constants import (
 from inspection.rubric import Item, Rubric
 from inspection.writers.common import (
     Styles, atomic_workbook, merge_column, chinese_number, height_for, lines_needed, print_setup, protect,
-    format_points, template_id, write_help, write_meta,
+    format_points, write_help, write_meta,
 )
 
 # Column order is part of the contract: the three level columns, then these five.
@@ -50,19 +50,9 @@ def write_scoring_template(config: Config, rubric: Rubric, group: Group, folder:
         ws = wb.add_worksheet(SHEET_SCORING)
         _write_scoring_sheet(ws, st, config, rubric, group)
         _write_help(wb.add_worksheet(SHEET_HELP), st, config, rubric, group)
-        write_meta(wb, {
-            "kind": KIND_SCORING,
-            "form": "scoring",
-            "rubric_id": rubric.id,
-            "rubric_version": rubric.version,
-            "campaign": config.campaign,
-            "round": config.round,
-            "county": group.unit,
-            "group": str(group.number),
-            "reporter": group.unit,
-            "template_id": template_id(KIND_SCORING, config.campaign, config.round, group.unit,
-                                       str(group.number), rubric.id, rubric.version),
-        })
+        write_meta(wb, config, kind=KIND_SCORING, form="scoring", reporter=group.unit, county=group.unit,
+                   group=str(group.number), rubric_id=rubric.id, rubric_version=rubric.version,
+                   identity=(str(group.number), rubric.id, rubric.version))
         ws.activate()
     return path
 
