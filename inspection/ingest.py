@@ -121,11 +121,8 @@ def ingest(input_dir: Path, campaign: Campaign, *, jobs: int = 1, progress=None)
                         read[info.path] = outcome
             except BrokenProcessPool:
                 # A file killed its worker (the reader aborted the process). What was read stands;
-                # the rest are read again one process each, so only the culprit is lost.
-                for path, info in to_read:
-                    if info.path not in read:
-                        read[info.path] = _read_isolated(path, info, campaign)
-                        update(1)
+                # the rest are read again in one process, one at a time, so only the culprit is lost.
+                read.update(_read_rest([(p, i) for p, i in to_read if i.path not in read], campaign, update))
         else:
             outcomes = _counted((_read_alone(path, info, campaign) for path, info in to_read), update)
             read = {info.path: outcome for (_, info), outcome in zip(to_read, outcomes)}
@@ -154,15 +151,26 @@ def _read_alone(path: Path, info: InputFile, campaign: Campaign) -> tuple[InputF
     return info, one
 
 
-def _read_isolated(path: Path, info: InputFile, campaign: Campaign) -> tuple[InputFile, Ingested]:
-    try:
-        with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(campaign,)) as alone:
-            return alone.submit(_read_in_worker, (path, info)).result()
-    except BrokenProcessPool:
-        info.status, info.reason = REJECTED, Code.F001.title
-        one = Ingested(findings=[finding(Code.F001, file=info.path,
-                                         detail="读取这个文件时读取程序异常退出，文件可能损坏或被恶意构造")])
-        return info, one
+def _read_rest(items: list[tuple[Path, InputFile]], campaign: Campaign, update) -> dict:
+    """Read `items` in order in a single worker process, waiting for each before sending the next,
+    so that when the process dies the file it died on is known: that one is rejected (F001) and a
+    new process takes the rest."""
+    read = {}
+    pending = list(reversed(items))
+    while pending:
+        try:
+            with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(campaign,)) as alone:
+                while pending:
+                    read[pending[-1][1].path] = alone.submit(_read_in_worker, pending[-1]).result()
+                    pending.pop()
+                    update(1)
+        except BrokenProcessPool:
+            _, info = pending.pop()
+            info.status, info.reason = REJECTED, Code.F001.title
+            read[info.path] = info, Ingested(findings=[finding(
+                Code.F001, file=info.path, detail="读取这个文件时读取程序异常退出，文件可能损坏或被恶意构造")])
+            update(1)
+    return read
 
 
 _worker_campaign: Campaign | None = None
