@@ -245,7 +245,7 @@ def _read_content(book: Book, data: bytes, container: Container, info: InputFile
 
     if info.kind == KIND_SCORING:
         ret, found = read_scoring_return(book, rubric, config, info.path, info.unit, int(meta["group"]),
-                                         partial(column_formulas, container.xml, SHEET_SCORING))
+                                         partial(column_formulas, container.parts, SHEET_SCORING))
         bucket = out.scoring
     elif info.kind == KIND_DISPATCH:
         ret, found = read_dispatch_return(book, config, info.path, info.unit, int(meta["group"]))

@@ -180,14 +180,18 @@ def _control_characters(ctx):
     return ctx.write(NAME, rezip(data, lambda name, body: body.replace(b"CTRL", b"_x0007__x001B_")))
 
 
+def add_member(data: bytes, member: str, body: bytes) -> bytes:
+    """The same zip with one more member."""
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a") as zf:
+        zf.writestr(member, body)
+    return out.getvalue()
+
+
 def _with_member(name: str, member: str, body: bytes):
     """A good return with one more zip member (a macro project, an external link part)."""
     def build(ctx):
-        data = ctx.good_bytes()
-        out = io.BytesIO(data)
-        with zipfile.ZipFile(out, "a") as zf:
-            zf.writestr(member, body)
-        return ctx.write(name, out.getvalue())
+        return ctx.write(name, add_member(ctx.good_bytes(), member, body))
     return build
 
 

@@ -22,7 +22,7 @@ from inspection.reading.repack import reader_bytes
 from inspection.run import run
 from tests import bombs
 from tests.conftest import ROOT
-from tests.corpus import UNIT, Context
+from tests.corpus import UNIT, Context, add_member
 from tests.filling import fill_dispatch, fill_progress
 
 HOSTILE = "来历不明.xlsx"
@@ -159,7 +159,7 @@ def test_value_a_little_further_out__still_read(ctx, tmp_path):
     data = bombs.replace_part(good, "xl/worksheets/sheet1.xml",
                               bombs.far_cell_sheet(_part(good, "xl/worksheets/sheet1.xml"), b"Z300"))
     seen = check_container(data, Limits())  # passes, and hands the inflated sheet on
-    assert b'r="Z300"' in seen.xml["xl/worksheets/sheet1.xml"] and "xl/workbook.xml" in seen.names
+    assert b'r="Z300"' in seen.parts["xl/worksheets/sheet1.xml"] and "xl/workbook.xml" in seen.names
 
 
 def test_shared_strings_declaring_4_billion__F008(ctx, tmp_path):
@@ -298,12 +298,16 @@ def test_repack__part_with_wrong_crc__reader_sees_what_the_file_gives(ctx):
     assert _sheets(stored) == _sheets(data)  # the reader does not check CRCs; either way the same values
 
 
-def test_repack__part_not_kept_by_guard__file_handed_on_as_it_is(ctx):
-    original = ctx.scoring().read_bytes()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(original)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            zout.writestr(info, zin.read(info))
-        zout.writestr("xl/media/image1.png", b"\x89PNG" + bytes(100))  # not XML: the guard does not keep it
-    data = out.getvalue()
+def test_repack__return_with_an_image__image_stored_too_and_read_the_same(ctx):
+    image = b"\x89PNG" + os.urandom(2000)
+    data = add_member(ctx.scoring().read_bytes(), "xl/media/image1.png", image)
+    stored = reader_bytes(data, check_container(data, DEFAULTS))
+    with zipfile.ZipFile(io.BytesIO(stored)) as zf:
+        assert zf.read("xl/media/image1.png") == image and zf.testzip() is None
+    assert _sheets(stored) == _sheets(data)
+
+
+def test_repack__part_too_big_to_keep__file_handed_on_as_it_is(ctx, monkeypatch):
+    monkeypatch.setattr("inspection.reading.guard.KEEP_BYTES", 1000)
+    data = add_member(ctx.scoring().read_bytes(), "xl/media/image1.png", os.urandom(2000))
     assert reader_bytes(data, check_container(data, DEFAULTS)) is data

@@ -16,7 +16,7 @@ _ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 
 def column_formulas(xml_parts: dict[str, bytes], sheet_name: str, col: int) -> dict[int, str]:
     """0-based row → formula text, for the cells of column `col` of the sheet named `sheet_name`.
-    `xml_parts` are the zip's XML parts by name, already inflated by the guard; {} when the file is
+    `xml_parts` are the zip's parts by name, already inflated by the guard; {} when the file is
     not an OOXML zip or the sheet is not found (other formats give values only)."""
     try:
         part = _sheet_part(xml_parts, sheet_name)

@@ -26,7 +26,7 @@ from inspection.reading.cfb import CFB_MAGIC, check_cfb
 from inspection.reading.limits import MB, FileTooLarge, Limits, SuspectedBomb, size_text
 from inspection.reading.scan import PartScan
 
-KEEP_BYTES = 16 * MB  # XML parts up to this size are handed on inflated (a real sheet is < 1 MB)
+KEEP_BYTES = 16 * MB  # parts up to this size are handed on inflated (a real sheet is < 1 MB)
 RATIO_FLOOR = 1 * MB  # ratios are judged only past this many inflated bytes: small parts may be dense
 _IN_CHUNK = 64 * 1024
 _OUT_CHUNK = 1 * MB
@@ -45,13 +45,13 @@ def check_file_size(size: int, limits: Limits) -> None:
 
 @dataclass(frozen=True)
 class Container:
-    """What the check saw of a zip: every part's name, and the XML parts inflated (≤ KEEP_BYTES).
+    """What the check saw of a zip: every part's name, and the parts inflated (those ≤ KEEP_BYTES).
     `crcs` holds each part's declared CRC-32 when every part was kept whole (inflated to exactly
-    the size the directory declares): then `xml` is the whole zip, and repack.stored_zip can hand
+    the size the directory declares): then `parts` is the whole zip, and repack.stored_zip can hand
     it to the reader without a second inflation."""
 
     names: tuple[str, ...] = ()
-    xml: dict[str, bytes] = field(default_factory=dict)
+    parts: dict[str, bytes] = field(default_factory=dict)
     crcs: dict[str, int] | None = None
 
 
@@ -151,27 +151,23 @@ def _inflate_all(data: bytes, members: list[tuple], limits: Limits) -> dict[str,
         start = _data_start(data, offset)
         if start is None:
             continue  # the reader cannot open this part either
-        scan = PartScan(name, limits)
-        part = 0
-        keep = [] if name.endswith((".xml", ".rels")) else None
         if method == _STORED:
-            end = start + min(compressed, len(data) - start)
-            for at in range(start, end, _OUT_CHUNK):
-                piece = bytes(view[at:min(at + _OUT_CHUNK, end)])
-                part += len(piece)
-                total += len(piece)
-                _check_running(name, part, part, total, len(data), limits)
-                scan.feed(piece)
-                keep = _kept(keep, piece, part)
+            pieces = _stored(view, start, start + min(compressed, len(data) - start))
         elif method == _DEFLATED:
-            for piece, used in _inflate(view, start):
-                part += len(piece)
-                total += len(piece)
-                _check_running(name, part, used, total, len(data), limits)
-                scan.feed(piece)
-                keep = _kept(keep, piece, part)
+            pieces = _inflate(view, start)
         elif compressed or declared_size:
             raise UnreadableFile(f"部件 {name} 使用了不支持的压缩方式（{method}）")
+        else:
+            pieces = iter(())
+        scan = PartScan(name, limits)
+        part = 0
+        keep: list[bytes] | None = []
+        for piece, used in pieces:
+            part += len(piece)
+            total += len(piece)
+            _check_running(name, part, used, total, len(data), limits)
+            scan.feed(piece)
+            keep = _kept(keep, piece, part)
         scan.finish(part)
         if keep is not None:
             kept[name] = b"".join(keep)
@@ -179,7 +175,7 @@ def _inflate_all(data: bytes, members: list[tuple], limits: Limits) -> dict[str,
 
 
 def _kept(keep: list[bytes] | None, piece: bytes, part: int) -> list[bytes] | None:
-    """Collect an XML part's pieces while it stays small enough to be worth keeping."""
+    """Collect a part's pieces while it stays small enough to be worth keeping."""
     if keep is None or part > KEEP_BYTES:
         return None
     keep.append(piece)
@@ -200,6 +196,13 @@ def _data_start(data: bytes, offset: int) -> int | None:
         return None
     name_len, extra_len = struct.unpack_from("<HH", data, offset + 26)
     return offset + 30 + name_len + extra_len
+
+
+def _stored(view: memoryview, start: int, end: int):
+    """Yield (piece, bytes used so far) for a part stored without compression, as _inflate does."""
+    for at in range(start, end, _OUT_CHUNK):
+        piece = bytes(view[at:min(at + _OUT_CHUNK, end)])
+        yield piece, at + len(piece) - start
 
 
 def _inflate(view: memoryview, start: int):

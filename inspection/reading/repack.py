@@ -1,8 +1,9 @@
 """A zip of the parts the guard already inflated, stored without compression, for the reader.
 
-The guard inflates every part of a returned .xlsx to check it, and the reader would inflate the
-parts it reads a second time: about a quarter of its time on a real return. When the guard kept
-every part whole, the same bytes go to the reader in a zip whose parts are stored, not deflated.
+The guard inflates every part of a returned .xlsx (.xlsm, .ods) to check it, and the reader would
+inflate the parts it reads a second time: about a quarter of its time on a real return. When the guard kept
+every part whole, the same bytes go to the reader in a zip whose parts are stored, not deflated (a part over
+KEEP_BYTES is not kept, and then the file goes to the reader as it is).
 Each part keeps the name, order and CRC-32 its file declared, so the reader sees what it would have
 seen in the original file.
 """
@@ -20,7 +21,7 @@ _DOS_DATE = 0x21  # 1980-01-01, as the tool's own writers stamp parts
 
 def reader_bytes(data: bytes, container: Container) -> bytes:
     """What the reader should open: the stored zip when the guard kept every part whole, else `data`."""
-    return stored_zip(container.xml, container.crcs) if container.crcs is not None else data
+    return stored_zip(container.parts, container.crcs) if container.crcs is not None else data
 
 
 def stored_zip(parts: dict[str, bytes], crcs: dict[str, int]) -> bytes:
