@@ -7,14 +7,13 @@ Nothing here says "county": a unit is whatever the campaign inspects (县区, �
 import functools
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 import re
 import tomllib
 
 from inspection.errors import ConfigError
 from inspection.reading.limits import MB, Limits
-from inspection.tomlfile import load_toml
+from inspection.tomlfile import load_toml, to_decimal
 
 ROUND_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]*$")
 # Characters Windows does not allow in file names; unit and department names end up in them.
@@ -196,8 +195,9 @@ def _limits(k: _Keys, table) -> Limits:
         if key not in table:
             continue
         value = table[key]
-        if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or value <= 0:
-            raise k.fail(f"limits.{key}", f"应为大于 0 的数，现为 {value!r}")
+        number = to_decimal(value)
+        if number is None or number <= 0:
+            raise k.fail(f"limits.{key}", f"应为大于 0 的数，现为 {value}")
         if whole and not isinstance(value, int):
             raise k.fail(f"limits.{key}", f"应为正整数，现为 {value}")
         values[field] = max(1, int(value * unit))

@@ -241,7 +241,7 @@ def _plain(name: str, data: bytes):
     return lambda ctx: ctx.write(name, data)
 
 
-OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE = bombs.OLE_MAGIC
 ENCRYPTED = OLE + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(64)
 MB_TEXT = "长" * (1 << 20)
 

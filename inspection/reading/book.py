@@ -15,9 +15,18 @@ import python_calamine as calamine
 from inspection.values import decimal_from_number
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .xls, or an encrypted .xlsx
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .xls, or an encrypted .xlsx
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 MAX_MERGE_CELLS = 10_000
+
+
+def column_letters(col: int) -> str:
+    """0-based column → its letters: 0 → "A", 27 → "AB"."""
+    letters, n = "", col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 class UnreadableFile(Exception):
@@ -107,8 +116,6 @@ class Book:
 
 def clean_cell(value):
     """A reader's cell value as one of: "" (empty), str, Decimal, date, datetime, bool."""
-    if value.__class__ is str:  # most cells: the fast way out
-        return value
     if value is None:
         return ""
     if isinstance(value, bool) or isinstance(value, (str, datetime, date)):
@@ -125,7 +132,7 @@ def clean_cell(value):
 
 def has_open_password(data: bytes) -> bool:
     """An .xlsx saved with an open password is an OLE container holding an EncryptedPackage stream."""
-    return data[:8] == _CFB_MAGIC and _ENCRYPTED in data
+    return data[:8] == CFB_MAGIC and _ENCRYPTED in data
 
 
 def read_book(path: Path, data: bytes) -> Book:

@@ -16,7 +16,6 @@ import sys
 from inspection.reading.book import UnreadableFile
 from inspection.reading.limits import Limits, TooManyCells
 
-CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _END = 0xFFFFFFFE  # end of a chain
 _RESERVED = 0xFFFFFFFA  # this and above are markers, not sectors
 _DIFSECT = 0xFFFFFFFC

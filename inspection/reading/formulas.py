@@ -10,6 +10,8 @@ import html
 import posixpath
 import re
 
+from inspection.reading.book import column_letters
+
 _ELEMENT = re.compile(rb"<(?:\w+:)?(sheet|Relationship)\b([^>]*)>")
 _ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 
@@ -23,7 +25,7 @@ def column_formulas(xml_parts: dict[str, bytes], sheet_name: str, col: int) -> d
     except (ValueError, LookupError):
         return {}
     xml = xml_parts.get(part, b"") if part else b""
-    letters = _letters(col).encode()
+    letters = column_letters(col).encode()
     # A literal start (' r="F') lets the regex engine skip ahead fast; writers put a space before r.
     cell = re.compile(rb' r="' + letters + rb'([0-9]{1,7})"[^>]*(?<!/)>\s*<(?:\w+:)?f\b([^>]*)>')
     found = {}
@@ -65,11 +67,3 @@ def _part_named(workbook: bytes, workbook_rels: bytes, sheet_name: str) -> str |
 
 
 _cached_part_named = functools.lru_cache(maxsize=256)(_part_named)
-
-
-def _letters(col: int) -> str:
-    letters, n = "", col + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters

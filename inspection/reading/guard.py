@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 import struct
 import zlib
 
-from inspection.reading.book import UnreadableFile, has_open_password
-from inspection.reading.cfb import CFB_MAGIC, check_cfb
+from inspection.reading.book import CFB_MAGIC, UnreadableFile, has_open_password
+from inspection.reading.cfb import check_cfb
 from inspection.reading.limits import MB, FileTooLarge, Limits, SuspectedBomb, size_text
 from inspection.reading.scan import PartScan
 

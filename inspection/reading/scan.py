@@ -20,6 +20,7 @@ part's name (the workbook's relationships, not names, say which part is a sheet)
 
 import re
 
+from inspection.reading.book import column_letters
 from inspection.reading.limits import Limits, TooManyCells, XmlDeclaration
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".emf", ".wmf", ".svg", ".tif", ".tiff", ".wdp")
@@ -56,14 +57,6 @@ def column_number(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + ch - 64
     return n
-
-
-def column_letters(n: int) -> str:
-    text = ""
-    while n > 0:
-        n, rest = divmod(n - 1, 26)
-        text = chr(65 + rest) + text
-    return text
 
 
 class PartScan:
@@ -172,7 +165,7 @@ class _SheetArea:
         """The reader hands over every sheet from A1 (empty rows and columns in front included), so
         the area runs from A1 to the last row and the last column holding a value."""
         if self.height * self.width > limits.max_cells:
-            last = f"{column_letters(self.width)}{self.height}"
+            last = f"{column_letters(self.width - 1)}{self.height}"
             raise TooManyCells(f"工作表的数据区域为 A1:{last}（{self.height} 行 × {self.width} 列，"
                                f"共 {self.height * self.width} 格）", f"{limits.max_cells} 格")
 

@@ -15,7 +15,7 @@ from inspection.constants import (
     LABEL_INSPECTORS, SHEET_SCORING, TOTAL_LABEL,
 )
 from inspection.findings import Code, Finding, finding
-from inspection.reading.book import Book, Sheet
+from inspection.reading.book import Book, Sheet, column_letters
 from inspection.rubric import Criterion, Rubric
 from inspection.values import cell_text
 
@@ -40,11 +40,7 @@ def _squash_text(text: str) -> str:
 
 def cell_ref(row: int, col: int) -> str:
     """0-based (row, col) → "A1"."""
-    letters, n = "", col + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
+    return f"{column_letters(col)}{row + 1}"
 
 
 @dataclass
@@ -163,7 +159,7 @@ def _map_criteria(located: ScoringSheet, rubric: Rubric, header_row: int, file: 
             r, text = _best_row(criterion, rows)
             rows.remove((r, text))
             located.criterion_rows[criterion.id] = r
-            if text != _squashed(criterion.text):
+            if text != squash(criterion.text):
                 located.findings.append(finding(Code.S007, file=file, sheet=sheet.name,
                                                 cell=cell_ref(r, col), label=f"({label})"))
     if not located.findings and len(_CLEAN_MAPS) < _CLEAN_MAPS_MAX:
@@ -183,7 +179,7 @@ def _labelled(text: str) -> tuple[str, str] | None:
         return None
     normalized = unicodedata.normalize("NFKC", text)
     match = _LABEL.match(normalized)
-    return (match.group(1), squash(normalized[match.end():])) if match else None
+    return (match.group(1), "".join(normalized[match.end():].split())) if match else None
 
 
 def _order_by_text(criteria: list[Criterion], rows) -> list[Criterion]:
@@ -196,24 +192,18 @@ def _order_by_text(criteria: list[Criterion], rows) -> list[Criterion]:
 def _best_row(criterion: Criterion, rows: list[tuple[int, str]]) -> tuple[int, str]:
     if len(rows) == 1:
         return rows[0]
-    own = _squashed(criterion.text)
+    own = squash(criterion.text)
     exact = next((rt for rt in rows if rt[1] == own), None)
     return exact or max(rows, key=lambda rt: _similarity(criterion, rt[1]))
 
 
 def _similarity(criterion: Criterion, text: str) -> float:
-    return _ratio(_squashed(criterion.text), text)
+    return _ratio(squash(criterion.text), text)
 
 
 @functools.lru_cache(maxsize=4096)
 def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
-
-
-@functools.lru_cache(maxsize=4096)
-def _squashed(text: str) -> str:
-    """A rubric text squashed once, not once per returned file."""
-    return squash(text)
 
 
 def _find_info_cells(located: ScoringSheet, header_row: int) -> None:
