@@ -32,6 +32,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 from campaign import write_config, write_returns  # noqa: E402
+from inspection.progress import default_jobs  # noqa: E402
 
 PROCESS = ROOT / "process.py"
 STAGE = BENCH / "stage.py"
@@ -43,13 +44,6 @@ INGREDIENTS = ("config.toml", "rubrics", "forms", "inspection/writers/common.py"
                "inspection/writers/progress_template.py", "inspection/constants.py",
                "bench/campaign.py", "tests/filling.py")
 STAGES = ("templates", "run", "floor", "naive")
-
-
-def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
 
 
 def fingerprint(all_kinds: bool) -> str:
@@ -201,13 +195,14 @@ def main() -> None:
                         help="also run `run` once under cProfile for each N, in one process (--jobs 1)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="times run and floor are timed, in turns; the fastest counts (default %(default)s)")
-    parser.add_argument("--setup-jobs", type=int, default=cores(), help="processes that fill the returns (default: all cores)")
+    parser.add_argument("--setup-jobs", type=int, default=default_jobs(),
+                        help="processes that fill the returns (default: all cores)")
     args = parser.parse_args()
 
     flags = {command: cli_flags(command) for command in ("templates", "run")}
     used = {c: " ".join(sorted(f)) or "none" for c, f in flags.items()}
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"cores: {cores()} (os.cpu_count {os.cpu_count()}); load average {load}; Python {sys.version.split()[0]}; "
+    print(f"cores: {default_jobs()} (os.cpu_count {os.cpu_count()}); load average {load}; Python {sys.version.split()[0]}; "
           f"CLI flags seen: templates {used['templates']}, run {used['run']}"
           f"{' (left at their defaults; run gets --quiet)' if flags['run'] else ''}")
     args.cache.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ ignored (with why). Input files are only ever read, once, into memory.
 
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import partial
 import hashlib
 import os
@@ -50,6 +50,10 @@ class Ingested:
     dispatch: list[tuple[InputFile, list[Hazard]]] = field(default_factory=list)
     progress: list[tuple[InputFile, ProgressReturn]] = field(default_factory=list)
     followup: list[tuple[InputFile, list[StatusUpdate]]] = field(default_factory=list)
+
+
+# What one file's reading adds to the run's (every list of Ingested but `files`, which is kept in order).
+_READ_LISTS = tuple(f.name for f in fields(Ingested) if f.name != "files")
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,7 @@ def ingest(input_dir: Path, campaign: Campaign, *, jobs: int = 1, progress=None)
             continue
         done, one = read[info.path]
         out.files.append(done)
-        for name in ("findings", "scoring", "dispatch", "progress", "followup"):
+        for name in _READ_LISTS:
             getattr(out, name).extend(getattr(one, name))
     return out
 
