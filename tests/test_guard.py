@@ -152,6 +152,7 @@ def test_value_in_XFD1048576__F008_before_reader_allocates(ctx, tmp_path):
                               bombs.far_cell_sheet(_part(good, "xl/worksheets/sheet1.xml")))
     found = _run_with(ctx, tmp_path, HOSTILE, data)
     assert _codes(found) == ["F008"] and "A1:XFD1048576" in found[0].message and "Ctrl+End" in found[0].message
+    assert "工作表“打分表”的数据区域" in found[0].message  # which sheet to press Ctrl+End in
 
 
 def test_value_a_little_further_out__still_read(ctx, tmp_path):
@@ -173,8 +174,8 @@ def test_shared_strings_declaring_4_billion__F008(ctx, tmp_path):
 
 
 @pytest.mark.parametrize("records, words", [
-    ((bombs.dimensions(0xFFFFFFFF, 255),), "声明的数据区域为 4294967295 行"),
-    ((bombs.number(0, 0), bombs.number(65535, 255)), "65536 行 × 256 列"),
+    ((bombs.dimensions(0xFFFFFFFF, 255),), "第 1 个工作表声明的数据区域为 4294967295 行"),
+    ((bombs.number(0, 0), bombs.number(65535, 255)), "第 1 个工作表的数据区域为 65536 行 × 256 列"),
 ], ids=["DIMENSIONS 说谎", "远处的单元格"])
 def test_xls_data_area__F008(ctx, tmp_path, records, words):
     found = _run_with(ctx, tmp_path, "旧格式.xls", bombs.xls_sheet(*records))

@@ -172,6 +172,7 @@ def _check_records(stream: bytes, limits: Limits) -> None:
     """Each sheet's declared (DIMENSIONS) and real (value cells) data area, and the SST count."""
     unpack, size = struct.unpack_from, len(stream)
     pos, height, width = 0, 0, 0  # the last row and column holding a value, counted from 1
+    sheet = 0  # which worksheet: the first BOF opens the workbook's globals, each later one a sheet
     while pos + 4 <= size:
         kind, length = unpack("<HH", stream, pos)
         at, pos = pos + 4, pos + 4 + length
@@ -185,15 +186,16 @@ def _check_records(stream: bytes, limits: Limits) -> None:
             height, width = max(height, row + 1), max(width, last + 1)
         elif kind == _BOF:
             height = width = 0
+            sheet += 1
         elif kind == _EOF:
             if height * width > limits.max_cells:
-                raise TooManyCells(f"工作表的数据区域为 {height} 行 × {width} 列（共 {height * width} 格）",
+                raise TooManyCells(f"第 {sheet - 1} 个工作表的数据区域为 {height} 行 × {width} 列（共 {height * width} 格）",
                                    f"{limits.max_cells} 格")
             height = width = 0
         elif kind == _DIMENSIONS and length >= 10:
             rows, cols = unpack("<4xI2xH" if length >= 14 else "<2xH2xH", stream, at)
             if rows > _XLS_ROWS or cols > _XLS_COLS:  # sizes memory the reader reserves
-                raise TooManyCells(f"工作表声明的数据区域为 {rows} 行 × {cols} 列",
+                raise TooManyCells(f"第 {sheet - 1} 个工作表声明的数据区域为 {rows} 行 × {cols} 列",
                                    f".xls 格式的 {_XLS_ROWS} 行 × {_XLS_COLS} 列")
         elif kind == _SST and length >= 8:
             unique = unpack("<I", stream, at + 4)[0]

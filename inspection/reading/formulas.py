@@ -21,7 +21,7 @@ def column_formulas(xml_parts: dict[str, bytes], sheet_name: str, col: int) -> d
     `xml_parts` are the zip's parts by name, already inflated by the guard; {} when the file is
     not an OOXML zip or the sheet is not found (other formats give values only)."""
     try:
-        part = _sheet_part(xml_parts, sheet_name)
+        part = sheet_parts(xml_parts).get(sheet_name)
     except (ValueError, LookupError):
         return {}
     xml = xml_parts.get(part, b"") if part else b""
@@ -43,27 +43,33 @@ def _attributes(raw: bytes) -> dict[str, str]:
             for key, value in _ATTRIBUTE.findall(raw)}
 
 
-def _sheet_part(xml_parts: dict[str, bytes], sheet_name: str) -> str | None:
+def sheet_parts(xml_parts: dict[str, bytes]) -> dict[str, str]:
+    """Sheet name → the zip part holding it, from xl/workbook.xml and its relationships."""
     workbook = xml_parts.get("xl/workbook.xml", b"")
     rels = xml_parts.get("xl/_rels/workbook.xml.rels", b"")
     # Returns made from one template share these two small parts byte for byte: look them up once.
     small = len(workbook) + len(rels) <= _CACHED_BYTES
-    return (_cached_part_named if small else _part_named)(workbook, rels, sheet_name)
+    parts: dict[str, str] = {}
+    for name, part in (_cached_sheet_parts if small else _sheet_parts)(workbook, rels):
+        parts.setdefault(name, part)  # a name given twice: the first, as the reader takes it
+    return parts
 
 
 _CACHED_BYTES = 64 * 1024
 
 
-def _part_named(workbook: bytes, workbook_rels: bytes, sheet_name: str) -> str | None:
-    sheets = [_attributes(m.group(2)) for m in _ELEMENT.finditer(workbook) if m.group(1) == b"sheet"]
-    rel_id = next((s.get("id") for s in sheets if s.get("name") == sheet_name), None)
-    if rel_id is None:
-        return None
+def _sheet_parts(workbook: bytes, workbook_rels: bytes) -> tuple[tuple[str, str], ...]:
     rels = [_attributes(m.group(2)) for m in _ELEMENT.finditer(workbook_rels) if m.group(1) == b"Relationship"]
-    target = next((r.get("Target") for r in rels if r.get("Id") == rel_id), None)
-    if not target:
-        return None
-    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    targets: dict[str, str] = {}
+    for r in rels:
+        targets.setdefault(r.get("Id"), r.get("Target"))
+    found = []
+    for sheet in (_attributes(m.group(2)) for m in _ELEMENT.finditer(workbook) if m.group(1) == b"sheet"):
+        target = targets.get(sheet.get("id"))
+        if target and "name" in sheet:
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            found.append((sheet["name"], part))
+    return tuple(found)
 
 
-_cached_part_named = functools.lru_cache(maxsize=256)(_part_named)
+_cached_sheet_parts = functools.lru_cache(maxsize=256)(_sheet_parts)

@@ -23,7 +23,8 @@ import zlib
 
 from inspection.reading.book import CFB_MAGIC, UnreadableFile, has_open_password
 from inspection.reading.cfb import check_cfb
-from inspection.reading.limits import MB, FileTooLarge, Limits, SuspectedBomb, size_text
+from inspection.reading.formulas import sheet_parts
+from inspection.reading.limits import MB, FileTooLarge, Limits, SuspectedBomb, TooManyCells, size_text
 from inspection.reading.scan import PartScan
 
 KEEP_BYTES = 16 * MB  # parts up to this size are handed on inflated (a real sheet is < 1 MB)
@@ -147,6 +148,7 @@ def _inflate_all(data: bytes, members: list[tuple], limits: Limits) -> dict[str,
     total = 0
     view = memoryview(data)
     kept: dict[str, bytes] = {}
+    too_big: tuple[str, TooManyCells] | None = None  # the first part with too large a data area
     for name, method, compressed, declared_size, offset, _ in members:
         start = _data_start(data, offset)
         if start is None:
@@ -168,9 +170,16 @@ def _inflate_all(data: bytes, members: list[tuple], limits: Limits) -> dict[str,
             _check_running(name, part, used, total, len(data), limits)
             scan.feed(piece)
             keep = _kept(keep, piece, part)
-        scan.finish(part)
+        try:
+            scan.finish(part)
+        except TooManyCells as err:  # raised once the rest is inflated, so the sheet can be named
+            too_big = too_big or (name, err)
         if keep is not None:
             kept[name] = b"".join(keep)
+    if too_big:
+        part, err = too_big
+        sheet = next((s for s, p in sheet_parts(kept).items() if p == part), None)
+        raise err.in_sheet(sheet) if sheet else err
     return kept
 
 

@@ -65,3 +65,7 @@ class TooManyCells(UnreadableFile):
     def __init__(self, what: str, limit: str):
         super().__init__(f"{what}，超过上限 {limit}")
         self.values = {"what": what, "limit": limit}
+
+    def in_sheet(self, sheet: str) -> "TooManyCells":
+        """The same finding, naming the worksheet ("工作表的…" → "工作表“打分表”的…")."""
+        return TooManyCells(self.values["what"].replace("工作表", f"工作表“{sheet}”", 1), self.values["limit"])
