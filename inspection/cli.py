@@ -81,7 +81,8 @@ def cmd_templates(args) -> int:
     config, rubric = load_campaign(Path(args.config))
     archive = Path(args.archive) if args.archive else default_archive()
     if args.archive and not archive.exists():
-        raise SetupError(f"找不到归档文件 {archive}")
+        raise SetupError(f"找不到归档文件 {archive}。请检查 --archive 的路径；还没有归档时不要写 --archive，"
+                         "第一次运行 python process.py run 后会在 output/ 下建立归档")
     result = generate_templates(config, rubric, Path(args.output), archive, jobs=args.jobs,
                                 progress=partial(file_progress, quiet=args.quiet, what="生成空白表格"))
     print(f"已生成 {len(result.all)} 个空白表格，位于 {result.folder}{'/' if not str(result.folder).endswith('/') else ''}：")
@@ -97,8 +98,8 @@ def cmd_templates(args) -> int:
 
 
 def _jobs(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"进程数应为正整数，现为 {text!r}")
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:  # "²" is a digit to isdigit()
+        raise argparse.ArgumentTypeError(f"进程数应为正整数，如 --jobs 2，现为“{text}”")
     return int(text)
 
 

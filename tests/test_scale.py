@@ -122,3 +122,10 @@ def test_a_file_that_kills_its_worker_is_rejected_and_the_run_goes_on(mixed_inpu
     assert [(f.path, f.status) for f in result.files if f.path not in killers] == \
         [(f.path, f.status) for f in plain.files if f.path not in killers]
     assert result.ranking == plain.ranking
+
+
+@pytest.mark.parametrize("value", ["0", "²", "两个", "-1"])
+def test_jobs_not_a_positive_whole_number__chinese_error_exit_2(capsys, value):
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "--jobs", value])
+    assert exit_.value.code == 2 and f"进程数应为正整数，如 --jobs 2，现为“{value}”" in capsys.readouterr().err
