@@ -16,7 +16,7 @@ from inspection.constants import (
 from inspection.findings import Code, Finding, finding
 from inspection.model import Hazard
 from inspection.reading.book import Book, Sheet
-from inspection.reading.scoring_sheet import cell_ref, squash
+from inspection.reading.scoring_sheet import cell_ref, labelled_cell, squash
 from inspection.values import cell_text, decimal_from_number, parse_date
 
 HEADER_SEARCH_ROWS = 30
@@ -129,19 +129,17 @@ def _choice(text: str, official: dict[str, str], alias: dict[str, str], field: s
 
 
 def _listed_on(sheet: Sheet, header_row: int, config: Config, warn) -> date | None:
-    for r in range(header_row):
-        for c, value in enumerate(sheet.rows[r]):
-            if squash(value).rstrip(":：") == LABEL_DATE:
-                cell = sheet.right_of(r, c)
-                raw = sheet.merged_value(*cell)
-                if raw == "":
-                    warn(Code.H008, *cell, what="未填写")
-                    return None
-                day = parse_date(raw, default_year=config.inspection_start.year)
-                if day is None:
-                    warn(Code.H008, *cell, what=f"“{cell_text(raw)[:20]}”无法识别")
-                return day
-    return None
+    cell = labelled_cell(sheet, LABEL_DATE, header_row)
+    if cell is None:
+        return None
+    raw = sheet.merged_value(*cell)
+    if raw == "":
+        warn(Code.H008, *cell, what="未填写")
+        return None
+    day = parse_date(raw, default_year=config.inspection_start.year)
+    if day is None:
+        warn(Code.H008, *cell, what=f"“{cell_text(raw)[:20]}”无法识别")
+    return day
 
 
 def _check_signatures(sheet: Sheet, header_row: int, config: Config, warn) -> None:

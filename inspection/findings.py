@@ -98,6 +98,8 @@ class Code(Enum):
     K003 = Rule(WARNING, "整改完成日期未填", "隐患 {hazard} 标为已整改，但没有填写整改完成日期，按表头的“填报时间”销号。请补填完成日期。")
     K004 = Rule(WARNING, "整改完成日期无法识别", "隐患 {hazard} 的整改完成日期“{value}”无法识别。请写作 2023/9/30。")
     K005 = Rule(WARNING, "隐患不属于本单位", "隐患 {hazard} 属于{owner}，不是本表的{name}，该行不处理。")
+    K006 = Rule(WARNING, "填报时间未填", "跟踪表的填报时间{what}。标为已整改、又没填整改完成日期的隐患，销号日期无从确定。"
+                "请填写填报时间，如 2023年9月5日。")
     # --- the archive across rounds ---
     A001 = Rule(WARNING, "更正后的文件替换了上次记录", "{name}本轮（{round}）的{kind}已归档过另一份文件（{old_file}，{old_time} 记录），本次以更正后的文件为准。")
     A002 = Rule(WARNING, "已销号的隐患又报为未整改", "隐患 {hazard} 已于 {closed_on} 销号（{closed_file}），本文件报为“{status}”。销号不自动撤销：如隐患确实复发，请作为新隐患交办。")

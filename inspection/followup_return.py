@@ -13,7 +13,7 @@ from inspection.constants import FOLLOWUP_HEADERS, LABEL_REPORT_DATE, RECTIFY_ST
 from inspection.findings import Code, Finding, finding
 from inspection.model import StatusUpdate
 from inspection.reading.book import Book, Sheet
-from inspection.reading.scoring_sheet import cell_ref, squash
+from inspection.reading.scoring_sheet import cell_ref, labelled_cell, squash
 from inspection.values import cell_text, parse_date
 
 HEADER_SEARCH_ROWS = 20
@@ -39,7 +39,7 @@ def read_followup_return(book: Book, config: Config, file: str, unit: str,
         findings.append(finding(code, file=file, unit=unit, sheet=sheet.name, cell=cell_ref(row, col), **values))
 
     year = config.inspection_start.year
-    reported_on = _report_date(sheet, header_row, year)
+    reported_on = _report_date(sheet, header_row, year, warn)
     statuses = {squash(s): s for s in RECTIFY_STATUSES}
     updates = []
     for r in range(header_row + 1, sheet.height):
@@ -80,10 +80,13 @@ def _header(sheet: Sheet) -> tuple[int | None, dict[str, int]]:
     return None, {}
 
 
-def _report_date(sheet: Sheet, header_row: int, year: int) -> date | None:
-    """The 填报时间 above the table: the date of a status whose row gives none."""
-    for r in range(header_row):
-        for c, value in enumerate(sheet.rows[r]):
-            if squash(value).rstrip(":：") == LABEL_REPORT_DATE:
-                return parse_date(sheet.merged_value(*sheet.right_of(r, c)), default_year=year)
-    return None
+def _report_date(sheet: Sheet, header_row: int, year: int, warn) -> date | None:
+    """The 填报时间 above the table: the date of a status whose row gives none (K006 when unusable)."""
+    cell = labelled_cell(sheet, LABEL_REPORT_DATE, header_row)
+    if cell is None:
+        return None
+    raw = sheet.merged_value(*cell)
+    day = parse_date(raw, default_year=year) if raw != "" else None
+    if day is None:
+        warn(Code.K006, *cell, what="未填写" if raw == "" else f"“{cell_text(raw)[:20]}”无法识别")
+    return day

@@ -9,7 +9,7 @@ from inspection.findings import Code, Finding, finding
 from inspection.forms import FormCell, ProgressForm
 from inspection.model import ProgressReturn
 from inspection.reading.book import Book, Sheet
-from inspection.reading.scoring_sheet import cell_ref, squash
+from inspection.reading.scoring_sheet import cell_ref, labelled_cell, squash
 from inspection.values import decimal_from_number, normalize_text, parse_date
 
 LABEL_COL, VALUE_COL = PROGRESS_HEADERS[2], PROGRESS_HEADERS[4]
@@ -92,11 +92,8 @@ def _value(cell: FormCell, raw, row: int, col: int, add):
 
 
 def _report_date(sheet: Sheet, header_row: int, default_year: int):
-    for r in range(header_row):
-        for c, value in enumerate(sheet.rows[r]):
-            if squash(value).rstrip(":：") == LABEL_REPORT_DATE:
-                return parse_date(sheet.merged_value(*sheet.right_of(r, c)), default_year=default_year)
-    return None
+    cell = labelled_cell(sheet, LABEL_REPORT_DATE, header_row)
+    return parse_date(sheet.merged_value(*cell), default_year=default_year) if cell else None
 
 
 def _show(value: Decimal) -> str:

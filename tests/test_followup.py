@@ -107,6 +107,19 @@ def test_filled_followup_closes_and_updates_hazards_with_each_problem_located(ca
     assert [r[9] for r in rows_of(ws)] == ["整改中", "未整改"]
 
 
+@pytest.mark.parametrize("report_day, what", [(None, "未填写"), ("九月下旬", "“九月下旬”无法识别")])
+def test_followup_without_usable_report_date__K006_at_its_cell(campaign, report_day, what):
+    campaign.round("2023-08", dispatch={"淮滨县": OPEN})
+    templates = generate_templates(campaign.config("2023-09"), campaign.rubric, campaign.folder / "t2", campaign.archive)
+    table = next(p for p in templates.followup if "淮滨县" in p.name)
+    fill_followup(table, campaign.folder / "input-2023-09" / "淮滨跟踪.xlsx", {1: ("整改中", None, "")},
+                  report_day=report_day)
+    second = campaign.rerun("2023-09", as_of=date(2023, 9, 25))
+    k006 = [f for f in second.findings if f.code == Code.K006]
+    assert [(f.sheet, f.cell) for f in k006] == [("隐患整改跟踪", "B3")] and what in k006[0].message
+    assert [f.status for f in second.files] == [ACCEPTED]
+
+
 def test_templates_command_writes_followup_tables_from_the_archive(campaign, capsys):
     campaign.round("2023-08", dispatch={"淮滨县": HAZARDS})
     config_path = campaign.folder / "config-2023-09.toml"

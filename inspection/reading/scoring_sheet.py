@@ -38,6 +38,16 @@ def _squash_text(text: str) -> str:
     return "".join(text.split())
 
 
+def labelled_cell(sheet: Sheet, label: str, before_row: int) -> tuple[int, int] | None:
+    """The cell right of the first cell above `before_row` reading `label` (a closing colon allowed):
+    where a 填报时间 or 交办日期 is filled in."""
+    for r in range(min(before_row, sheet.height)):
+        for c, value in enumerate(sheet.rows[r]):
+            if squash(value).rstrip(":：") == label:
+                return sheet.right_of(r, c)
+    return None
+
+
 def cell_ref(row: int, col: int) -> str:
     """0-based (row, col) → "A1"."""
     return f"{column_letters(col)}{row + 1}"
