@@ -40,6 +40,7 @@ DISPATCH_HEADERS = (
 DISPATCH_ROWS = 50
 HAZARD_LEVELS = ("重大事故隐患", "一般隐患")
 RECTIFY_STATUSES = ("未整改", "整改中", "已整改")
+STATUS_OPEN, STATUS_FIXED = RECTIFY_STATUSES[0], RECTIFY_STATUSES[-1]  # the first and the closing one
 LABEL_GROUP = "专项行动组"
 LABEL_DATE = "日期"
 SIGN_GROUP = "专项行动组人员签字"

@@ -12,6 +12,7 @@ from inspection import aliases
 from inspection.config import Config
 from inspection.constants import (
     DISPATCH_HEADERS, HAZARD_LEVELS, LABEL_DATE, RECTIFY_STATUSES, SHEET_DISPATCH, SIGN_GROUP, SIGN_LOCAL,
+    STATUS_OPEN,
 )
 from inspection.findings import Code, Finding, finding
 from inspection.model import Hazard
@@ -64,7 +65,7 @@ def read_dispatch_return(book: Book, config: Config, file: str, unit: str,
         level = _choice(text["隐患级别"], {squash(v): v for v in HAZARD_LEVELS}, aliases.HAZARD_LEVEL,
                         "隐患级别", r, cols["隐患级别"], warn)
         status = _choice(text["整改状态"], {squash(v): v for v in RECTIFY_STATUSES}, aliases.RECTIFY_STATUS,
-                         "整改状态", r, cols["整改状态"], warn) or "未整改"
+                         "整改状态", r, cols["整改状态"], warn) or STATUS_OPEN
         deadline = None
         if text["整改时限"]:
             deadline = parse_date(values["整改时限"], default_year=config.inspection_start.year)

@@ -9,7 +9,7 @@ from datetime import date
 
 from inspection import aliases
 from inspection.config import Config
-from inspection.constants import FOLLOWUP_HEADERS, LABEL_REPORT_DATE, RECTIFY_STATUSES, SHEET_FOLLOWUP
+from inspection.constants import FOLLOWUP_HEADERS, LABEL_REPORT_DATE, RECTIFY_STATUSES, SHEET_FOLLOWUP, STATUS_FIXED
 from inspection.findings import Code, Finding, finding
 from inspection.model import StatusUpdate
 from inspection.reading.book import Book, Sheet
@@ -17,7 +17,6 @@ from inspection.reading.scoring_sheet import cell_ref, labelled_cell, squash
 from inspection.values import cell_text, parse_date
 
 HEADER_SEARCH_ROWS = 20
-FIXED = RECTIFY_STATUSES[-1]
 FILLED = ("整改状态", "整改完成日期", "整改情况说明")
 
 
@@ -65,7 +64,7 @@ def read_followup_return(book: Book, config: Config, file: str, unit: str,
             if day is None:
                 warn(Code.K004, r, cols["整改完成日期"], hazard=hazard, value=text["整改完成日期"][:30])
             on = day or reported_on
-        elif status == FIXED:
+        elif status == STATUS_FIXED:
             warn(Code.K003, r, cols["整改完成日期"], hazard=hazard)
         updates.append(StatusUpdate(hazard, unit, status, on, text.get("整改情况说明", ""), file, cell_ref(r, 0)))
     return updates, findings

@@ -9,10 +9,9 @@ from datetime import date
 from decimal import Decimal
 import sqlite3
 
-from inspection.constants import KIND_SCORING, RECTIFY_STATUSES, SHEET_DISPATCH, SHEET_FOLLOWUP
+from inspection.constants import KIND_SCORING, SHEET_DISPATCH, SHEET_FOLLOWUP, STATUS_FIXED
 from inspection.model import Hazard, TrackedHazard
 
-FIXED = RECTIFY_STATUSES[-1]  # 已整改
 CURRENT = "s.campaign = ? AND s.replaced_at IS NULL"
 
 
@@ -100,13 +99,13 @@ def tracked_hazards(conn: sqlite3.Connection, campaign: str, up_to: str) -> tupl
         # Stable sort: same round keeps recording order; undated events stay where they were.
         for round_, on, status, file, sheet, cell, unit in sorted(events[hid], key=lambda e: (e[0], e[1] or date.min)):
             if entry.closed_round:
-                if status != FIXED and status:
+                if status != STATUS_FIXED and status:
                     conflicts.append(Conflict(hid, round_, status, file, sheet, cell, unit, entry.closed_on,
                                               entry.status_file))
                 continue
             if status:
                 entry.status, entry.status_on, entry.status_file = status, on, file
-            if status == FIXED:
+            if status == STATUS_FIXED:
                 entry.closed_on, entry.closed_round = on, round_
         tracked.append(entry)
     return tracked, conflicts

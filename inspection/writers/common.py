@@ -262,6 +262,9 @@ def list_rule(ws, first: int, last: int, col: int, choices, title: str) -> None:
     })
 
 
+LAST_DAY = date(2099, 12, 31)  # the end of a date rule for dates bounded only below
+
+
 def date_rule(start: date, end: date, title: str, message: str) -> dict:
     """A date between start and end; only a warning, so a person can still type 2023年8月15日."""
     return {

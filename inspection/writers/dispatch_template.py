@@ -1,6 +1,5 @@
 """The blank hazard feedback-and-assignment list (问题隐患反馈交办清单, 000 Annex 3, made structured)."""
 
-from datetime import date
 from pathlib import Path
 
 from inspection.config import Config, Group
@@ -11,7 +10,7 @@ from inspection.constants import (
 )
 from inspection.writers.common import (
     Styles, atomic_workbook, chinese_number, height_for, lines_needed, print_setup, protect,
-    write_help, write_meta, date_rule, list_rule,
+    LAST_DAY, write_help, write_meta, date_rule, list_rule,
 )
 
 WIDTHS = (5, 20, 12, 34, 11, 26, 12, 14, 9, 14)
@@ -72,7 +71,7 @@ def _write_sheet(ws, st: Styles, config: Config, group: Group) -> None:
     list_rule(ws, first, end, COL["隐患级别"], HAZARD_LEVELS, "隐患级别")
     list_rule(ws, first, end, COL["整改状态"], RECTIFY_STATUSES, "整改状态")
     ws.data_validation(first, COL["整改时限"], end, COL["整改时限"],
-                       date_rule(config.inspection_start, date(2099, 12, 31), "整改时限",
+                       date_rule(config.inspection_start, LAST_DAY, "整改时限",
                                   "填写整改完成期限，如 2023/9/30"))
 
     row = end + 2

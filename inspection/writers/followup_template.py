@@ -4,17 +4,16 @@ Identity, description and deadline are printed (locked); the unit fills 整改�
 整改情况说明. The reader matches rows by 隐患编号, so the table survives sorting and deleted rows.
 """
 
-from datetime import date
 from pathlib import Path
 
 from inspection.config import Config
 from inspection.constants import (
     FOLLOWUP_FILE, FOLLOWUP_HEADERS, FOLLOWUP_TITLE, KIND_FOLLOWUP, LABEL_REPORT_DATE, RECTIFY_STATUSES,
-    SHEET_FOLLOWUP, SHEET_HELP,
+    SHEET_FOLLOWUP, SHEET_HELP, STATUS_OPEN,
 )
 from inspection.model import TrackedHazard
 from inspection.writers.common import (
-    Styles, atomic_workbook, clip, date_rule, list_rule, print_setup, protect, write_help, write_meta,
+    LAST_DAY, Styles, atomic_workbook, clip, date_rule, list_rule, print_setup, protect, write_help, write_meta,
 )
 
 WIDTHS = (5, 20, 20, 10, 11, 34, 26, 11, 11, 9, 10, 13, 26)
@@ -22,7 +21,6 @@ COL = {name: n for n, name in enumerate(FOLLOWUP_HEADERS)}
 HEADER_ROW = 3
 FIRST_ROW = HEADER_ROW + 1
 REPORT_DATE_CELL = (2, 1)  # beside the 填报时间 label
-LAST_DAY = date(2099, 12, 31)  # dates are only bounded below
 
 
 def followup_file_name(unit: str, round_: str) -> str:
@@ -65,7 +63,7 @@ def _write_sheet(ws, st: Styles, config: Config, unit: str, hazards: list[Tracke
             "隐患编号": h.id, "企业（单位）名称": h.company, "行业领域": h.sector, "隐患级别": h.level,
             "问题隐患描述": h.description, "整改要求": h.requirement,
             "首次交办": t.first_listed_on.isoformat() if t.first_listed_on else t.first_round,
-            "上次状态": t.status or "未整改",
+            "上次状态": t.status or STATUS_OPEN,
         }
         ws.write_number(row, COL["序号"], n + 1, st.text_center)
         for name, value in printed.items():
@@ -93,7 +91,7 @@ def _write_help(ws, st: Styles) -> None:
         f"{FOLLOWUP_TITLE} 填表说明",
         "",
         "1. 表中列出本单位此前各轮交办、尚未销号的问题隐患，每条一行。",
-        "2. 逐条从下拉列表选择“整改状态”：未整改、整改中、已整改。",
+        f"2. 逐条从下拉列表选择“整改状态”：{'、'.join(RECTIFY_STATUSES)}。",
         "3. 已整改的，填写“整改完成日期”（如 2023/9/30），汇总时据此销号；未填的按填报时间计。",
         "4. “整改情况说明”写明采取的措施；不要改动隐患编号，也不要增加行（新发现的隐患用交办清单报送）。",
     ]

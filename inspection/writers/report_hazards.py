@@ -3,13 +3,12 @@
 from datetime import date, datetime, time
 
 from inspection.config import Config
-from inspection.constants import HAZARD_LEVELS, RECTIFY_STATUSES
+from inspection.constants import HAZARD_LEVELS
 from inspection.model import RunResult, TrackedHazard
 from inspection.writers.common import Styles, clip, height_for, lines_needed, print_setup
 
 SHEET_LEDGER = "问题隐患台账"
 MAJOR = HAZARD_LEVELS[0]
-FIXED = RECTIFY_STATUSES[-1]
 CLOSED = "已销号"
 
 
