@@ -42,7 +42,7 @@ def read_followup_return(book: Book, config: Config, file: str, unit: str,
     statuses = {squash(s): s for s in RECTIFY_STATUSES}
     updates = []
     for r in range(header_row + 1, sheet.height):
-        text = {h: cell_text(sheet.value(r, c)) for h, c in cols.items()}
+        text = {h: cell_text(sheet.value(r, cols[h])) for h in ("隐患编号", *FILLED)}  # what the unit filled
         hazard = text["隐患编号"].strip()
         if not any(text[h] for h in FILLED):
             continue  # nothing reported on this row
@@ -66,7 +66,7 @@ def read_followup_return(book: Book, config: Config, file: str, unit: str,
             on = day or reported_on
         elif status == STATUS_FIXED:
             warn(Code.K003, r, cols["整改完成日期"], hazard=hazard)
-        updates.append(StatusUpdate(hazard, unit, status, on, text.get("整改情况说明", ""), file, cell_ref(r, 0)))
+        updates.append(StatusUpdate(hazard, unit, status, on, text["整改情况说明"], file, cell_ref(r, 0)))
     return updates, findings
 
 

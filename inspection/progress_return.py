@@ -10,7 +10,7 @@ from inspection.forms import FormCell, ProgressForm
 from inspection.model import ProgressReturn
 from inspection.reading.book import Book, Sheet
 from inspection.reading.scoring_sheet import cell_ref, labelled_cell, squash
-from inspection.values import decimal_from_number, normalize_text, parse_date
+from inspection.values import decimal_from_number, normalize_text, parse_date, plain_number
 
 LABEL_COL, VALUE_COL = PROGRESS_HEADERS[2], PROGRESS_HEADERS[4]
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(个次|家次|个|家|次|人|项|万元|万)?$")
@@ -47,8 +47,8 @@ def read_progress_return(book: Book, form: ProgressForm, file: str, reporter: st
         value, limit = result.values.get(cell.key), result.values.get(cell.at_most or "")
         if isinstance(value, Decimal) and isinstance(limit, Decimal) and value > limit:
             other = next(c for c in form.cells if c.key == cell.at_most)
-            add(Code.P004, where[cell.key], cols[VALUE_COL], label=cell.label, value=_show(value),
-                other=other.label, other_value=_show(limit))
+            add(Code.P004, where[cell.key], cols[VALUE_COL], label=cell.label, value=plain_number(value),
+                other=other.label, other_value=plain_number(limit))
     result.reported_on = _report_date(sheet, header_row, default_year)
     return result, findings
 
@@ -83,10 +83,10 @@ def _value(cell: FormCell, raw, row: int, col: int, add):
         add(Code.P001, row, col, label=cell.label, value=text[:30])
         return None
     if number < 0:
-        add(Code.P003, row, col, label=cell.label, value=_show(number))
+        add(Code.P003, row, col, label=cell.label, value=plain_number(number))
         return None
     if cell.type == "count" and number != number.to_integral_value():
-        add(Code.P002, row, col, label=cell.label, value=_show(number))
+        add(Code.P002, row, col, label=cell.label, value=plain_number(number))
         return None
     return number
 
@@ -95,6 +95,3 @@ def _report_date(sheet: Sheet, header_row: int, default_year: int):
     cell = labelled_cell(sheet, LABEL_REPORT_DATE, header_row)
     return parse_date(sheet.merged_value(*cell), default_year=default_year) if cell else None
 
-
-def _show(value: Decimal) -> str:
-    return format(value.normalize(), "f")

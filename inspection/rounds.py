@@ -3,20 +3,16 @@
 from decimal import Decimal, InvalidOperation
 import sqlite3
 
-from inspection.archive.query import hazard_units, previous_values, scores_by_round, tracked_hazards
+from inspection.archive.query import previous_values, scores_by_round, tracked_hazards
 from inspection.config import Config
 from inspection.consolidate import competition_ranks
 from inspection.findings import Code, Finding, finding
 from inspection.forms import ProgressForm
 from inspection.model import RunResult
 from inspection.constants import SHEET_PROGRESS
+from inspection.values import plain_number
 
 ARCHIVE_FILE = "归档.sqlite"
-
-
-def known_hazards(conn: sqlite3.Connection, config: Config) -> dict[str, str]:
-    """Hazard id → its unit, for every hazard assigned before or in this round (for 隐患整改跟踪表)."""
-    return hazard_units(conn, config.campaign, config.round)
 
 
 def follow(conn: sqlite3.Connection, config: Config, result: RunResult,
@@ -59,8 +55,8 @@ def _fallen_figures(conn, config: Config, ret, form: ProgressForm) -> list[Findi
         before = _decimal(previous.get(key))
         if isinstance(value, Decimal) and before is not None and value < before:
             out.append(finding(Code.P008, file=ret.file, unit=ret.reporter, sheet=SHEET_PROGRESS,
-                               cell=ret.cells.get(key, ""), label=labels.get(key, key), value=_plain(value),
-                               previous_round=previous_round, previous=_plain(before)))
+                               cell=ret.cells.get(key, ""), label=labels.get(key, key), value=plain_number(value),
+                               previous_round=previous_round, previous=plain_number(before)))
     return out
 
 
@@ -69,10 +65,6 @@ def _decimal(text) -> Decimal | None:
         return Decimal(text) if text not in (None, "", "是", "否") else None
     except InvalidOperation:
         return None
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 def rank_change(rank: int | None, previous: tuple[Decimal, int] | None) -> str:

@@ -16,7 +16,8 @@ from inspection.findings import sort_key
 from inspection.forms import load_form
 from inspection.ingest import Campaign, ingest
 from inspection.model import ACCEPTED, RunResult
-from inspection.rounds import ARCHIVE_FILE, follow, known_hazards
+from inspection.archive.query import hazard_units
+from inspection.rounds import ARCHIVE_FILE, follow
 from inspection.rubric import Rubric
 from inspection.writers.common import TEMP_PREFIX
 from inspection.writers.report import write_report
@@ -65,7 +66,8 @@ def check_output(output_dir: Path, report: Path) -> None:
 def _run(result: RunResult, config: Config, rubric: Rubric, input_dir: Path, output_dir: Path,
          as_of: date | None, conn, jobs: int, progress) -> None:
     unit_form, department_form = load_form(config.progress_unit_form), load_form(config.progress_department_form)
-    campaign = Campaign(config, rubric, unit_form, department_form, known_hazards(conn, config))
+    campaign = Campaign(config, rubric, unit_form, department_form,
+                        hazard_units(conn, config.campaign, config.round))
     ingested = ingest(input_dir, campaign, jobs=jobs, progress=progress)
     result.files = ingested.files
     accepted, duplicate_findings = resolve_duplicates(ingested)

@@ -14,7 +14,7 @@ from inspection.model import Deduction, ScoringReturn
 from inspection.reading.book import Book
 from inspection.reading.scoring_sheet import SheetNotReadable, cell_ref, locate, squash
 from inspection.rubric import Item, Rubric
-from inspection.values import cell_text, decimal_from_number, is_multiple, parse_date, parse_points
+from inspection.values import cell_text, decimal_from_number, is_multiple, parse_date, parse_points, plain_number
 
 TENTH = Decimal("0.1")
 # 完成情况 that says nothing about an item that lost points (the 003 bulletin's complaint).
@@ -59,7 +59,7 @@ def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, u
                 add(Code.D001, row, col, value=cell_text(raw)[:50])
                 continue
             if amount < 0:
-                add(Code.D002, row, col, value=format(amount.normalize(), "f"))
+                add(Code.D002, row, col, value=plain_number(amount))
                 continue
             if not is_multiple(amount, TENTH) and amount != 0:
                 add(Code.D003, row, col, value=amount)

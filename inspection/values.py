@@ -67,6 +67,11 @@ def parse_points(value) -> tuple[Decimal | None, bool]:
     return (Decimal(0) if amount == 0 else amount), True
 
 
+def plain_number(value: Decimal) -> str:
+    """A Decimal as a person writes it: 98.0 → "98", 0.50 → "0.5", 80 → "80" (never "8E+1")."""
+    return format(value.normalize(), "f")
+
+
 def is_multiple(value: Decimal, step: Decimal) -> bool:
     return step != 0 and (value / step) == (value / step).to_integral_value()
 

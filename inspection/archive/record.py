@@ -16,6 +16,7 @@ from inspection.findings import Code, Finding, finding
 from inspection.ingest import KIND_NAMES
 from inspection.model import Hazard, InputFile, ProgressReturn, ScoringReturn, StatusUpdate
 from inspection.reading.scoring_sheet import squash
+from inspection.values import plain_number
 
 
 
@@ -64,7 +65,7 @@ def record(conn: sqlite3.Connection, config: Config, submissions: list[tuple[Inp
                                 (config.campaign, config.round))}
         next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM submissions").fetchone()[0]
         new_rows: dict[int, list] = {}  # id → the submissions row, inserted at the end
-        replaced: list[tuple[str, int, int]] = []  # archived rows a correction takes the place of
+        replaced: list[tuple[int, int]] = []  # (new id, the id of the row it takes the place of)
         payloads: dict[str, list[tuple[int, object]]] = {}
         for info, payload in submissions:
             key = (info.kind, info.unit)
@@ -75,9 +76,9 @@ def record(conn: sqlite3.Connection, config: Config, submissions: list[tuple[Inp
             new_rows[sid] = [sid, config.campaign, config.round, info.kind, info.unit, info.sha256, info.path,
                              json.dumps(info.meta, ensure_ascii=False, sort_keys=True), now, None, None]
             if earlier:
-                replaced.append((now, sid, earlier[0]))
+                replaced.append((sid, earlier[0]))
                 if earlier[0] in new_rows:  # two files of one unit in this run: the later one stands
-                    new_rows[earlier[0]][-2] = now
+                    new_rows[earlier[0]][_REPLACED_AT] = now
                 findings.append(finding(Code.A001, file=info.path, unit=info.unit, name=info.unit,
                                         round=config.round, kind=KIND_NAMES[info.kind], old_file=earlier[2],
                                         old_time=earlier[3][:16].replace("T", " ")))
@@ -85,11 +86,11 @@ def record(conn: sqlite3.Connection, config: Config, submissions: list[tuple[Inp
             payloads.setdefault(info.kind, []).append((sid, payload))
         # Out of the unique index of current rows first; pointed at their successors once those exist.
         conn.executemany("UPDATE submissions SET replaced_at = ? WHERE id = ?",
-                         [(at, old) for at, _, old in replaced if old not in new_rows])
+                         [(now, old) for _, old in replaced if old not in new_rows])
         conn.executemany("INSERT INTO submissions (id, campaign, round, kind, unit, sha256, file, meta, recorded_at, "
                          "replaced_at, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new_rows.values())
         conn.executemany("UPDATE submissions SET replaced_by = ? WHERE id = ?",
-                         [(new, old) for _, new, old in replaced])
+                         replaced)
         for kind, batch in payloads.items():
             _WRITERS[kind](conn, batch)
         conn.execute("COMMIT")
@@ -97,6 +98,9 @@ def record(conn: sqlite3.Connection, config: Config, submissions: list[tuple[Inp
         conn.execute("ROLLBACK")
         raise
     return findings
+
+
+_REPLACED_AT = 9  # in a submissions row as inserted above
 
 
 def _text(value) -> str | None:
@@ -108,7 +112,7 @@ def _text(value) -> str | None:
 def _points(value) -> str:
     """Exact and tidy: Decimal("98.0") → "98", Decimal("0.50") → "0.5". Cached: item scores take few
     values, and there are 200,000 of them at 3,000 units (equal Decimals give the same text)."""
-    return format(value.normalize(), "f")
+    return plain_number(value)
 
 
 def _write_scoring(conn, batch: list[tuple[int, ScoringReturn]]) -> None:

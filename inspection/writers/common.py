@@ -13,6 +13,7 @@ import unicodedata
 import xlsxwriter
 
 from inspection.constants import SHEET_HELP, SHEET_META, TEMPLATE_VERSION, TOOL_VERSION
+from inspection.values import plain_number
 
 FONT = "宋体"
 BODY_SIZE = 10
@@ -121,7 +122,7 @@ def _escape_header(text: str) -> str:
 
 def format_points(value) -> str:
     """Points as a bulletin prints them: 3 → "3", 0.50 → "0.5", 80.10 → "80.1" (never "8E+1")."""
-    return format(Decimal(value).normalize(), "f")
+    return plain_number(Decimal(value))
 
 
 # Excel's limit for one cell; text from returned files is capped well below it in the report.
