@@ -4,7 +4,6 @@ Every file under input/ ends as exactly one InputFile: accepted, rejected (with 
 ignored (with why). Input files are only ever read, once, into memory.
 """
 
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, fields
 from functools import partial
@@ -22,6 +21,7 @@ from inspection.forms import ProgressForm
 from inspection.model import (
     ACCEPTED, IGNORED, REJECTED, Hazard, InputFile, ProgressReturn, ScoringReturn, StatusUpdate,
 )
+from inspection.pool import run_all, single_worker, submit
 from inspection.progress import silent_progress
 from inspection.progress_return import read_progress_return
 from inspection.reading.active_content import active_content
@@ -114,22 +114,15 @@ def ingest(input_dir: Path, campaign: Campaign, *, jobs: int = 1, progress=None)
     found = discover(input_dir)
     to_read = [(path, info) for path, info in found if info.status != IGNORED]
     with (progress or silent_progress)(len(to_read)) as update:
-        if jobs > 1 and len(to_read) >= POOL_MIN_FILES:
-            read = {}
-            try:
-                with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(campaign,)) as pool:
-                    # Small chunks: the last one decides when the pool is done, and a file takes ~3 ms.
-                    chunk = max(1, min(16, len(to_read) // (jobs * 8)))
-                    outcomes = _counted(pool.map(_read_in_worker, to_read, chunksize=chunk), update)
-                    for (_, info), outcome in zip(to_read, outcomes):
-                        read[info.path] = outcome
-            except BrokenProcessPool:
-                # A file killed its worker (the reader aborted the process). What was read stands;
-                # the rest are read again in one process, one at a time, so only the culprit is lost.
-                read.update(_read_rest([(p, i) for p, i in to_read if i.path not in read], campaign, update))
-        else:
-            outcomes = _counted((_read_alone(path, info, campaign) for path, info in to_read), update)
-            read = {info.path: outcome for (_, info), outcome in zip(to_read, outcomes)}
+        read = {}
+        try:
+            for (_, info), outcome in zip(to_read, run_all(_read_task, campaign, to_read, jobs=jobs,
+                                                             min_items=POOL_MIN_FILES, update=update)):
+                read[info.path] = outcome
+        except BrokenProcessPool:
+            # A file killed its worker (the reader aborted the process). What was read stands;
+            # the rest are read again in one process, one at a time, so only the culprit is lost.
+            read.update(_read_rest([(p, i) for p, i in to_read if i.path not in read], campaign, update))
     out = Ingested()
     for path, info in found:
         if info.status == IGNORED:
@@ -143,18 +136,6 @@ def ingest(input_dir: Path, campaign: Campaign, *, jobs: int = 1, progress=None)
     return out
 
 
-def _counted(outcomes, update):
-    for outcome in outcomes:
-        update(1)
-        yield outcome
-
-
-def _read_alone(path: Path, info: InputFile, campaign: Campaign) -> tuple[InputFile, Ingested]:
-    one = Ingested()
-    _read_one(path, info, campaign, one)
-    return info, one
-
-
 def _read_rest(items: list[tuple[Path, InputFile]], campaign: Campaign, update) -> dict:
     """Read `items` in order in a single worker process, waiting for each before sending the next,
     so that when the process dies the file it died on is known: that one is rejected (F001) and a
@@ -163,9 +144,9 @@ def _read_rest(items: list[tuple[Path, InputFile]], campaign: Campaign, update) 
     pending = list(reversed(items))
     while pending:
         try:
-            with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(campaign,)) as alone:
+            with single_worker(campaign) as alone:
                 while pending:
-                    read[pending[-1][1].path] = alone.submit(_read_in_worker, pending[-1]).result()
+                    read[pending[-1][1].path] = submit(alone, _read_task, pending[-1]).result()
                     pending.pop()
                     update(1)
         except BrokenProcessPool:
@@ -177,16 +158,12 @@ def _read_rest(items: list[tuple[Path, InputFile]], campaign: Campaign, update) 
     return read
 
 
-_worker_campaign: Campaign | None = None
-
-
-def _start_worker(campaign: Campaign) -> None:
-    global _worker_campaign
-    _worker_campaign = campaign
-
-
-def _read_in_worker(item: tuple[Path, InputFile]) -> tuple[InputFile, Ingested]:
-    return _read_alone(*item, _worker_campaign)
+def _read_task(campaign: Campaign, item: tuple[Path, InputFile]) -> tuple[InputFile, Ingested]:
+    """One file read on its own: its InputFile (status filled in) and what it adds to the run."""
+    path, info = item
+    one = Ingested()
+    _read_one(path, info, campaign, one)
+    return info, one
 
 
 def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) -> None:

@@ -19,7 +19,7 @@ from inspection.model import ACCEPTED, RunResult
 from inspection.archive.query import hazard_units
 from inspection.rounds import ARCHIVE_FILE, follow
 from inspection.rubric import Rubric
-from inspection.writers.common import TEMP_PREFIX
+from inspection.writers.common import TEMP_PREFIX, clear_stale_temps
 from inspection.writers.report import write_report
 
 REPORT_FILE = "排名汇总_{campaign}_{round}.xlsx"
@@ -59,8 +59,7 @@ def check_output(output_dir: Path, report: Path) -> None:
         raise SetupError(f"无法写入输出文件夹 {output_dir}（{err.strerror or err}）：请换一个文件夹（--output）") from err
     if report.exists() and not report.stat().st_mode & stat.S_IWUSR:
         raise SetupError(f"汇总表 {report} 是只读文件，本次没有覆盖它。请去掉它的只读属性，或用 --output 换一个文件夹")
-    for stale in output_dir.glob(f"{TEMP_PREFIX}*"):  # a run killed while writing leaves only these
-        stale.unlink(missing_ok=True)
+    clear_stale_temps(output_dir)
 
 
 def _run(result: RunResult, config: Config, rubric: Rubric, input_dir: Path, output_dir: Path,

@@ -1,6 +1,5 @@
 """Stage 1: every blank workbook of a campaign, written into one folder."""
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 import time
@@ -10,11 +9,13 @@ from inspection.archive.schema import open_archive
 from inspection.config import Config, load_config
 from inspection.forms import load_form
 from inspection.model import TrackedHazard
+from inspection.pool import run_all
 from inspection.progress import silent_progress
 from inspection.rubric import Rubric, load_rubric
 from inspection.writers.dispatch_template import write_dispatch_template
 from inspection.writers.followup_template import write_followup_template
 from inspection.writers.progress_template import write_progress_template
+from inspection.writers.common import clear_stale_temps
 from inspection.writers.scoring_template import write_scoring_template
 
 
@@ -46,32 +47,26 @@ def generate_templates(config: Config, rubric: Rubric, folder: Path, archive: Pa
     the archive holds hazards not yet closed, one 隐患整改跟踪表 per unit that has any.
     With jobs > 1 the workbooks are written by a pool of processes; the files are the same."""
     started = time.perf_counter()
+    clear_stale_temps(folder)
+    by_unit = open_hazards(archive, config) if archive is not None and archive.exists() else {}
     tasks = [*((SCORING, g) for g in config.groups), *((DISPATCH, g) for g in config.groups),
-             *((UNIT_FORM, u) for u in config.units), *((DEPARTMENT_FORM, d) for d in config.departments)]
+             *((UNIT_FORM, u) for u in config.units), *((DEPARTMENT_FORM, d) for d in config.departments),
+             *((FOLLOWUP, item) for item in by_unit.items())]
     writer = _Writer(config, rubric, folder)
     with (progress or silent_progress)(len(tasks)) as update:
-        if jobs > 1 and len(tasks) >= POOL_MIN_TASKS:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(writer,)) as pool:
-                chunk = max(1, min(32, len(tasks) // (jobs * 4)))
-                paths = [_done(path, update) for path in pool.map(_write_in_worker, tasks, chunksize=chunk)]
-        else:
-            paths = [_done(writer.write(*task), update) for task in tasks]
-    result = TemplatesResult(folder)
+        paths = list(run_all(_write_task, writer, tasks, jobs=jobs, min_items=POOL_MIN_TASKS, update=update))
+    result = TemplatesResult(folder, open_hazards=sum(len(h) for h in by_unit.values()))
     lists = {SCORING: result.scoring, DISPATCH: result.dispatch, UNIT_FORM: result.progress_units,
-             DEPARTMENT_FORM: result.progress_departments}
+             DEPARTMENT_FORM: result.progress_departments, FOLLOWUP: result.followup}
     for (kind, _), path in zip(tasks, paths):
         lists[kind].append(path)
-    if archive is not None and archive.exists():
-        by_unit = open_hazards(archive, config)
-        for unit, hazards in by_unit.items():
-            result.followup.append(write_followup_template(config, unit, hazards, folder))
-        result.open_hazards = sum(len(h) for h in by_unit.values())
     result.seconds = time.perf_counter() - started
     return result
 
 
 POOL_MIN_TASKS = 32  # below this, worker processes cost more than they save
-SCORING, DISPATCH, UNIT_FORM, DEPARTMENT_FORM = "scoring", "dispatch", "unit_form", "department_form"
+SCORING, DISPATCH, FOLLOWUP = "scoring", "dispatch", "followup"
+UNIT_FORM, DEPARTMENT_FORM = "unit_form", "department_form"
 
 
 class _Writer:
@@ -87,25 +82,15 @@ class _Writer:
             return write_scoring_template(self.config, self.rubric, target, self.folder)
         if kind == DISPATCH:
             return write_dispatch_template(self.config, target, self.folder)
+        if kind == FOLLOWUP:
+            unit, hazards = target
+            return write_followup_template(self.config, unit, hazards, self.folder)
         form = self.unit_form if kind == UNIT_FORM else self.department_form
         return write_progress_template(self.config, form, target, self.folder)
 
 
-def _done(path: Path, update) -> Path:
-    update(1)
-    return path
-
-
-_worker_writer: _Writer | None = None
-
-
-def _start_worker(writer: _Writer) -> None:
-    global _worker_writer
-    _worker_writer = writer
-
-
-def _write_in_worker(task: tuple[str, object]) -> Path:
-    return _worker_writer.write(*task)
+def _write_task(writer: _Writer, task: tuple[str, object]) -> Path:
+    return writer.write(*task)
 
 
 def open_hazards(archive: Path, config: Config) -> dict[str, list[TrackedHazard]]:

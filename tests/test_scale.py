@@ -7,7 +7,7 @@ import os
 import python_calamine as calamine
 import pytest
 
-from inspection import ingest as ingest_module
+from inspection import ingest as ingest_module, pool as pool_module
 from inspection.cli import main
 from inspection.progress import file_progress
 from inspection.run import run
@@ -42,8 +42,8 @@ def mixed_input(tmp_path, config, rubric, templates):
 def test_two_processes_give_the_same_result_as_one(mixed_input, tmp_path, config, rubric, monkeypatch):
     monkeypatch.setattr("inspection.ingest.POOL_MIN_FILES", 2)  # the pool, even for these few files
     pools = []
-    real_pool = ingest_module.ProcessPoolExecutor
-    monkeypatch.setattr(ingest_module, "ProcessPoolExecutor", lambda **kw: pools.append(kw) or real_pool(**kw))
+    real_pool = pool_module.ProcessPoolExecutor
+    monkeypatch.setattr(pool_module, "ProcessPoolExecutor", lambda **kw: pools.append(kw) or real_pool(**kw))
     one = run(config, rubric, mixed_input, tmp_path / "one", jobs=1)
     assert pools == []
     two = run(config, rubric, mixed_input, tmp_path / "two", jobs=2)

@@ -8,6 +8,7 @@ import pytest
 
 from inspection.constants import DISPATCH_HEADERS, DISPATCH_ROWS, META_KEYS, PROGRESS_HEADERS
 from inspection.forms import load_form
+from inspection.templates import generate_templates
 
 SCORING_HEADERS = ["考评项目", "考评细则", "评分标准", "分值", "完成情况", "扣分", "扣分原因", "得分"]
 
@@ -190,3 +191,12 @@ def test_progress__every_numbered_field_a_fill_in_cell(templates, config, report
         assert meta["county"] == reporter
         assert rows["行政处罚（次）"] + 1 == rows["行政处罚金额（万元）"]
         assert any(str(c.value).startswith("4. 表中企业包含") for row in ws.iter_rows() for c in row)
+
+
+def test_templates__leftovers_of_a_killed_run__cleared_and_nothing_else(tmp_path, config, rubric):
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / ".~tmp-abc.xlsx").write_bytes(b"half a workbook")  # what a killed run leaves
+    (folder / "说明.docx").write_bytes(b"the clerk's own file")
+    generate_templates(config, rubric, folder)
+    assert not list(folder.glob(".~tmp-*")) and (folder / "说明.docx").read_bytes() == b"the clerk's own file"

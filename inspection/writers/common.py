@@ -27,6 +27,12 @@ CJK_WIDTH = 1.8  # points per wrapped line at BODY_SIZE
 TEMP_PREFIX = ".~tmp-"  # a workbook being written; renamed into place when complete
 
 
+def clear_stale_temps(folder: Path) -> None:
+    """Remove what a run killed while writing left in `folder`: only its temporary files."""
+    for stale in folder.glob(f"{TEMP_PREFIX}*"):
+        stale.unlink(missing_ok=True)
+
+
 @contextmanager
 def atomic_workbook(path: Path):
     """Yield an xlsxwriter Workbook that appears at `path` only once it is completely written.
