@@ -39,19 +39,21 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", default=DEFAULT_CONFIG, metavar="PATH", help="配置文件（默认 config.toml）")
     common.add_argument("--verbose", action="store_true", help="出错时显示完整的程序调用栈")
-    common.add_argument("--jobs", type=_jobs, default=default_jobs(), metavar="N",
-                        help=f"同时用几个进程读写表格（默认本机核数 {default_jobs()}；1 为逐个处理，结果相同）")
-    common.add_argument("--quiet", action="store_true", help="不显示进度条，只输出最后的结果和用时")
+    jobs = argparse.ArgumentParser(add_help=False)
+    jobs.add_argument("--jobs", type=_jobs, default=default_jobs(), metavar="N",
+                      help=f"同时用几个进程读写表格（默认本机核数 {default_jobs()}；1 为逐个处理，结果相同）")
+    quiet = argparse.ArgumentParser(add_help=False)
+    quiet.add_argument("--quiet", action="store_true", help="不显示进度条，只输出一行结果和用时")
     sub = parser.add_subparsers(dest="command", metavar="命令", required=True)
 
-    p = sub.add_parser("templates", parents=[common], help="生成本次检查要发出的全部空白表格",
+    p = sub.add_parser("templates", parents=[common, jobs, quiet], help="生成本次检查要发出的全部空白表格",
                        description="按配置文件生成全部空白表格：每个检查组一份打分表和交办清单，"
                                    "每个被检查单位和部门一份调度表。")
     p.add_argument("--output", default=DEFAULT_TEMPLATES_DIR, metavar="DIR", help="模板输出目录（默认 templates）")
     p.add_argument("--archive", metavar="PATH", help=ARCHIVE_HELP + "；有未销号的隐患时，为其单位生成隐患整改跟踪表")
     p.set_defaults(handler=cmd_templates)
 
-    p = sub.add_parser("run", parents=[common], help="校验并汇总 input 中报回的表格，生成排名汇总表",
+    p = sub.add_parser("run", parents=[common, jobs, quiet], help="校验并汇总 input 中报回的表格，生成排名汇总表",
                        description="读取输入文件夹（含子文件夹）中报回的全部表格，按隐藏的识别信息确认"
                                    "是哪个单位的哪张表，逐格校验，重新计算得分，生成排名汇总表。"
                                    "退出码：0 全部收齐且通过；1 已生成汇总表，但有文件未通过或单位未报送；"
@@ -62,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--archive", metavar="PATH", help=ARCHIVE_HELP)
     p.set_defaults(handler=cmd_run)
 
-    p = sub.add_parser("demo", parents=[common], help="演示：生成模板、模拟各组填报、汇总，一条命令看全流程",
+    p = sub.add_parser("demo", parents=[common, jobs], help="演示：生成模板、模拟各组填报、汇总，一条命令看全流程",
                        description="按配置生成空白模板，模拟各检查组填好报回（故意缺一个单位、"
                                    "一份表格带提醒），再汇总生成排名汇总表。")
     p.add_argument("--templates", default=DEFAULT_TEMPLATES_DIR, metavar="DIR", help="模板输出目录（默认 templates）")
@@ -85,6 +87,9 @@ def cmd_templates(args) -> int:
                          "第一次运行 python process.py run 后会在 output/ 下建立归档")
     result = generate_templates(config, rubric, Path(args.output), archive, jobs=args.jobs,
                                 progress=partial(file_progress, quiet=args.quiet, what="生成空白表格"))
+    if args.quiet:
+        print(f"已生成 {len(result.all)} 个空白表格，位于 {result.folder}。用时 {result.seconds:.1f} 秒。")
+        return EXIT_OK
     print(f"已生成 {len(result.all)} 个空白表格，位于 {result.folder}{'/' if not str(result.folder).endswith('/') else ''}：")
     print(f"  打分表 {len(result.scoring)} 份、交办清单 {len(result.dispatch)} 份（每个检查组各一份）")
     print(f"  {config.unit_label}调度表 {len(result.progress_units)} 份、部门调度表 {len(result.progress_departments)} 份")

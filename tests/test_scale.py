@@ -129,3 +129,16 @@ def test_jobs_not_a_positive_whole_number__chinese_error_exit_2(capsys, value):
     with pytest.raises(SystemExit) as exit_:
         main(["run", "--jobs", value])
     assert exit_.value.code == 2 and f"进程数应为正整数，如 --jobs 2，现为“{value}”" in capsys.readouterr().err
+
+
+def test_templates_quiet__one_line_with_the_time(tmp_path, capsys):
+    assert main(["templates", "--config", str(ROOT / "config.toml"), "--output", str(tmp_path / "t"), "--quiet"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith("已生成 42 个空白表格") and "用时" in out[0]
+
+
+@pytest.mark.parametrize("argv", [["history", "--jobs", "2"], ["history", "--quiet"], ["demo", "--quiet"]])
+def test_options_a_command_would_ignore__refused(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2 and "unrecognized arguments" in capsys.readouterr().err
