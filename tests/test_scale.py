@@ -18,10 +18,10 @@ from tests.test_hazards import HAZARDS
 from tests.test_run_faults import report_content
 
 
-@pytest.fixture
-def mixed_input(tmp_path, config, rubric, templates):
-    """Returns of every kind, with warnings, errors, a duplicate and an ignored file."""
-    folder = tmp_path / "input"
+@pytest.fixture(scope="module")
+def mixed_input(tmp_path_factory, config, rubric, templates):
+    """Returns of every kind, with warnings, errors, a duplicate and an ignored file (read, never changed)."""
+    folder = tmp_path_factory.mktemp("mixed") / "input"
     for n, unit in enumerate(config.units[:8]):
         group = config.group_for_unit(unit).number
         deductions = {"c01": (n % 3, "未明确第一责任人")} if n % 3 else {}
