@@ -130,6 +130,8 @@ def billion_laughs(part: bytes, levels: int = 9) -> bytes:
     root = b"worksheet" if b"<worksheet" in part else b"sst"
     entities = '<!ENTITY lol0 "lol">' + "".join(
         f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels + 1))
+    if not part.startswith(b"<?xml"):  # openpyxl writes none; the DOCTYPE goes right after one
+        part = b'<?xml version="1.0" encoding="UTF-8"?>\n' + part
     end = part.index(b"?>") + 2
     part = part[:end] + b"<!DOCTYPE %s [%s]>" % (root, entities.encode()) + part[end:]
     use = b"&lol%d;" % levels
@@ -144,6 +146,34 @@ def far_cell_sheet(sheet: bytes, ref: bytes = b"XFD1048576") -> bytes:
     row = int(bytes(ch for ch in ref if chr(ch).isdigit()))
     return sheet.replace(b"</sheetData>", b'<row r="%d"><c r="%s" t="inlineStr"><is><t>x</t></is></c></row>'
                                           b"</sheetData>" % (row, ref))
+
+
+def read_part(data: bytes, name: str) -> bytes:
+    """One part of a real .xlsx, inflated."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return zf.read(name)
+
+
+SHEET1 = "xl/worksheets/sheet1.xml"
+STRINGS = "xl/sharedStrings.xml"
+
+
+def entity_bomb(xlsx: bytes, part: str = SHEET1) -> bytes:
+    """A real .xlsx whose sheet or shared-strings part declares the billion laughs."""
+    return replace_part(xlsx, part, billion_laughs(read_part(xlsx, part)))
+
+
+def far_cell(xlsx: bytes, ref: bytes = b"XFD1048576") -> bytes:
+    """A real .xlsx with one more value in its first sheet, at `ref`."""
+    return replace_part(xlsx, SHEET1, far_cell_sheet(read_part(xlsx, SHEET1), ref))
+
+
+def string_count_lie(xlsx: bytes) -> bytes:
+    """A real .xlsx (with shared strings) whose string table declares 4,294,967,295 strings."""
+    strings = read_part(xlsx, STRINGS)
+    start = strings.index(b"uniqueCount=")
+    end = strings.index(b'"', start + len('uniqueCount="'))
+    return replace_part(xlsx, STRINGS, strings[:start] + b'uniqueCount="4294967295' + strings[end:])
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -29,6 +29,7 @@ from inspection.model import ACCEPTED, REJECTED, TrackedHazard
 from inspection.run import run
 from inspection.templates import generate_templates, load_campaign
 from inspection.writers.followup_template import write_followup_template
+from tests import bombs
 from tests.filling import fill_dispatch, fill_progress, fill_scoring, put_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,9 +112,7 @@ def _followup_seed(campaign: Campaign, dispatch: Path, folder: Path) -> tuple[tu
 
 def replace_in_member(data: bytes, member: str, old: bytes, new: bytes) -> bytes:
     """The workbook `data` with `old` replaced by `new` in one zip member (for regression cases)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zin:
-        members = [(i.filename, zin.read(i.filename)) for i in zin.infolist()]
-    return _zip([(n, c.replace(old, new) if n == member else c) for n, c in members])
+    return bombs.replace_part(data, member, bombs.read_part(data, member).replace(old, new))
 
 
 def _zip(members: list[tuple[str, bytes]]) -> bytes:

@@ -115,14 +115,14 @@ def test_zip__more_parts_than_limit__F006(ctx, tmp_path):
 @pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"])
 def test_billion_laughs__F007(ctx, tmp_path, part):
     source = ctx.scoring_template().read_bytes()  # the template has both parts
-    data = bombs.replace_part(source, part, bombs.billion_laughs(_part(source, part)))
+    data = bombs.entity_bomb(source, part)
     found = _run_with(ctx, tmp_path, HOSTILE, data)
     assert _codes(found) == ["F007"] and part in found[0].message
 
 
 def test_doctype_alone_in_sheet__F007(ctx, tmp_path):
     good = ctx.good_bytes()
-    sheet = _part(good, "xl/worksheets/sheet1.xml")
+    sheet = bombs.read_part(good, bombs.SHEET1)
     end = sheet.find(b"?>") + 2 if sheet.startswith(b"<?xml") else 0  # openpyxl writes no declaration
     data = bombs.replace_part(good, "xl/worksheets/sheet1.xml", sheet[:end] + b"<!DOCTYPE worksheet>" + sheet[end:])
     assert _codes(_run_with(ctx, tmp_path, HOSTILE, data)) == ["F007"]
@@ -147,29 +147,18 @@ def test_file_over_size_limit_from_config__F005_and_cli_exit_1(ctx, tmp_path, ca
 # --- data areas the reader would lay out cell by cell ---
 
 def test_value_in_XFD1048576__F008_before_reader_allocates(ctx, tmp_path):
-    good = ctx.good_bytes()
-    data = bombs.replace_part(good, "xl/worksheets/sheet1.xml",
-                              bombs.far_cell_sheet(_part(good, "xl/worksheets/sheet1.xml")))
-    found = _run_with(ctx, tmp_path, HOSTILE, data)
+    found = _run_with(ctx, tmp_path, HOSTILE, bombs.far_cell(ctx.good_bytes()))
     assert _codes(found) == ["F008"] and "A1:XFD1048576" in found[0].message and "Ctrl+End" in found[0].message
     assert "工作表“打分表”的数据区域" in found[0].message  # which sheet to press Ctrl+End in
 
 
 def test_value_a_little_further_out__still_read(ctx, tmp_path):
-    good = ctx.good_bytes()
-    data = bombs.replace_part(good, "xl/worksheets/sheet1.xml",
-                              bombs.far_cell_sheet(_part(good, "xl/worksheets/sheet1.xml"), b"Z300"))
-    seen = check_container(data, Limits())  # passes, and hands the inflated sheet on
+    seen = check_container(bombs.far_cell(ctx.good_bytes(), b"Z300"), Limits())  # passes, and hands the inflated sheet on
     assert b'r="Z300"' in seen.parts["xl/worksheets/sheet1.xml"] and "xl/workbook.xml" in seen.names
 
 
 def test_shared_strings_declaring_4_billion__F008(ctx, tmp_path):
-    good = ctx.scoring_template().read_bytes()
-    strings = _part(good, "xl/sharedStrings.xml")
-    start = strings.index(b"uniqueCount=")
-    end = strings.index(b'"', start + len('uniqueCount="'))
-    data = bombs.replace_part(good, "xl/sharedStrings.xml",
-                              strings[:start] + b'uniqueCount="4294967295' + strings[end:])
+    data = bombs.string_count_lie(ctx.scoring_template().read_bytes())
     assert _codes(_run_with(ctx, tmp_path, HOSTILE, data)) == ["F008"]
 
 
@@ -262,10 +251,6 @@ def _config_with_limits(tmp_path, lines: str):
     path.write_text((ROOT / "config.toml").read_text(encoding="utf-8") + f"\n[limits]\n{lines}\n", encoding="utf-8")
     return path
 
-
-def _part(data: bytes, name: str) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return zf.read(name)
 
 
 # --- handing the guard's inflated parts to the reader (repack.py) ---
