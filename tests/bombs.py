@@ -198,9 +198,9 @@ def biff(kind: int, body: bytes) -> bytes:
     return struct.pack("<HH", kind, len(body)) + body
 
 
-def xls_of(records: bytes) -> bytes:
+def xls_of(records: bytes, storages: tuple[str, ...] = ()) -> bytes:
     """An OLE container with one "Workbook" stream holding `records` (padded past 4 KB with a
-    record nobody reads, so the stream lives in ordinary sectors)."""
+    record nobody reads, so the stream lives in ordinary sectors), and up to two empty storages."""
     stream = records + biff(0x1234, bytes(8000))
     sectors = (len(stream) + 511) // 512
     stream += bytes(sectors * 512 - len(stream))
@@ -212,7 +212,8 @@ def xls_of(records: bytes) -> bytes:
     # sector 0: this table; 1: the directory; 2 onwards: the stream, each pointing at the next
     chain = [0xFFFFFFFD, 0xFFFFFFFE] + [3 + n for n in range(sectors - 1)] + [0xFFFFFFFE]
     fat = struct.pack(f"<{len(chain)}I", *chain) + b"\xff" * (512 - 4 * len(chain))
-    directory = _entry("Root Entry", 5, 0xFFFFFFFE, 0, child=1) + _entry("Workbook", 2, 2, len(stream))
+    directory = _entry("Root Entry", 5, 0xFFFFFFFE, 0, child=1) + _entry("Workbook", 2, 2, len(stream)) + b"".join(
+        _entry(name, 1, 0, 0) for name in storages[:2])
     return bytes(header) + fat + directory + bytes(512 - len(directory)) + stream
 
 

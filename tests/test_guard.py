@@ -15,6 +15,7 @@ from inspection.cli import main
 from inspection.config import load_config
 from inspection.errors import ConfigError
 from inspection.model import ACCEPTED, REJECTED
+from inspection.reading.active_content import active_content
 from inspection.reading.book import UnreadableFile, read_book
 from inspection.reading.guard import check_container
 from inspection.reading.limits import MB, Limits, SuspectedBomb
@@ -297,3 +298,11 @@ def test_repack__part_too_big_to_keep__file_handed_on_as_it_is(ctx, monkeypatch)
     monkeypatch.setattr("inspection.reading.guard.KEEP_BYTES", 1000)
     data = add_member(ctx.scoring().read_bytes(), "xl/media/image1.png", os.urandom(2000))
     assert reader_bytes(data, check_container(data, DEFAULTS)) is data
+
+
+def test_xls_macros__found_by_the_vba_storage_not_by_text_in_cells():
+    with_vba = bombs.xls_of(bombs.BOF_GLOBALS + bombs.EOF, storages=("_VBA_PROJECT_CUR",))
+    assert active_content(with_vba, check_container(with_vba, DEFAULTS).names) == (True, False)
+    text = "_VBA_PROJECT".encode("utf-16-le")  # what a cell could hold; it is no macro
+    plain = bombs.xls_of(bombs.BOF_GLOBALS + bombs.biff(0x0204, text) + bombs.EOF)
+    assert text in plain and active_content(plain, check_container(plain, DEFAULTS).names) == (False, False)

@@ -4,14 +4,13 @@ The tool reads only stored cell values (python-calamine never runs VBA or fetche
 workbooks); this only tells the clerk that the file carried such things.
 """
 
-_VBA_OLE = "_VBA_PROJECT".encode("utf-16-le")  # the VBA storage of a macro-enabled .xls
 
 
 def active_content(data: bytes, names: tuple[str, ...]) -> tuple[bool, bool]:
-    """(has macros, has external links): from the zip's part `names` for .xlsx/.xlsm/.ods, from the
-    bytes for an .xls OLE file."""
+    """(has macros, has external links): from the names of the parts of an .xlsx/.xlsm/.ods zip, or
+    of the streams of an .xls (its VBA lives in a _VBA_PROJECT_CUR storage)."""
     if data[:2] != b"PK":
-        return _VBA_OLE in data, False
+        return any(n.upper().startswith("_VBA_PROJECT") for n in names), False
     lowered = [n.lower() for n in names]
     macros = any(n.endswith("vbaproject.bin") or n.startswith("basic/") for n in lowered)
     links = any(n.startswith("xl/externallinks/") for n in lowered)

@@ -103,7 +103,9 @@ class _Chains:
         return found
 
 
-def check_cfb(data: bytes, limits: Limits) -> None:
+def check_cfb(data: bytes, limits: Limits) -> tuple[str, ...]:
+    """Raise UnreadableFile when the container or its workbook is broken or over a limit; otherwise
+    return the names of its entries (streams and storages)."""
     box = _Container(data)
     fat = _Chains(_fat(box), box.count)
     if box.dir_sectors * box.size > len(data):
@@ -124,8 +126,10 @@ def check_cfb(data: bytes, limits: Limits) -> None:
         minifat = _u32s(b"".join(box.sector(n) for n in fat.sectors(box.minifat_start, "小扇区表链")))
         mini = _Chains(minifat, (len(ministream) + _MINI_SECTOR - 1) // _MINI_SECTOR)
     book = None
+    names = []
     for entry in entries[1:]:
         name = entry[:64].decode("utf-16-le", "replace").split("\0", 1)[0]
+        names.append(name)
         start, length = _start_and_length(entry, box.size)
         if not name or (entry[66] == 1 and start == 0 and length == 0):
             continue  # an empty slot, or a storage (folder), which holds no data of its own
@@ -144,6 +148,7 @@ def check_cfb(data: bytes, limits: Limits) -> None:
             book = raw[:length]
     if book:
         _check_records(book, limits)
+    return tuple(n for n in names if n)
 
 
 def _fat(box: _Container) -> array:

@@ -62,9 +62,9 @@ def check_container(data: bytes, limits: Limits) -> Container:
     other formats), so later checks need not inflate the parts again."""
     check_file_size(len(data), limits)
     if data[:8] == CFB_MAGIC:
-        if not has_open_password(data):  # that one is reported as such and never parsed
-            check_cfb(data, limits)
-        return Container()
+        if has_open_password(data):  # that one is reported as such and never parsed
+            return Container()
+        return Container(check_cfb(data, limits))
     members = _central_directory(data, limits)
     if members is None:
         return Container()
