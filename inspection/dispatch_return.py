@@ -117,16 +117,20 @@ def _choice(text: str, official: dict[str, str], alias: dict[str, str], field: s
     """The official value for what was typed: exact, via the aliases table (warned), or "" (warned)."""
     if not text:
         return ""
+    value = official_value(text, official, alias)
+    if value is None:
+        warn(Code.H004, row, col, field=field, value=text[:30], choices="、".join(official.values())[:120])
+        return ""
+    if value != text:
+        warn(Code.H003, row, col, field=field, value=text[:30], official=value)
+    return value
+
+
+def official_value(text: str, official: dict[str, str], alias: dict[str, str]) -> str | None:
+    """What was typed in a dropdown cell as its official value (squashed official value → value),
+    directly or through the aliases table; None when it is neither."""
     key = squash(text).strip("()")
-    if key in official:
-        if official[key] != text:
-            warn(Code.H003, row, col, field=field, value=text[:30], official=official[key])
-        return official[key]
-    if key in alias:
-        warn(Code.H003, row, col, field=field, value=text[:30], official=alias[key])
-        return alias[key]
-    warn(Code.H004, row, col, field=field, value=text[:30], choices="、".join(official.values())[:120])
-    return ""
+    return official.get(key) or alias.get(key)
 
 
 def _listed_on(sheet: Sheet, header_row: int, config: Config, warn) -> date | None:

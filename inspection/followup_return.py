@@ -10,6 +10,7 @@ from datetime import date
 from inspection import aliases
 from inspection.config import Config
 from inspection.constants import FOLLOWUP_HEADERS, LABEL_REPORT_DATE, RECTIFY_STATUSES, SHEET_FOLLOWUP, STATUS_FIXED
+from inspection.dispatch_return import official_value
 from inspection.findings import Code, Finding, finding
 from inspection.model import StatusUpdate
 from inspection.reading.book import Book, Sheet
@@ -52,8 +53,7 @@ def read_followup_return(book: Book, config: Config, file: str, unit: str,
         if known[hazard] != unit:
             warn(Code.K005, r, cols["隐患编号"], hazard=hazard, owner=known[hazard], name=unit)
             continue
-        key = squash(text["整改状态"]).strip("()")
-        status = statuses.get(key) or aliases.RECTIFY_STATUS.get(key)
+        status = official_value(text["整改状态"], statuses, aliases.RECTIFY_STATUS)
         if not status:
             warn(Code.K002, r, cols["整改状态"], hazard=hazard, value=text["整改状态"][:30] or "（未填）",
                  choices="、".join(RECTIFY_STATUSES))
