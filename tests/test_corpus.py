@@ -9,7 +9,7 @@ import pytest
 from inspection.findings import Code
 from inspection.model import ACCEPTED, REJECTED
 from inspection.run import run
-from tests.corpus import FAULTS, NAME, UNIT, Context
+from tests.corpus import FAULTS, NAME, UNIT
 
 
 def hashes(folder) -> dict[str, str]:
@@ -22,9 +22,7 @@ def test_corpus_is_big_enough():
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.kind for f in FAULTS])
-def test_fault(fault, tmp_path, config, rubric, templates):
-    ctx = Context(tmp_path / "input", templates.folder, config, rubric)
-    ctx.input.mkdir()
+def test_fault(fault, tmp_path, config, rubric, ctx):
     name = fault.build(ctx)
     before = hashes(ctx.input)
 
@@ -52,9 +50,7 @@ def test_fault(fault, tmp_path, config, rubric, templates):
     assert "校验报告" in wb.sheetnames
 
 
-def test_file_changed_while_read__F012_rejected_and_listed(tmp_path, config, rubric, templates, monkeypatch):
-    ctx = Context(tmp_path / "input", templates.folder, config, rubric)
-    ctx.input.mkdir()
+def test_file_changed_while_read__F012_rejected_and_listed(tmp_path, config, rubric, ctx, monkeypatch):
     ctx.scoring()
     real_open = Path.open
 

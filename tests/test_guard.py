@@ -23,18 +23,11 @@ from inspection.reading.repack import reader_bytes
 from inspection.run import run
 from tests import bombs
 from tests.conftest import ROOT
-from tests.corpus import UNIT, Context, add_member
+from tests.corpus import UNIT, add_member
 from tests.filling import fill_dispatch, fill_progress
 
 HOSTILE = "来历不明.xlsx"
 DEFAULTS = Limits()
-
-
-@pytest.fixture
-def ctx(tmp_path, config, rubric, templates):
-    c = Context(tmp_path / "input", templates.folder, config, rubric)
-    c.input.mkdir()
-    return c
 
 
 def _run_with(ctx, tmp_path, name: str, data: bytes, config=None):

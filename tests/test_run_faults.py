@@ -16,18 +16,11 @@ from inspection.cli import main
 from inspection.errors import SetupError
 from inspection.run import report_path, run
 from tests.conftest import ROOT
-from tests.corpus import Context, UNIT
+from tests.corpus import UNIT
 from tests.filling import fill_scoring
 
 HOSTILE = ["=HYPERLINK(\"http://example.com\",\"点我\")", "+1+1", "-2+3", "@SUM(1,2)", "\t=1+1", "\r=1+1",
            "=cmd|' /C calc'!A0"]
-
-
-@pytest.fixture
-def ctx(tmp_path, config, rubric, templates):
-    c = Context(tmp_path / "input", templates.folder, config, rubric)
-    c.input.mkdir()
-    return c
 
 
 def test_output_folder_not_writable__setup_error_before_reading(ctx, tmp_path, config, rubric, capsys):
