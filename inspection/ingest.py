@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields
 from functools import partial
 import hashlib
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 import stat
 
 from inspection.config import Config, normalize_name
@@ -26,6 +26,7 @@ from inspection.progress import silent_progress
 from inspection.progress_return import read_progress_return
 from inspection.reading.active_content import active_content
 from inspection.reading.book import SPREADSHEET_SUFFIXES, Book, UnreadableFile, read_book
+from inspection.reading.coverage import named_units
 from inspection.reading.formulas import column_formulas
 from inspection.reading.guard import Container, check_container, check_file_size
 from inspection.reading.limits import FileTooLarge, SuspectedBomb, TooManyCells, XmlDeclaration
@@ -125,7 +126,7 @@ def ingest(input_dir: Path, campaign: Campaign, *, jobs: int = 1, progress=None)
             read.update(_read_rest([(p, i) for p, i in to_read if i.path not in read], campaign, update))
     out = Ingested()
     for path, info in found:
-        if info.status == IGNORED:
+        if info.path not in read:  # ignored before reading (a lock file, not a spreadsheet …)
             out.files.append(info)
             out.findings.append(finding(Code.F003, file=info.path, detail=info.reason))
             continue
@@ -236,8 +237,12 @@ def _read_content(book: Book, data: bytes, container: Container, info: InputFile
         bucket = out.followup
     else:
         form = campaign.unit_form if config.is_unit(info.unit) else campaign.department_form
-        ret, found = read_progress_return(book, form, info.path, info.unit, config.inspection_start.year)
+        ret, found = read_progress_return(book, form, config, info.path, info.unit)
         bucket = out.progress
+    if ret is None and found and all(f.code == Code.S008 for f in found):  # the blank form, sent back
+        info.status, info.reason = IGNORED, Code.S008.title
+        out.findings.extend(found)
+        return None
     if ret is None or any(f.is_error for f in found):
         return reject(*found)
     out.findings.extend(found)
@@ -276,7 +281,7 @@ def _identify(meta: dict | None, info: InputFile, config: Config, rubric: Rubric
     if kind == KIND_PROGRESS:
         if not config.is_unit(unit) and not config.is_department(unit):
             return [finding(Code.M006, file=file, unit=unit, value=unit[:40])]
-        return []
+        return _named_in_file_name(info, config)
     if not config.is_unit(unit):
         return [finding(Code.M006, file=file, unit=unit, value=unit[:40])]
     group = config.group_for_unit(unit)
@@ -287,4 +292,18 @@ def _identify(meta: dict | None, info: InputFile, config: Config, rubric: Rubric
         return [finding(Code.M005, file=file, unit=unit,
                         value=f"{meta.get('rubric_id', '')[:60]} 第 {meta.get('rubric_version', '')[:10]} 版",
                         expected=f"{rubric.id} 第 {rubric.version} 版")]
+    return _named_in_file_name(info, config)
+
+
+def _named_in_file_name(info: InputFile, config: Config) -> list[Finding]:
+    """A file named after another unit, and not after the group that sent it, is held (M012): the
+    name may be the only sign that one unit's template was filled in for another. Group names
+    ("浉河区组", after the group's home county) are not unit names here."""
+    group = config.group_for_unit(info.unit)
+    ignore = [g.name for g in config.groups] + ([group.name.removesuffix("组")] if group else [])
+    names = (*config.units, *config.departments)
+    named = named_units(PurePosixPath(info.path).stem, names, ignore)
+    if named and info.unit not in named:
+        return [finding(Code.M012, file=info.path, unit=info.unit, page=named[0], meta=info.unit,
+                        kind=KIND_NAMES[info.kind])]
     return []

@@ -4,20 +4,28 @@ from decimal import Decimal
 import re
 
 from inspection import aliases
-from inspection.constants import LABEL_REPORT_DATE, PROGRESS_HEADERS, SHEET_PROGRESS
+from inspection.config import Config
+from inspection.constants import (
+    LABEL_PHONE, LABEL_REPORT_DATE, LABEL_REPORTER, PROGRESS_HEADERS, SHEET_HELP, SHEET_META, SHEET_PROGRESS,
+)
 from inspection.findings import Code, Finding, finding
 from inspection.forms import FormCell, ProgressForm
 from inspection.model import ProgressReturn
 from inspection.reading.book import Book, Sheet
-from inspection.reading.scoring_sheet import cell_ref, labelled_cell, squash
+from inspection.reading.coverage import Coverage, help_line_test, other_sheets, stray_findings, title_block
+from inspection.reading.cells import cell_ref, labelled_cell, squash
 from inspection.values import decimal_from_number, normalize_text, parse_date, plain_number
+from inspection.writers.progress_template import help_lines, progress_subtitle
 
 LABEL_COL, VALUE_COL = PROGRESS_HEADERS[2], PROGRESS_HEADERS[4]
+OWN_SHEETS = (SHEET_PROGRESS, SHEET_HELP, SHEET_META)
+FIX_NUMBER = "数字请填在对应填报项目所在行的“累计数”栏，不要插入行列；如不是填报数字，请删去后重新报送。"
+FIX_TEXT = "说明性的文字不会汇总；需要说明的，请另行报送。"
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(个次|家次|个|家|次|人|项|万元|万)?$")
 
 
-def read_progress_return(book: Book, form: ProgressForm, file: str, reporter: str,
-                         default_year: int) -> tuple[ProgressReturn | None, list[Finding]]:
+def read_progress_return(book: Book, form: ProgressForm, config: Config, file: str,
+                         reporter: str) -> tuple[ProgressReturn | None, list[Finding]]:
     sheet = book.sheet(SHEET_PROGRESS)
     if sheet is None:
         return None, [finding(Code.S001, file=file, unit=reporter, sheet=SHEET_PROGRESS, name=SHEET_PROGRESS,
@@ -32,16 +40,21 @@ def read_progress_return(book: Book, form: ProgressForm, file: str, reporter: st
         findings.append(finding(code, file=file, unit=reporter, sheet=sheet.name, cell=cell_ref(row, col),
                                 **values))
 
+    cover = Coverage(sheet)
     rows = {squash(sheet.value(r, cols[LABEL_COL])): r for r in range(header_row + 1, sheet.height)}
     result = ProgressReturn(file=file, reporter=reporter, form_id=form.id)
     where = {}
+    typed = False
     for cell in form.cells:
         r = rows.get(squash(cell.label))
         if r is None:
             add(Code.P007, header_row, cols[LABEL_COL], label=cell.label)
             continue
         where[cell.key] = r
-        result.values[cell.key] = _value(cell, sheet.value(r, cols[VALUE_COL]), r, cols[VALUE_COL], add)
+        cover.take_cols(r, cols.values())
+        raw = sheet.value(r, cols[VALUE_COL])
+        typed = typed or raw != ""
+        result.values[cell.key] = _value(cell, raw, r, cols[VALUE_COL], add)
         result.cells[cell.key] = cell_ref(r, cols[VALUE_COL])
     for cell in form.cells:
         value, limit = result.values.get(cell.key), result.values.get(cell.at_most or "")
@@ -49,7 +62,17 @@ def read_progress_return(book: Book, form: ProgressForm, file: str, reporter: st
             other = next(c for c in form.cells if c.key == cell.at_most)
             add(Code.P004, where[cell.key], cols[VALUE_COL], label=cell.label, value=plain_number(value),
                 other=other.label, other_value=plain_number(limit))
-    result.reported_on = _report_date(sheet, header_row, default_year)
+    result.reported_on, filled_in = _filled_in(sheet, header_row, config.inspection_start.year, cover)
+    typed = typed or filled_in
+    _cover_template(sheet, header_row, cols, form, config, reporter, cover, add)
+    strays = cover.strays(lambda r, c: _where(r, c, header_row, cols))
+    findings += stray_findings(strays, file=file, unit=reporter, sheet=sheet.name,
+                               fix_error=FIX_NUMBER, fix_warning=FIX_TEXT)
+    elsewhere = other_sheets(book, sheet, OWN_SHEETS, file=file, unit=reporter, fix_error=FIX_NUMBER,
+                             fix_warning=FIX_TEXT, help_sheet=SHEET_HELP, help_text=help_line_test(help_lines(form)))
+    findings += elsewhere
+    if not typed and not strays and not elsewhere:
+        return None, [finding(Code.S008, file=file, unit=reporter, sheet=sheet.name, kind="调度表", name=reporter)]
     return result, findings
 
 
@@ -57,8 +80,49 @@ def _header(sheet: Sheet) -> tuple[int | None, dict[str, int]]:
     for r in range(min(sheet.height, 30)):
         cols = {squash(v): c for c, v in enumerate(sheet.rows[r]) if squash(v)}
         if squash(LABEL_COL) in cols and squash(VALUE_COL) in cols:
-            return r, {LABEL_COL: cols[squash(LABEL_COL)], VALUE_COL: cols[squash(VALUE_COL)]}
+            return r, {h: cols[squash(h)] for h in PROGRESS_HEADERS if squash(h) in cols}
     return None, {}
+
+
+def _filled_in(sheet: Sheet, header_row: int, default_year: int, cover: Coverage):
+    """填报时间 (the date, if readable), and whether 填报时间, 填报人 or 联系电话 was filled in."""
+    typed, day = False, None
+    for label in (LABEL_REPORT_DATE, LABEL_REPORTER, LABEL_PHONE):
+        cell = labelled_cell(sheet, label, header_row)
+        if cell is None:
+            continue
+        cover.take(*cell)
+        raw = sheet.merged_value(*cell)
+        typed = typed or raw != ""
+        if label == LABEL_REPORT_DATE and raw != "":
+            day = parse_date(raw, default_year=default_year)
+    return day, typed
+
+
+def _cover_template(sheet: Sheet, header_row: int, cols: dict[str, int], form: ProgressForm,
+                    config: Config, reporter: str, cover: Coverage, add) -> None:
+    """Take the title, labels, header and notes; the title block must name the reporter (M011)."""
+    title_block(cover, header_row, texts=[form.title, progress_subtitle(config, form, reporter)],
+                labels=[LABEL_REPORT_DATE, LABEL_REPORTER, LABEL_PHONE], names=(*config.units, *config.departments),
+                unit=reporter, ignore=[g.name for g in config.groups], add=add, kind="调度表")
+    for c, value in enumerate(sheet.rows[header_row]):
+        if squash(value) in {squash(h) for h in PROGRESS_HEADERS}:
+            cover.take(header_row, c)
+    notes = {squash(n) for n in ("注：", *form.notes)}
+    for r in range(header_row + 1, sheet.height):
+        for c, value in enumerate(sheet.rows[r]):
+            if value != "" and squash(value) in notes:
+                cover.take(r, c)
+
+
+def _where(r: int, c: int, header_row: int, cols: dict[str, int]) -> str:
+    if r < header_row:
+        return "表头上方"
+    if r == header_row:
+        return "表头行"
+    if c not in cols.values():
+        return f"第 {r + 1} 行的表格之外（第 {cell_ref(0, c).rstrip('1')} 列）"
+    return f"第 {r + 1} 行（不是填报项目所在的行）"
 
 
 def _value(cell: FormCell, raw, row: int, col: int, add):
@@ -78,7 +142,9 @@ def _value(cell: FormCell, raw, row: int, col: int, add):
     number = decimal_from_number(raw)
     if number is None:
         match = _NUMBER.match(text.replace(",", ""))
-        number = Decimal(match.group(1)) if match else None
+        # A unit written after the number must be the field's own: "2000万" in a 个 field is not 2000.
+        if match and match.group(2) in (None, cell.unit, cell.unit.removesuffix("元")):
+            number = Decimal(match.group(1))
     if number is None:
         add(Code.P001, row, col, label=cell.label, value=text[:30])
         return None
@@ -89,9 +155,3 @@ def _value(cell: FormCell, raw, row: int, col: int, add):
         add(Code.P002, row, col, label=cell.label, value=plain_number(number))
         return None
     return number
-
-
-def _report_date(sheet: Sheet, header_row: int, default_year: int):
-    cell = labelled_cell(sheet, LABEL_REPORT_DATE, header_row)
-    return parse_date(sheet.merged_value(*cell), default_year=default_year) if cell else None
-

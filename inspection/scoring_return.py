@@ -2,28 +2,46 @@
 
 Scores are never taken from the workbook's cached formula values: a program that wrote the file
 left none, and a person may have typed over a formula. Where a cached score exists and disagrees
-with the deductions, that is reported.
+with the deductions, that is reported: a typed-over score is an error, a stale formula a warning.
+
+Nothing typed is ignored: every cell the template left blank and the reader does not read (an
+inserted row, a column beside the table, a copied sheet) is a finding at its cell, and an error
+when it could be a deduction. A form nobody filled in is not a return (S008).
 """
 
 from decimal import Decimal
 
 from inspection.config import Config
-from inspection.constants import COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS
+from inspection.constants import (
+    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, LABEL_INSPECTION_DATE, LABEL_INSPECTORS,
+    SHEET_HELP, SHEET_META, SHEET_SCORING, TOTAL_LABEL,
+)
 from inspection.findings import Code, Finding, finding
 from inspection.model import Deduction, ScoringReturn
 from inspection.reading.book import Book
-from inspection.reading.scoring_sheet import SheetNotReadable, cell_ref, locate, squash
+from inspection.reading.cells import cell_ref, squash
+from inspection.reading.coverage import (
+    Coverage, help_line_test, other_sheets, shown, stray_findings, title_block,
+)
+from inspection.reading.scoring_sheet import FIX_DEDUCTION, ScoringSheet, SheetNotReadable, locate
 from inspection.rubric import Item, Rubric
-from inspection.values import cell_text, decimal_from_number, is_multiple, parse_date, parse_points, plain_number
+from inspection.values import (
+    cell_text, decimal_from_number, gives_no_reason, is_multiple, parse_date, parse_points, plain_number,
+    stated_points,
+)
+from inspection.writers.scoring_template import help_lines, item_text, part_heading, section_text, subtitle
 
 TENTH = Decimal("0.1")
 # 完成情况 that says nothing about an item that lost points (the 003 bulletin's complaint).
 BOILERPLATE = {"已完成", "完成", "已落实", "落实", "已整改", "是", "有", "已开展", "已建立", "无", "好", "良好"}
+OWN_SHEETS = (SHEET_SCORING, SHEET_HELP, SHEET_META)
+FIX_TEXT = "需要写入通报的内容，请填在对应评分标准的“扣分原因”或“完成情况”栏。"
 
 
 def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, unit: str, group: int,
                         formulas_in=None) -> tuple[ScoringReturn | None, list[Finding]]:
-    """Validate and score one workbook. The return is None when the structure cannot be read.
+    """Validate and score one workbook. The return is None when the structure cannot be read, or
+    when nothing was filled in (then the only finding is S008).
     `formulas_in(col)` gives the formulas of a column (row → text), where the file format shows them."""
     try:
         located = locate(book, rubric, file)
@@ -36,12 +54,20 @@ def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, u
         findings.append(finding(code, file=file, unit=unit, sheet=sheet.name, cell=cell_ref(row, col), **values))
 
     result = ScoringReturn(file=file, unit=unit, group=group)
-    col, reason_col = cols[COL_DEDUCTION], cols[COL_REASON]
+    cover = Coverage(sheet)
+    col, reason_col, score_col = cols[COL_DEDUCTION], cols[COL_REASON], cols[COL_SCORE]
     formulas = formulas_in(col) if formulas_in else {}
+    score_formulas = formulas_in(score_col) if formulas_in else {}
+    typed = False  # anything in a cell the inspector fills in
+    any_deduction = any_status = False
     for item in rubric.items:
         rows = [located.criterion_rows[c.id] for c in item.criteria if c.id in located.criterion_rows]
         if len(rows) != len(item.criteria):
             continue  # a missing criterion is already an error (S003)
+        for row in rows:
+            cover.take_cols(row, (cols["criterion"], cols[COL_POINTS], cols[COL_STATUS], col, reason_col, score_col))
+        if "item" in cols:
+            cover.template(rows[0], cols["item"], item_text(item))
         _check_points(item, rows, sheet, cols[COL_POINTS], add)
         item_total = Decimal(0)
         for criterion, row in zip(item.criteria, rows):
@@ -49,6 +75,8 @@ def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, u
             reason_raw = sheet.value(row, reason_col)
             if raw == "" and reason_raw == "" and row not in formulas:
                 continue  # nothing deducted, nothing said: most rows of every sheet
+            typed = True
+            any_deduction = any_deduction or raw != ""
             reason = cell_text(reason_raw)
             amount, ok = parse_points(raw)
             label = criterion.display_label
@@ -67,10 +95,15 @@ def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, u
             if amount > item.points:
                 add(Code.D004, row, col, value=amount, points=item.points)
                 continue
-            if amount > 0 and not reason:
-                add(Code.D006, row, cols[COL_REASON], label=label, value=amount)
             if amount == 0 and reason:
-                add(Code.D007, row, cols[COL_REASON], label=label)
+                written = stated_points(reason_raw)
+                if written:  # "……，扣1分" or a bare 1 in 扣分原因, with 扣分 left blank
+                    add(Code.D012, row, col, where="扣分原因", text=shown(reason_raw), label=label)
+                else:
+                    add(Code.D007, row, reason_col, label=label)
+            if amount > 0 and gives_no_reason(reason):
+                what = "但没有填写扣分原因" if not reason else f"扣分原因只写了“{shown(reason_raw)}”"
+                add(Code.D006, row, reason_col, label=label, value=amount, what=what)
             step = criterion.per_finding_step
             if amount > 0 and step and not is_multiple(amount, step):
                 add(Code.D008, row, col, label=label, per=criterion.deductions[0].per, step=step, value=amount)
@@ -83,15 +116,49 @@ def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, u
                 points=item.points)
         score = max(Decimal(0), item.points - item_total)
         result.item_scores[item.id] = score
+        status = _status_text(rows, sheet, cols[COL_STATUS])
+        if status:
+            typed = any_status = True
         if item_total > 0:
-            _check_status(item, rows, sheet, cols[COL_STATUS], add)
-        _check_cached(sheet.merged_value(rows[0], cols[COL_SCORE]), score, rows[0], cols[COL_SCORE], add)
+            _check_status(item, rows, status, cols[COL_STATUS], add)
+        elif status and not any(sheet.value(r, col) != "" for r in rows):
+            written = stated_points(status)
+            if written:  # "……，扣1分" in 完成情况 and no deduction on the item
+                add(Code.D012, *sheet.anchor(rows[0], cols[COL_STATUS]), where="完成情况", text=shown(status),
+                    label=f"细则 {item.label.rstrip('.')} 各条")
+        _check_score(sheet, rows[0], score_col, score, item.points, score_formulas, add)
 
     result.total = sum(result.item_scores.values(), Decimal(0))
     if located.total_cell:
-        _check_cached(sheet.merged_value(*located.total_cell), result.total, *located.total_cell, add)
-    _read_info(located, config, result, add)
+        r, c = located.total_cell
+        cover.take(r, c)
+        _check_score(sheet, r, c, result.total, rubric.total, score_formulas, add)
+    typed = _read_info(located, config, result, add, cover) or typed
+    _cover_template(located, rubric, config, unit, group, cover, add)
+    strays = cover.strays(_where(located, rubric))
+    findings += stray_findings(strays, file=file, unit=unit, sheet=sheet.name,
+                               fix_error=FIX_DEDUCTION, fix_warning=FIX_TEXT)
+    own = config.group_for_unit(unit)
+    elsewhere = other_sheets(book, sheet, OWN_SHEETS, file=file, unit=unit, fix_error=FIX_DEDUCTION,
+                             fix_warning=FIX_TEXT, help_sheet=SHEET_HELP,
+                             help_text=help_line_test(help_lines(config, rubric, own) if own else []))
+    findings += elsewhere
+    if not typed and not strays and not elsewhere and not located.findings:
+        return None, [finding(Code.S008, file=file, unit=unit, sheet=sheet.name, kind="打分表", name=unit)]
+    if not any_deduction and not any_status:
+        first = located.criterion_rows.get(rubric.criteria[0].id, located.header_row + 1)
+        findings.append(finding(Code.D014, file=file, unit=unit, sheet=sheet.name,
+                                cell=cell_ref(first, cols[COL_STATUS])))
     return result, [_with_unit(f, unit) for f in findings]
+
+
+def _status_text(rows: list[int], sheet, col: int) -> str:
+    texts = []
+    for row in rows:
+        text = cell_text(sheet.merged_value(row, col))
+        if text and text not in texts:
+            texts.append(text)
+    return "".join(texts)
 
 
 def _check_points(item: Item, rows: list[int], sheet, col: int, add) -> None:
@@ -113,47 +180,122 @@ def _check_points(item: Item, rows: list[int], sheet, col: int, add) -> None:
                 expected=item.points)
 
 
-def _check_status(item: Item, rows: list[int], sheet, col: int, add) -> None:
-    texts = []
-    for row in rows:
-        text = squash(sheet.merged_value(row, col))
-        if text and text not in texts:
-            texts.append(text)
-    joined = "".join(texts).rstrip("。.")
+def _check_status(item: Item, rows: list[int], status: str, col: int, add) -> None:
+    joined = squash(status).rstrip("。.")
     if not joined:
         add(Code.D009, rows[0], col, item=item.label.rstrip("."), what="未填写")
     elif joined in BOILERPLATE:
         add(Code.D009, rows[0], col, item=item.label.rstrip("."), what=f"只填了“{joined}”")
 
 
-def _check_cached(value, expected: Decimal, row: int, col: int, add) -> None:
-    number = decimal_from_number(value) if not isinstance(value, str) else None
+def _check_score(sheet, row: int, col: int, expected: Decimal, full: Decimal, formulas: dict, add) -> None:
+    """得分 as the file shows it against the recomputed score. A number typed over the formula, or a
+    formula rewritten to show another score, is the filler scoring by hand: an error, since which of
+    the two is meant cannot be known. A formula still showing full marks was not recalculated (or a
+    deduction was typed as text, which Excel's SUM skips): our score stands, with a warning."""
+    row, col = sheet.anchor(row, col)
+    value = sheet.value(row, col)
+    number = decimal_from_number(value)
+    if number is None and isinstance(value, str) and value.strip():
+        number, ok = parse_points(value)
+        number = number if ok else None
+        if number is None:
+            add(Code.D013, row, col, how=f"被改写为文字“{shown(value)}”", value=shown(value), expected=plain_number(expected))
+            return
     # A difference, not quantize(): quantizing 1e308 to 0.001 raises InvalidOperation.
-    if number is not None and abs(number - expected) >= Decimal("0.0005"):
-        add(Code.D010, row, col, value=cell_text(value), expected=expected)
-
-
-def _read_info(located, config: Config, result: ScoringReturn, add) -> None:
-    sheet = located.sheet
-    if located.inspectors_cell:
-        result.inspectors = cell_text(sheet.merged_value(*located.inspectors_cell))
-    if not located.date_cell:
+    if number is None or abs(number - expected) < Decimal("0.0005"):
         return
+    formula = formulas.get(row)
+    if formula is None:
+        add(Code.D013, row, col, how="填了数字（不是原来的公式）", value=cell_text(value), expected=plain_number(expected))
+    elif abs(number - full) < Decimal("0.0005"):
+        add(Code.D010, row, col, value=cell_text(value), expected=plain_number(expected))
+    else:
+        add(Code.D013, row, col, how=f"的公式被改写为“{formula[:40]}”", value=cell_text(value),
+            expected=plain_number(expected))
+
+
+def _read_info(located: ScoringSheet, config: Config, result: ScoringReturn, add, cover: Coverage) -> bool:
+    """检查日期 and 检查人员; True when either was filled in."""
+    sheet = located.sheet
+    typed = False
+    if located.inspectors_cell:
+        cover.take(*located.inspectors_cell)
+        result.inspectors = cell_text(sheet.merged_value(*located.inspectors_cell))
+        typed = bool(result.inspectors)
+    if not located.date_cell:
+        return typed
+    cover.take(*located.date_cell)
     raw = sheet.merged_value(*located.date_cell)
     row, col = sheet.anchor(*located.date_cell)
     if raw == "":
         add(Code.T004, row, col)
-        return
+        return typed
     day = parse_date(raw, default_year=config.inspection_start.year)
     if day is None:
         add(Code.T001, row, col, value=cell_text(raw)[:40])
-        return
+        return True
     result.inspection_date = day
     if day > config.deadline:
         add(Code.T003, row, col, what="检查日期", value=f"{day:%Y-%m-%d}", deadline=f"{config.deadline:%Y-%m-%d}")
     elif not config.inspection_start <= day <= config.inspection_end:
         add(Code.T002, row, col, value=f"{day:%Y-%m-%d}", start=f"{config.inspection_start:%Y-%m-%d}",
             end=f"{config.inspection_end:%Y-%m-%d}")
+    return True
+
+
+def _cover_template(located: ScoringSheet, rubric: Rubric, config: Config, unit: str, group: int,
+                    cover: Coverage, add) -> None:
+    """Take the cells that hold the template's own text: title and subtitle, labels, the header,
+    part headings, section texts, the 总得分 label. The title block must name the unit _meta
+    names: a template retitled for another unit is held (M011)."""
+    sheet, header = located.sheet, located.header_row
+    own = config.group_for_unit(unit)
+    title_block(cover, header, texts=[rubric.title, *([subtitle(rubric, own)] if own else [])],
+                labels=[LABEL_INSPECTION_DATE, LABEL_INSPECTORS], names=config.units, unit=unit,
+                ignore=[g.name for g in config.groups], add=add, kind="打分表")
+    header_labels = {squash(v) for v in (*rubric.labels.values(), COL_POINTS, COL_STATUS, COL_DEDUCTION,
+                                         COL_REASON, COL_SCORE)}
+    for c, value in enumerate(sheet.rows[header]):
+        if squash(value) in header_labels:
+            cover.take(header, c)
+    headings = {squash(part_heading(p)) for p in rubric.parts}
+    for part in rubric.parts:
+        for section in part.sections:
+            first = section.items[0].criteria[0].id
+            if first in located.criterion_rows and "section" in located.cols:
+                cover.template(located.criterion_rows[first], located.cols["section"], section_text(section))
+    criterion_rows = set(located.criterion_rows.values())
+    for r in range(header + 1, sheet.height):
+        if r in criterion_rows:
+            continue
+        for c, value in enumerate(sheet.rows[r]):
+            text = squash(value)
+            if text and (text in headings or text == squash(TOTAL_LABEL)):
+                cover.take(r, c)
+
+
+def _where(located: ScoringSheet, rubric: Rubric):
+    """Names the place of a stray cell as the filler would."""
+    labels = {row: f"({c.label})" for c in rubric.criteria
+              for cid, row in [(c.id, located.criterion_rows.get(c.id))] if row is not None}
+    total_row = located.total_cell[0] if located.total_cell else None
+    header = located.header_row
+
+    def where(r: int, c: int) -> str:
+        letter = cell_ref(0, c).rstrip("1")
+        if r < header:
+            return "表头上方"
+        if r == header:
+            return "表头行"
+        if r in labels:
+            return f"评分标准 {labels[r]} 所在行的第 {letter} 列（表格之外）"
+        if total_row is not None and r == total_row:
+            return "总得分行"
+        if total_row is not None and r > total_row:
+            return "总得分下方"
+        return f"第 {r + 1} 行（不是评分标准行，可能是插入的行）"
+    return where
 
 
 def _with_unit(f: Finding, unit: str) -> Finding:

@@ -14,6 +14,11 @@ from dateutil import parser as date_parser
 # What people type to mean "no deduction".
 NOTHING = {"", "无", "-", "—", "－", "/", "／", "\\", "0分", "不扣分", "未扣分", "不涉及", "无扣分"}
 _NUMBER = re.compile(r"^扣?\s*([+-]?\d+(?:\.\d+)?)\s*分?$")
+# "……，扣1分", "扣 0.5 分": a deduction written in words (after NFKC, so "扣１分" too).
+_STATED = re.compile(r"扣\s*(\d+(?:\.\d+)?)\s*分")
+# What people type as a reason that gives none: the bulletin cannot print "（5）无，扣 1 分".
+NO_REASON = {"无", "没有", "暂无", "略", "空", "同上", "同前", "见上", "-", "—", "－", "--", "/", "／", "\\", ".", "。",
+             "0", "x", "X", "×", "?", "？", "…", "……", "详见附件", "见附件"}
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
@@ -65,6 +70,40 @@ def parse_points(value) -> tuple[Decimal | None, bool]:
     except InvalidOperation:
         return None, False
     return (Decimal(0) if amount == 0 else amount), True
+
+
+def stated_points(value) -> Decimal | None:
+    """The points a cell states when it is not read as a deduction: a number (1, "1", "1分", "扣1分")
+    or words that name one ("……，扣1分"). None when it states none; 0 stays 0 ("扣0分", "不扣分" → None)."""
+    number = decimal_from_number(value)
+    if number is not None:
+        return number
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = normalize_text(value)
+    whole = _NUMBER.match(text.replace(" ", ""))
+    if whole:
+        return _decimal(whole.group(1))
+    stated = _STATED.search(text)
+    return _decimal(stated.group(1)) if stated else None
+
+
+def stated_in(text: str) -> list[str]:
+    """Every "扣X分" in a text, as written (after NFKC): to tell a rule's own wording from one added."""
+    return _STATED.findall(normalize_text(text))
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def gives_no_reason(text: str) -> bool:
+    """A reason that says nothing: blank, "无", "/", "同上" (squashed of spaces and closing stops)."""
+    squashed = "".join(normalize_text(text).split()).rstrip("。.；;，,")
+    return not squashed or squashed in NO_REASON or normalize_text(text).strip() in NO_REASON
 
 
 def plain_number(value: Decimal) -> str:

@@ -6,8 +6,9 @@ file changed, bytes or XML of one member of the zip changed and re-zipped, or ce
 sheet set to hostile values through openpyxl. The same mutators serve hypothesis (whose
 `randoms()` shrink) and the benchmark's plain `random.Random`.
 
-The oracle: a file alone in input/ goes through `ingest()` and ends accepted (no error finding)
-or rejected (at least one error finding), never with an exception.
+The oracle: a file alone in input/ goes through `ingest()` and ends accepted (no error finding),
+rejected (at least one error finding) or, for a form nobody filled in, ignored with S008 alone;
+never with an exception.
 """
 
 from dataclasses import dataclass, replace
@@ -25,7 +26,8 @@ import openpyxl
 from inspection.constants import SHEET_DISPATCH, SHEET_FOLLOWUP, SHEET_META, SHEET_PROGRESS, SHEET_SCORING
 from inspection.forms import load_form
 from inspection.ingest import Campaign, ingest
-from inspection.model import ACCEPTED, REJECTED, TrackedHazard
+from inspection.findings import Code
+from inspection.model import ACCEPTED, IGNORED, REJECTED, TrackedHazard
 from inspection.run import run
 from inspection.templates import generate_templates, load_campaign
 from inspection.writers.followup_template import write_followup_template
@@ -147,7 +149,9 @@ def check_one(data: bytes, folder: Path, campaign: Campaign, name: str = "fuzz.x
         raise Escape(f"accepted with errors: {[f.code.name for f in errors]}")
     if info.status == REJECTED and not errors:
         raise Escape(f"rejected without an error finding ({info.reason})")
-    if info.status not in (ACCEPTED, REJECTED):
+    if info.status == IGNORED and [f.code for f in own] != [Code.S008]:
+        raise Escape(f"ignored other than as a blank form: {info.reason}")
+    if info.status not in (ACCEPTED, REJECTED, IGNORED):
         raise Escape(f"ended {info.status!r} ({info.reason})")
     for f in ingested.findings:
         if not isinstance(f.message, str) or not f.message:

@@ -116,10 +116,25 @@ def test_meta_edited__rejected(box, changes, code):
 
 
 def test_identified_by_meta_not_name(box):
-    box.fill("淮滨县", name="sub/商城县的表（其实是淮滨）.xlsx")
+    box.fill("淮滨县", name="sub/第一组交来的表.xlsx")
     result = box.run()
     assert result.files[0].unit == "淮滨县" and result.files[0].status == ACCEPTED
     assert "淮滨县" in result.scoring
+
+
+def test_file_named_after_another_unit__M012_held_with_both_named(box):
+    box.fill("淮滨县", name="sub/商城县打分表.xlsx")
+    result = box.run()
+    found = only(result, Code.M012)
+    assert result.files[0].status == REJECTED and "淮滨县" not in result.scoring
+    assert "“商城县”" in found.message and "淮滨县的打分表" in found.message
+
+
+def test_file_named_after_the_sending_group__accepted(box):
+    box.fill("淮滨县", name="浉河区组报送.xlsx")  # group 1, 浉河区组, inspects 淮滨县
+    box.fill("商城县", name="平桥区.xlsx")  # named after the sender's home county, without 组
+    result = box.run()
+    assert {f.path: f.status for f in result.files} == {"浉河区组报送.xlsx": ACCEPTED, "平桥区.xlsx": ACCEPTED}
 
 
 def test_two_different_files_same_unit__M009_neither_used(box):
@@ -256,11 +271,13 @@ def test_status_boilerplate_on_lost_item__D009(box, status, what):
     assert what in only(box.run(), Code.D009).message
 
 
-def test_score_typed_over_formula__D010(box, rubric):
+def test_score_typed_over_formula__D013_rejected(box, rubric):
     path = box.fill("淮滨县", deductions={"c07": (2, "未建立台账")},
                     edit=lambda ws, rows: ws.cell(rows["c07"], 8, 5))
-    found = only(box.run(), Code.D010)
-    assert found.cell == f"H{_rows(path, rubric)['c07']}" and "3" in found.message
+    result = box.run()
+    found = only(result, Code.D013)
+    assert found.cell == f"H{_rows(path, rubric)['c07']}" and "显示 5，按扣分计算应为 3。" in found.message
+    assert result.files[0].status == REJECTED
 
 
 # --- dates ---

@@ -15,7 +15,7 @@ from inspection.constants import KIND_DISPATCH, KIND_FOLLOWUP, KIND_PROGRESS, KI
 from inspection.findings import Code, Finding, finding
 from inspection.ingest import KIND_NAMES
 from inspection.model import Hazard, InputFile, ProgressReturn, ScoringReturn, StatusUpdate
-from inspection.reading.scoring_sheet import squash
+from inspection.reading.cells import squash
 from inspection.values import plain_number
 
 

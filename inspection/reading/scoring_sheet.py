@@ -15,42 +15,16 @@ from inspection.constants import (
     LABEL_INSPECTORS, SHEET_SCORING, TOTAL_LABEL,
 )
 from inspection.findings import Code, Finding, finding
-from inspection.reading.book import Book, Sheet, column_letters
+from inspection.reading.book import Book, Sheet
+from inspection.reading.cells import cell_ref, squash
 from inspection.rubric import Criterion, Rubric
-from inspection.values import cell_text
+from inspection.values import cell_text, stated_in
 
 HEADER_SEARCH_ROWS = 40
+# How to fix a deduction the sheet does not read where it was written.
+FIX_DEDUCTION = ("扣分请填在对应评分标准所在行的“扣分”栏、原因填在“扣分原因”栏，不要插入行列或改动条款；"
+                 "如不是扣分，请删去后重新报送。")
 _LABEL = re.compile(r"^[(（]\s*([0-9０-９]+[A-Za-z]?)\s*[)）]")
-
-
-def squash(value) -> str:
-    """Text compared without spaces, line breaks and full-width differences."""
-    if value == "":
-        return ""  # most cells: the fast way out (this runs for every cell searched)
-    return _squash_text(value if isinstance(value, str) else cell_text(value))
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _squash_text(text: str) -> str:
-    """Cached: the same labels and rubric texts come back in every returned file."""
-    if not text.isascii():  # NFKC leaves ASCII as it is
-        text = unicodedata.normalize("NFKC", text)
-    return "".join(text.split())
-
-
-def labelled_cell(sheet: Sheet, label: str, before_row: int) -> tuple[int, int] | None:
-    """The cell right of the first cell above `before_row` reading `label` (a closing colon allowed):
-    where a 填报时间 or 交办日期 is filled in."""
-    for r in range(min(before_row, sheet.height)):
-        for c, value in enumerate(sheet.rows[r]):
-            if squash(value).rstrip(":：") == label:
-                return sheet.right_of(r, c)
-    return None
-
-
-def cell_ref(row: int, col: int) -> str:
-    """0-based (row, col) → "A1"."""
-    return f"{column_letters(col)}{row + 1}"
 
 
 @dataclass
@@ -60,6 +34,7 @@ class ScoringSheet:
     sheet: Sheet
     cols: dict[str, int]
     criterion_rows: dict[str, int]  # criterion id → row
+    header_row: int = 0
     date_cell: tuple[int, int] | None = None
     inspectors_cell: tuple[int, int] | None = None
     total_cell: tuple[int, int] | None = None
@@ -102,7 +77,7 @@ def locate(book: Book, rubric: Rubric, file: str) -> ScoringSheet:
     if problems:
         raise SheetNotReadable(problems)
 
-    located = ScoringSheet(sheet, cols, {}, findings=problems)
+    located = ScoringSheet(sheet, cols, {}, header_row, findings=problems)
     _map_criteria(located, rubric, header_row, file)
     _find_info_cells(located, header_row)
     if any(f.is_error for f in problems):
@@ -170,10 +145,26 @@ def _map_criteria(located: ScoringSheet, rubric: Rubric, header_row: int, file: 
             rows.remove((r, text))
             located.criterion_rows[criterion.id] = r
             if text != squash(criterion.text):
-                located.findings.append(finding(Code.S007, file=file, sheet=sheet.name,
-                                                cell=cell_ref(r, col), label=f"({label})"))
+                if _added_points(text, squash(criterion.text)):  # "扣1分" written into the rule
+                    located.findings.append(finding(
+                        Code.S010, file=file, sheet=sheet.name, cell=cell_ref(r, col),
+                        where=f"评分标准 ({label}) 的条款文字中", value=f"({label}){text[:30]}", fix=FIX_DEDUCTION))
+                else:
+                    located.findings.append(finding(Code.S007, file=file, sheet=sheet.name,
+                                                    cell=cell_ref(r, col), label=f"({label})"))
     if not located.findings and len(_CLEAN_MAPS) < _CLEAN_MAPS_MAX:
         _CLEAN_MAPS[key] = dict(located.criterion_rows)
+
+
+def _added_points(text: str, own: str) -> bool:
+    """Whether the edited text states a deduction ("扣1分") its rule does not."""
+    left = list(stated_in(own))
+    for amount in stated_in(text):
+        if amount in left:
+            left.remove(amount)
+        else:
+            return True
+    return False
 
 
 # Criterion columns already mapped without a finding: returns made from one template repeat theirs.

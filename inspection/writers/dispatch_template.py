@@ -92,7 +92,12 @@ def _write_sheet(ws, st: Styles, config: Config, group: Group) -> None:
 
 
 def _write_help(ws, st: Styles, config: Config, group: Group) -> None:
-    lines = [
+    write_help(ws, st, help_lines(config, group))
+
+
+def help_lines(config: Config, group: Group) -> list[str]:
+    """The 填表说明 sheet, a line a row (the first is its title)."""
+    return [
         f"{DISPATCH_TITLE} 填表说明",
         "",
         f"1. 由{group_title(group)}在督导{group.unit}时现场填写，一个问题隐患填一行，预留 {DISPATCH_ROWS} 行，"
@@ -103,4 +108,3 @@ def _write_help(ws, st: Styles, config: Config, group: Group) -> None:
         f"5. 填写完毕，专项行动组人员与属地{config.unit_label}安委会人员在表下方签字。",
         "6. 只填写浅黄色单元格，不要增删行列；表内隐藏的识别信息请勿改动。",
     ]
-    write_help(ws, st, lines)

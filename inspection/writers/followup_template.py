@@ -87,7 +87,12 @@ def _write_sheet(ws, st: Styles, config: Config, unit: str, hazards: list[Tracke
 
 
 def _write_help(ws, st: Styles) -> None:
-    lines = [
+    write_help(ws, st, help_lines())
+
+
+def help_lines() -> list[str]:
+    """The 填表说明 sheet, a line a row (the first is its title)."""
+    return [
         f"{FOLLOWUP_TITLE} 填表说明",
         "",
         "1. 表中列出本单位此前各轮交办、尚未销号的问题隐患，每条一行。",
@@ -95,4 +100,3 @@ def _write_help(ws, st: Styles) -> None:
         "3. 已整改的，填写“整改完成日期”（如 2023/9/30），汇总时据此销号；未填的按填报时间计。",
         "4. “整改情况说明”写明采取的措施；不要改动隐患编号，也不要增加行（新发现的隐患用交办清单报送）。",
     ]
-    write_help(ws, st, lines)

@@ -23,6 +23,10 @@ def progress_file_name(reporter: str, round_: str) -> str:
     return PROGRESS_FILE.format(reporter=reporter, round=round_)
 
 
+def progress_subtitle(config: Config, form: ProgressForm, reporter: str) -> str:
+    return f"{form.reporter_label}：{reporter}　　轮次：{config.round}"
+
+
 def write_progress_template(config: Config, form: ProgressForm, reporter: str, folder: Path) -> Path:
     """`reporter` is a unit (form progress_unit) or a department (form progress_department)."""
     path = folder / progress_file_name(reporter, config.round)
@@ -44,7 +48,7 @@ def _write_sheet(ws, st: Styles, config: Config, form: ProgressForm, reporter: s
         ws.set_column(col, col, width)
     ws.merge_range(0, 0, 0, last, form.title, st.title)
     ws.set_row(0, 30)
-    ws.merge_range(1, 0, 1, last, f"{form.reporter_label}：{reporter}　　轮次：{config.round}", st.subtitle)
+    ws.merge_range(1, 0, 1, last, progress_subtitle(config, form, reporter), st.subtitle)
     ws.write_string(2, SECTION, f"{LABEL_REPORT_DATE}：", st.label)
     ws.merge_range(2, NO, 2, LABEL, None, st.input_date)
     ws.data_validation(2, NO, 2, NO, {
@@ -105,7 +109,12 @@ def _rule(cell: FormCell) -> dict:
 
 
 def _write_help(ws, st: Styles, config: Config, form: ProgressForm) -> None:
-    lines = [
+    write_help(ws, st, help_lines(form))
+
+
+def help_lines(form: ProgressForm) -> list[str]:
+    """The 填表说明 sheet, a line a row (the first is its title)."""
+    return [
         f"{form.title} 填表说明",
         "",
         "1. 填写自专项行动开展以来的累计数，每月报送一次；本月数不应小于上月数。",
@@ -114,4 +123,3 @@ def _write_help(ws, st: Styles, config: Config, form: ProgressForm) -> None:
         "4. 只填写浅黄色单元格，不要增删行列；表内隐藏的识别信息请勿改动。",
         *form.notes,
     ]
-    write_help(ws, st, lines)

@@ -10,7 +10,7 @@ from inspection.constants import (
     COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, KIND_SCORING,
     LABEL_INSPECTION_DATE, LABEL_INSPECTORS, SCORING_FILE, SHEET_HELP, SHEET_SCORING, TOTAL_LABEL,
 )
-from inspection.rubric import Item, Rubric
+from inspection.rubric import Item, Part, Rubric, Section
 from inspection.writers.common import (
     Styles, atomic_workbook, merge_column, chinese_number, height_for, lines_needed, print_setup, protect,
     format_points, write_help, write_meta,
@@ -41,6 +41,23 @@ def scoring_file_name(group: Group) -> str:
 def subtitle(rubric: Rubric, group: Group) -> str:
     text = rubric.subtitle or "（第{group_no}专项行动组检查{unit}）"
     return text.format(group_no=chinese_number(group.number), unit=group.unit)
+
+
+def part_heading(part: Part) -> str:
+    heading = f"{part.label}{part.title}"
+    if part.points is not None:
+        heading += f"（{format_points(part.points)}分）"
+    if part.note:
+        heading += f"　{part.note}"
+    return heading
+
+
+def section_text(section: Section) -> str:
+    return f"{section.label}{section.title}（{format_points(section.points)}分）"
+
+
+def item_text(item: Item) -> str:
+    return f"{item.label}{item.text}"
 
 
 def write_scoring_template(config: Config, rubric: Rubric, group: Group, folder: Path) -> Path:
@@ -79,11 +96,7 @@ def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, group: 
     score_cells: list[str] = []
     row = FIRST_BODY_ROW
     for part in rubric.parts:
-        heading = f"{part.label}{part.title}"
-        if part.points is not None:
-            heading += f"（{format_points(part.points)}分）"
-        if part.note:
-            heading += f"　{part.note}"
+        heading = part_heading(part)
         ws.merge_range(row, 0, row, last_col, heading, st.part)
         heights[row] = height_for(lines_needed(heading, sum(WIDTHS)))
         row += 1
@@ -101,7 +114,7 @@ def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, group: 
                     _deduction_validation(ws, row, item)
                     heights[row] = height_for(max(lines_needed(text, WIDTHS[CRIT]), 2))
                     row += 1
-                merge_column(ws, first, last, ITEM, f"{item.label}{item.text}", st.text)
+                merge_column(ws, first, last, ITEM, item_text(item), st.text)
                 merge_column(ws, first, last, POINTS, float(item.points), st.points)
                 merge_column(ws, first, last, STATUS, None, st.input)
                 deductions = (f"{xl_rowcol_to_cell(first, DEDUCT)}:{xl_rowcol_to_cell(last, DEDUCT)}")
@@ -110,9 +123,9 @@ def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, group: 
                 ws.write_formula(first, SCORE, formula, st.score, float(item.points))
                 score_cells.append(xl_rowcol_to_cell(first, SCORE))
                 _fit_merged(heights, first, last, lines_needed(item.text, WIDTHS[ITEM]) + 1)
-            section_text = f"{section.label}{section.title}（{format_points(section.points)}分）"
-            merge_column(ws, section_first, row - 1, SEC, section_text, st.text)
-            _fit_merged(heights, section_first, row - 1, lines_needed(section_text, WIDTHS[SEC]))
+            text = section_text(section)
+            merge_column(ws, section_first, row - 1, SEC, text, st.text)
+            _fit_merged(heights, section_first, row - 1, lines_needed(text, WIDTHS[SEC]))
 
     total_row = row
     ws.merge_range(total_row, 0, total_row, SCORE - 1, TOTAL_LABEL, st.total_label)
@@ -184,7 +197,12 @@ def _sum_formula(cells: list[str]) -> str:
 
 
 def _write_help(ws, st: Styles, config: Config, rubric: Rubric, group: Group) -> None:
-    lines = [
+    write_help(ws, st, help_lines(config, rubric, group), width=110)
+
+
+def help_lines(config: Config, rubric: Rubric, group: Group) -> list[str]:
+    """The 填表说明 sheet, a line a row (the first is its title)."""
+    return [
         f"{rubric.title} 填表说明",
         "",
         f"1. 本表由第{chinese_number(group.number)}专项行动组（{group.name}）填写，检查对象：{group.unit}。"
@@ -202,4 +220,3 @@ def _write_help(ws, st: Styles, config: Config, rubric: Rubric, group: Group) ->
         f"9. 请填写表头的“{LABEL_INSPECTION_DATE}”和“{LABEL_INSPECTORS}”。",
         "10. 填好后直接保存（Excel 或 WPS 均可，建议保存为 .xlsx），文件名可以改，表内隐藏的识别信息请勿改动。",
     ]
-    write_help(ws, st, lines, width=110)

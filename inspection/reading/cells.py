@@ -1,0 +1,37 @@
+"""What every reader does with cells: compare texts loosely, name a cell, find the cell beside a label."""
+
+import functools
+import unicodedata
+
+from inspection.reading.book import Sheet, column_letters
+from inspection.values import cell_text
+
+
+def squash(value) -> str:
+    """Text compared without spaces, line breaks and full-width differences."""
+    if value == "":
+        return ""  # most cells: the fast way out (this runs for every cell searched)
+    return _squash_text(value if isinstance(value, str) else cell_text(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _squash_text(text: str) -> str:
+    """Cached: the same labels and rubric texts come back in every returned file."""
+    if not text.isascii():  # NFKC leaves ASCII as it is
+        text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split())
+
+
+def labelled_cell(sheet: Sheet, label: str, before_row: int) -> tuple[int, int] | None:
+    """The cell right of the first cell above `before_row` reading `label` (a closing colon allowed):
+    where a 填报时间 or 交办日期 is filled in."""
+    for r in range(min(before_row, sheet.height)):
+        for c, value in enumerate(sheet.rows[r]):
+            if squash(value).rstrip(":：") == label:
+                return sheet.right_of(r, c)
+    return None
+
+
+def cell_ref(row: int, col: int) -> str:
+    """0-based (row, col) → "A1"."""
+    return f"{column_letters(col)}{row + 1}"
