@@ -32,7 +32,10 @@ from inspection.run import run
 from inspection.templates import generate_templates, load_campaign
 from inspection.writers.followup_template import write_followup_template
 from tests import bombs
-from tests.filling import fill_dispatch, fill_progress, fill_scoring, put_text
+from tests.filling import (
+    DEDUCT_COL, REASON_COL, criterion_rows, fill_dispatch, fill_progress, fill_scoring, insert_rows_like_excel,
+    put_text,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -442,6 +445,100 @@ def mutate_cells(seed: Seed, rng) -> bytes:
     except Exception:  # openpyxl could not write what it accepted: fall back to a member mutation
         return mutate_member(seed.data, rng)
     return buf.getvalue()
+
+
+# --- shapes a person makes: the "never silent" oracle ------------------------------------------------
+#
+# The filled scoring seed has known deductions. A shape moves one of them somewhere the sheet does not
+# read it (another column, an inserted row, a copied or added sheet, below the total) or retypes it as
+# text. The file must then be held (rejected with an error) or, where the value still counts where it
+# is, accepted with the seed's own total. Accepted with another total is a silent change: an escape.
+
+SEED_DEDUCTIONS = {"c05": Decimal("0.4"), "c07": Decimal(2), "c36": Decimal("0.5")}  # build_seeds fills these
+HELD, SAME = "held", "same"
+READABLE = ["{}分", "扣{}分", " {} ", "{}0", "扣 {} 分", "{}\u3000"]  # "{}0": 0.40, 2.0 written with a zero more
+UNREADABLE = ["两分", "{},0", "{}分分", "约{}"]
+
+
+def shape(seed: Seed, rubric, rng) -> tuple[bytes, str, str]:
+    """(the file, what must become of it: HELD or SAME, what was done) for the scoring_filled seed."""
+    sheet = _open(seed)
+    ws, wb = sheet.ws, sheet.wb
+    rows = criterion_rows(ws, rubric)
+    cid = rng.choice(sorted(SEED_DEDUCTIONS))
+    amount = SEED_DEDUCTIONS[cid]
+    value = float(amount) if rng.random() < 0.5 else str(amount)
+    op = rng.randrange(6)
+    if op == 0:  # retyped as text in its own cell
+        readable = rng.random() < 0.6
+        form = rng.choice(READABLE if readable else UNREADABLE)
+        text = _plain(amount) + ("." if form == "{}0" and amount == amount.to_integral_value() else "")
+        put_text(ws, f"{DEDUCT_COL}{rows[cid]}", form.format(text))
+        return _save(wb), SAME if readable else HELD, f"{cid} typed as {form!r}"
+    ws[f"{DEDUCT_COL}{rows[cid]}"] = None  # the others move it away from 扣分
+    if op == 1:  # another column of its own row, or of another criterion's row
+        while True:  # a cell that can take a value (not inside a merge) and does not hold it already
+            row = rows[cid] if rng.random() < 0.7 else rng.choice(list(rows.values()))
+            target = ws.cell(row, rng.choice([c for c in range(1, sheet.cols + 4) if c != 6]))
+            if type(target).__name__ != "MergedCell" and not _unchanged(target.value, amount):
+                break
+        target.value = value
+        return _save(wb), HELD, f"{cid} moved to {target.coordinate}"
+    if op == 2:  # a row inserted above an item, the amount in its 扣分
+        item = rng.choice(rubric.items)
+        at = rows[item.criteria[0].id]
+        insert_rows_like_excel(ws, at, 1)
+        ws[f"{DEDUCT_COL}{at}"] = value
+        if rng.random() < 0.5:
+            ws[f"{REASON_COL}{at}"] = "补充扣分"
+        return _save(wb), HELD, f"{cid} moved to an inserted row {at}"
+    if op == 3:  # a copy of the sheet keeps the amount, the original loses it
+        copy = wb.copy_worksheet(ws)
+        copy.title = rng.choice(["打分表 (2)", "Sheet1", "打分表副本"])
+        copy[f"{DEDUCT_COL}{rows[cid]}"] = value
+        return _save(wb), HELD, f"{cid} left only in a copied sheet"
+    if op == 4:  # an added sheet
+        extra = wb.create_sheet(rng.choice(["Sheet1", "扣分", "备注"]))
+        extra.cell(rng.randint(1, 20), rng.randint(1, 8)).value = rng.choice([value, f"({cid[1:]})扣{_plain(amount)}分"])
+        return _save(wb), HELD, f"{cid} moved to an added sheet"
+    ws.cell(sheet.rows + rng.randint(1, 5), rng.randint(1, sheet.cols + 2)).value = value
+    return _save(wb), HELD, f"{cid} moved below the table"
+
+
+def _plain(amount: Decimal) -> str:
+    return format(amount.normalize(), "f")
+
+
+def _unchanged(current, amount: Decimal) -> bool:
+    try:
+        return Decimal(str(current)) == amount
+    except Exception:  # text, None: anything else changes the cell
+        return False
+
+
+def _save(wb) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def check_shape(data: bytes, expect: str, folder: Path, campaign: Campaign, seed_total: Decimal) -> tuple[str, list]:
+    """check_one, then the oracle: HELD must be rejected; SAME accepted with the seed's total."""
+    path = folder / "shape.xlsx"
+    path.write_bytes(data)
+    try:
+        ingested = ingest(folder, campaign)
+    finally:
+        path.unlink()
+    info = ingested.files[0]
+    own = [f for f in ingested.findings if f.file == info.path]
+    if expect == HELD and info.status != REJECTED:
+        total = ingested.scoring[0][1].total if ingested.scoring else None
+        raise Escape(f"silent: {info.status} with total {total}, findings {[f.code.name for f in own]}")
+    if expect == SAME:
+        if info.status != ACCEPTED or ingested.scoring[0][1].total != seed_total:
+            raise Escape(f"a readable deduction not counted: {info.status}, {[f.code.name for f in own]}")
+    return info.status, own
 
 
 MUTATIONS = {"cells": mutate_cells, "member": lambda seed, rng: mutate_member(seed.data, rng),

@@ -4,14 +4,17 @@ The hypothesis tests run a few hundred cases (derandomized, so CI is reproducibl
 runs 10,000. Every escape found became a concrete case below, named after what broke.
 """
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, note, settings, strategies as st
 import pytest
 
 from inspection.findings import Code
 from inspection.model import ACCEPTED, IGNORED, REJECTED
 from tests.filling import fill_dispatch, fill_scoring
 from tests.fuzzing import (
-    MUTATIONS, TEXTS, build_seeds, check_one, check_run, load_fuzz_campaign, replace_in_member,
+    MUTATIONS, SEED_DEDUCTIONS, TEXTS, build_seeds, check_one, check_run, check_shape, load_fuzz_campaign,
+    replace_in_member, shape,
 )
 
 FUZZ = settings(deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
@@ -47,6 +50,18 @@ def _mutation_test(kind: str, examples: int):
 
 
 test_fuzz__hostile_cells__accepted_or_rejected = _mutation_test("cells", 130)
+
+
+@settings(FUZZ, max_examples=80)
+@given(rng=st.randoms(use_true_random=False))
+def test_fuzz__deduction_misplaced_or_retyped__held_or_counted_never_silent(fuzz, rng, rubric):
+    """Sheets copied, rows inserted, cells moved between columns, text in number cells: a deduction
+    that is not read where it went holds the file; one that is still readable counts."""
+    seeds, campaign, folder = fuzz
+    seed = seeds["scoring_filled"]
+    data, expect, what = shape(seed, rubric, rng)
+    note(what)
+    check_shape(data, expect, folder, campaign, seed_total=Decimal(100) - sum(SEED_DEDUCTIONS.values()))
 test_fuzz__mutated_zip_member__accepted_or_rejected = _mutation_test("member", 100)
 test_fuzz__mutated_file_bytes__accepted_or_rejected = _mutation_test("bytes", 40)
 
