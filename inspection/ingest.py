@@ -27,7 +27,7 @@ from inspection.progress_return import read_progress_return
 from inspection.reading.active_content import active_content
 from inspection.reading.book import SPREADSHEET_SUFFIXES, Book, UnreadableFile, read_book
 from inspection.reading.coverage import named_units
-from inspection.reading.formulas import column_formulas
+from inspection.reading.formulas import formulas_by_column
 from inspection.reading.guard import Container, check_container, check_file_size
 from inspection.reading.limits import FileTooLarge, SuspectedBomb, TooManyCells, XmlDeclaration
 from inspection.reading.meta import read_meta
@@ -227,7 +227,7 @@ def _read_content(book: Book, data: bytes, container: Container, info: InputFile
 
     if info.kind == KIND_SCORING:
         ret, found = read_scoring_return(book, rubric, config, info.path, info.unit, int(meta["group"]),
-                                         partial(column_formulas, container.parts, SHEET_SCORING))
+                                         formulas_by_column(container, SHEET_SCORING))
         bucket = out.scoring
     elif info.kind == KIND_DISPATCH:
         ret, found = read_dispatch_return(book, config, info.path, info.unit, int(meta["group"]))

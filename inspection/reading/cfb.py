@@ -103,9 +103,9 @@ class _Chains:
         return found
 
 
-def check_cfb(data: bytes, limits: Limits) -> tuple[str, ...]:
+def check_cfb(data: bytes, limits: Limits) -> tuple[tuple[str, ...], bytes]:
     """Raise UnreadableFile when the container or its workbook is broken or over a limit; otherwise
-    return the names of its entries (streams and storages)."""
+    return the names of its entries (streams and storages) and the Workbook stream (b"" if none)."""
     box = _Container(data)
     fat = _Chains(_fat(box), box.count)
     if box.dir_sectors * box.size > len(data):
@@ -148,7 +148,7 @@ def check_cfb(data: bytes, limits: Limits) -> tuple[str, ...]:
             book = raw[:length]
     if book:
         _check_records(book, limits)
-    return tuple(n for n in names if n)
+    return tuple(n for n in names if n), book or b""
 
 
 def _fat(box: _Container) -> array:

@@ -14,7 +14,8 @@ return (mostly inflating it, which the reader does again):
   through scan.PartScan (entity declarations, sheet data areas, declared string counts).
   A zip holding a binary workbook (.xlsb renamed) is refused: the reader would parse it, and
   nothing here checks that format.
-- an OLE file (.xls): cfb.check_cfb walks the container's sector chains and the workbook's records.
+- an OLE file (.xls): cfb.check_cfb walks the container's sector chains and the workbook's records;
+  the Workbook stream it gathered is kept, for formulas.py to find the formula cells in.
 """
 
 from dataclasses import dataclass, field
@@ -49,11 +50,13 @@ class Container:
     """What the check saw of a zip: every part's name, and the parts inflated (those ≤ KEEP_BYTES).
     `crcs` holds each part's declared CRC-32 when every part was kept whole (inflated to exactly
     the size the directory declares): then `parts` is the whole zip, and repack.stored_zip can hand
-    it to the reader without a second inflation."""
+    it to the reader without a second inflation. Of an OLE file (.xls): the names of its entries
+    and its Workbook stream (`workbook`, b"" for every other format)."""
 
     names: tuple[str, ...] = ()
     parts: dict[str, bytes] = field(default_factory=dict)
     crcs: dict[str, int] | None = None
+    workbook: bytes = b""
 
 
 def check_container(data: bytes, limits: Limits) -> Container:
@@ -64,7 +67,8 @@ def check_container(data: bytes, limits: Limits) -> Container:
     if data[:8] == CFB_MAGIC:
         if has_open_password(data):  # that one is reported as such and never parsed
             return Container()
-        return Container(check_cfb(data, limits))
+        names, workbook = check_cfb(data, limits)
+        return Container(names, workbook=workbook)
     members = _central_directory(data, limits)
     if members is None:
         return Container()
