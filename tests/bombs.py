@@ -241,16 +241,19 @@ def number(row: int, col: int, value: float = 1.0) -> bytes:
     return biff(0x0203, struct.pack("<HHHd", row, col, 0, value))
 
 
-def ods_of(rows: int, cols: int) -> bytes:
+def ods_of(rows: int, cols: int, *, formula: bool = False) -> bytes:
     """An .ods whose one table is `rows` repeats of a row of `cols` repeats of a value: a few hundred
-    bytes that the reader would lay out as rows × cols cells."""
+    bytes that the reader would lay out as rows × cols cells. With `formula`, the cell is an empty
+    element holding only a formula (no value type), which the reader lays out all the same."""
+    cell = (f'<table:table-cell table:number-columns-repeated="{cols}" table:formula="of:=1"/>' if formula else
+            f'<table:table-cell table:number-columns-repeated="{cols}" office:value-type="float" office:value="1">'
+            f"<text:p>1</text:p></table:table-cell>")
     content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
                f'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
                f'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
                f'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
                f'<table:table table:name="打分表"><table:table-row table:number-rows-repeated="{rows}">'
-               f'<table:table-cell table:number-columns-repeated="{cols}" office:value-type="float" office:value="1">'
-               f"<text:p>1</text:p></table:table-cell></table:table-row></table:table>"
+               f"{cell}</table:table-row></table:table>"
                f"</office:spreadsheet></office:body></office:document-content>").encode()
     mimetype = b"application/vnd.oasis.opendocument.spreadsheet"
     return zip_of([("mimetype", mimetype, 0, len(mimetype), None, zlib.crc32(mimetype)),

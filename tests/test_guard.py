@@ -170,6 +170,13 @@ def test_ods_repeated_rows_and_cells__F008(ctx, tmp_path):
     assert _codes(found) == ["F008"] and "1000000 行 × 1000 列" in found[0].message
 
 
+def test_ods_repeated_formula_cells_without_value__F008(ctx, tmp_path):
+    # A self-closing cell with a formula and no value type: the reader lays it out too (found while
+    # adding the .ods formula scan: 100,000 × 1,000 such cells ended the process).
+    found = _run_with(ctx, tmp_path, "表格.ods", bombs.ods_of(100_000, 1000, formula=True))
+    assert _codes(found) == ["F008"] and "100000 行 × 1000 列" in found[0].message
+
+
 # --- broken .xls containers: unreadable, never a crash or a hang ---
 
 def test_garbage_xls__F001(ctx, tmp_path):

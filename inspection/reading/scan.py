@@ -201,7 +201,7 @@ class _OdsTables:
                         self._end_row()
             elif not closing:  # a cell, or a cell covered by a merge
                 repeat = _repeat(attrs)
-                if not attrs.endswith(b"/") or b"office:value-type" in attrs:
+                if not attrs.endswith(b"/") or b"office:value-type" in attrs or b"table:formula" in attrs:
                     self.row_width = self.col + repeat
                 self.col += repeat
 
