@@ -20,6 +20,7 @@ from inspection.findings import Code, Finding, finding
 from inspection.model import Deduction, ScoringReturn
 from inspection.reading.book import Book
 from inspection.reading.cells import cell_ref, squash
+from inspection.reading.formulas import FORMULA_XLS, SHARED_FORMULA
 from inspection.reading.coverage import (
     Coverage, help_line_test, other_sheets, shown, stray_findings, title_block,
 )
@@ -81,7 +82,7 @@ def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, u
             amount, ok = parse_points(raw)
             label = criterion.display_label
             if row in formulas:
-                add(Code.D011, row, col, formula=formulas[row][:60])
+                add(Code.D011, row, col, formula=_formula_shown(formulas[row]))
                 continue
             if not ok:
                 add(Code.D001, row, col, value=cell_text(raw)[:50])
@@ -150,6 +151,11 @@ def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, u
         findings.append(finding(Code.D014, file=file, unit=unit, sheet=sheet.name,
                                 cell=cell_ref(first, cols[COL_STATUS])))
     return result, [_with_unit(f, unit) for f in findings]
+
+
+def _formula_shown(text: str) -> str:
+    """“=1+1” where the file keeps the formula's text; nothing where it does not (.xls, shared)."""
+    return "" if text in (FORMULA_XLS, SHARED_FORMULA) else f"“={text[:60]}”"
 
 
 def _status_text(rows: list[int], sheet, col: int) -> str:

@@ -280,3 +280,17 @@ def test_dispatch_rows_below_signatures__still_hazards(box):
                   [{"企业（单位）名称": "某公司", "问题隐患描述": "某隐患"}], edit=below)
     result = box.run()
     assert [h.company for h in result.hazards] == ["某公司", "补记：某加油站"]
+
+
+def test_deduction_typed_as_text_in_recalculated_file__counted_D010(box, rubric, tmp_path):
+    """"2分" typed into 扣分 (pasted, so the cell's validation did not stop it): Excel's SUM skips
+    text, so the file's own 得分 stays full; the tool reads the 2 and says so at the 得分 cell."""
+    from tests.libreoffice import convert
+
+    filled = fill_scoring(box.template(), tmp_path / "text.xlsx", rubric, deductions={"c07": ("2分", "台账缺失")})
+    convert(filled, "xlsx", box.input, tmp_path / "profile")  # recalculated by a real spreadsheet program
+    result = box.run()
+    info, found = mine(result, "text.xlsx")
+    r = criterion_rows(openpyxl.load_workbook(filled)["打分表"], rubric)["c07"]
+    assert info.status == ACCEPTED and result.scoring[UNIT].total == Decimal(98)
+    assert [f.cell for f in found if f.code == Code.D010][0] == f"{SCORE_COL}{r}"
