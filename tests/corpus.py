@@ -230,6 +230,42 @@ def _progress(value):
     return build
 
 
+def _blank(kind: str):
+    def build(ctx):
+        group = ctx.config.group_for_unit(UNIT).number
+        source = {"打分表": f"打分表_{group:02d}_{UNIT}.xlsx", "调度表": f"调度表_{UNIT}_{ctx.config.round}.xlsx"}[kind]
+        return ctx.write(f"{kind}.xlsx", (ctx.templates / source).read_bytes())
+    return build
+
+
+def _in_copy(ws, rows):
+    copy = ws.parent.copy_worksheet(ws)
+    copy.title = "打分表 (2)"
+    copy.cell(rows["c07"], 6, 2)
+    copy.cell(rows["c07"], 7, "未建立台账")
+
+
+def _retitled(ws, rows):
+    ws["A2"] = ws["A2"].value.replace(UNIT, "浉河区")
+
+
+def _row_inserted(ws, rows):
+    at = rows["c08"] + 1
+    insert_rows_like_excel(ws, at, 1)
+    ws.cell(at, 6, 1)
+
+
+def _repeated_numbers(ctx):
+    group = ctx.config.group_for_unit(UNIT).number
+
+    def renumber(ws, header):
+        for n in range(3):
+            ws.cell(header + 1 + n, 1, 1)
+    fill_dispatch(ctx.templates / f"交办清单_{group:02d}_{UNIT}.xlsx", ctx.input / "交办.xlsx",
+                  [{"企业（单位）名称": f"公司{n}", "问题隐患描述": "隐患"} for n in range(3)], edit=renumber)
+    return "交办.xlsx"
+
+
 def _plain(name: str, data: bytes):
     return lambda ctx: ctx.write(name, data)
 
@@ -299,6 +335,19 @@ FAULTS: list[Fault] = [
     Fault("原因写成公式文字", _reason("=HYPERLINK(\"http://x\",\"点我\")"), ACCEPTED, None, total=Decimal(99)),
     Fault("交办清单选项不在列表中", _dispatch("特别重大"), ACCEPTED, Code.H004),
     Fault("调度表数量填文字", _progress("若干"), REJECTED, Code.P001),
+    Fault("调度表个数写成“2000万”", _progress("2000万"), REJECTED, Code.P001),
+    # --- what people do that must never pass unnoticed ---
+    Fault("报回了空白模板", _blank("打分表"), IGNORED, Code.S008),
+    Fault("报回了空白调度表", _blank("调度表"), IGNORED, Code.S008),
+    Fault("扣分填在复制的工作表中", _edit(_in_copy), REJECTED, Code.S009),
+    Fault("别的县区的模板改了标题", _edit(_retitled), REJECTED, Code.M011, cell="A2"),
+    Fault("文件名写着别的县区", lambda ctx: ctx.scoring(name="商城县.xlsx") and "商城县.xlsx", REJECTED, Code.M012),
+    Fault("插入一行填了扣分", _edit(_row_inserted), REJECTED, Code.S010),
+    Fault("得分栏直接填了分数", _edit(lambda ws, rows: ws.cell(rows["c07"], 8, 2)), REJECTED, Code.D013,
+          cell="H{c07}"),
+    Fault("扣分原因写“扣1分”、扣分栏空着", _deduct(None, "台账缺失，扣1分"), REJECTED, Code.D012, cell="F{c07}"),
+    Fault("扣分原因只写“无”", _reason("无"), REJECTED, Code.D006, cell="G{c07}"),
+    Fault("交办清单序号重复", _repeated_numbers, ACCEPTED, Code.H009),
 ]
 
 
