@@ -167,6 +167,9 @@ def print_summary(result: RunResult, unit_label: str, *, quiet: bool = False) ->
     if result.rejected_units:
         print(f"报送文件未通过校验：{'、'.join(result.rejected_units)}。", end="")
     print()
+    for row in result.ranking:
+        if row.why:
+            print(f"  {row.unit}{row.status}：{row.why}")
     for info in result.files_with(REJECTED):
         print(f"  未采用 {info.path}：{info.reason}")
     print(f"发现错误 {errors} 条、警告 {warnings} 条，逐条见汇总表的“校验报告”工作表。")

@@ -91,19 +91,31 @@ def competition_ranks(totals) -> dict[Decimal, int]:
     return positions
 
 
-def rank(returns: dict[str, ScoringReturn], config: Config, files: list[InputFile]) -> list[RankRow]:
-    """Ranked units by score (ties share a rank, tied units in config order), then the others."""
+def rank(returns: dict[str, ScoringReturn], config: Config, files: list[InputFile],
+         findings: list[Finding] = ()) -> list[RankRow]:
+    """Ranked units by score (ties share a rank, tied units in config order), then the others, each
+    with why: its file held (and for what), a blank form received, or a form filled in for it on
+    another unit's template (M011/M012 `about` it)."""
     order = {unit: n for n, unit in enumerate(config.units)}
     ranked = sorted(returns.values(), key=lambda r: (-r.total, order.get(r.unit, len(order))))
     positions = competition_ranks(r.total for r in ranked)
     rows = [RankRow(positions[ret.total], ret.unit, ret.total, RANKED, ret.group, ret.file) for ret in ranked]
-    rejected_units = {f.unit for f in files if f.kind == KIND_SCORING and f.status == REJECTED}
+    scoring = [f for f in files if f.kind == KIND_SCORING]
     for unit in config.units:
         if unit in returns:
             continue
         group = config.group_for_unit(unit)
-        status = UNIT_REJECTED if unit in rejected_units else MISSING
-        rows.append(RankRow(None, unit, None, status, group.number if group else None))
+        status, why, file = MISSING, "", ""
+        held = next((f for f in scoring if f.unit == unit and f.status == REJECTED), None)
+        blank = next((f for f in scoring if f.unit == unit and f.status == IGNORED and f.reason == Code.S008.title), None)
+        elsewhere = next((f for f in findings if f.about == unit and f.code in (Code.M011, Code.M012)), None)
+        if held:
+            status, why, file = UNIT_REJECTED, f"{held.reason}（{held.path}）", held.path
+        elif elsewhere:
+            why, file = f"{elsewhere.file} 是为本单位填写的，但用了{elsewhere.unit}的模板，未采用", elsewhere.file
+        elif blank:
+            why, file = f"收到的 {blank.path} 是未填写的空白模板", blank.path
+        rows.append(RankRow(None, unit, None, status, group.number if group else None, file, why))
     return rows
 
 

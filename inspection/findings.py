@@ -142,6 +142,7 @@ class Finding:
     unit: str = ""
     sheet: str = ""
     cell: str = ""  # A1 reference, or "" when the finding is about the whole file
+    about: str = ""  # another unit the finding names: the one a retitled form was filled in for (M011, M012)
 
     @property
     def level(self) -> str:
@@ -152,9 +153,10 @@ class Finding:
         return self.code.level == ERROR
 
 
-def finding(code: Code, *, file: str = "", unit: str = "", sheet: str = "", cell: str = "", **values) -> Finding:
+def finding(code: Code, *, file: str = "", unit: str = "", sheet: str = "", cell: str = "", about: str = "",
+            **values) -> Finding:
     """Build a finding from the catalog template; `values` fill the template's placeholders."""
-    return Finding(code, code.value.template.format(**values), file, unit, sheet, cell)
+    return Finding(code, code.value.template.format(**values), file, unit, sheet, cell, about)
 
 
 LEVEL_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}

@@ -305,5 +305,5 @@ def _named_in_file_name(info: InputFile, config: Config) -> list[Finding]:
     named = named_units(PurePosixPath(info.path).stem, names, ignore)
     if named and info.unit not in named:
         return [finding(Code.M012, file=info.path, unit=info.unit, page=named[0], meta=info.unit,
-                        kind=KIND_NAMES[info.kind])]
+                        kind=KIND_NAMES[info.kind], about=named[0])]
     return []

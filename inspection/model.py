@@ -65,7 +65,12 @@ class RankRow:
     score: Decimal | None
     status: str  # RANKED / MISSING / UNIT_REJECTED
     group: int | None = None
-    file: str = ""
+    file: str = ""  # the accepted file; for a unit not ranked, the file that explains why, if any
+    why: str = ""  # for a unit not ranked: what became of what was received, in Chinese
+
+    @property
+    def status_text(self) -> str:
+        return f"{self.status}：{self.why}" if self.why else self.status
 
 
 @dataclass

@@ -71,7 +71,7 @@ def _run(result: RunResult, config: Config, rubric: Rubric, input_dir: Path, out
     result.files = ingested.files
     accepted, duplicate_findings = resolve_duplicates(ingested)
     result.scoring = accepted.scoring
-    result.ranking = rank(accepted.scoring, config, ingested.files)
+    result.ranking = rank(accepted.scoring, config, ingested.files, ingested.findings)
     result.common_problems = common_problems(accepted.scoring, rubric, config)
     result.as_of = as_of or date.today()
     result.dispatch_units = [u for u in config.units if u in accepted.dispatch]

@@ -9,6 +9,7 @@ inserted row, a column beside the table, a copied sheet) is a finding at its cel
 when it could be a deduction. A form nobody filled in is not a return (S008).
 """
 
+import dataclasses
 from decimal import Decimal
 
 from inspection.config import Config
@@ -305,4 +306,4 @@ def _where(located: ScoringSheet, rubric: Rubric):
 
 
 def _with_unit(f: Finding, unit: str) -> Finding:
-    return f if f.unit else Finding(f.code, f.message, f.file, unit, f.sheet, f.cell)
+    return f if f.unit else dataclasses.replace(f, unit=unit)

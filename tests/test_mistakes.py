@@ -294,3 +294,18 @@ def test_deduction_typed_as_text_in_recalculated_file__counted_D010(box, rubric,
     r = criterion_rows(openpyxl.load_workbook(filled)["打分表"], rubric)["c07"]
     assert info.status == ACCEPTED and result.scoring[UNIT].total == Decimal(98)
     assert [f.cell for f in found if f.code == Code.D010][0] == f"{SCORE_COL}{r}"
+
+
+# --- a unit that is not ranked says why --------------------------------------------------------------
+
+def test_units_not_ranked__each_with_why(box):
+    box.input.mkdir()
+    shutil.copy(box.template("商城县"), box.input / "商城县.xlsx")  # a blank form
+    box.fill(name="浉河区检查.xlsx", edit=_retitle)  # 淮滨县's form filled in for 浉河区
+    box.fill("息县", deductions={"c05": (1, "无")})  # held: D006
+    result = box.run()
+    why = {r.unit: (r.status, r.why) for r in result.ranking if r.unit in ("商城县", OTHER, UNIT, "息县")}
+    assert why["商城县"] == (MISSING, "收到的 商城县.xlsx 是未填写的空白模板")
+    assert why[OTHER] == (MISSING, f"浉河区检查.xlsx 是为本单位填写的，但用了{UNIT}的模板，未采用")
+    assert why[UNIT][0] == UNIT_REJECTED and why[UNIT][1].startswith(Code.M011.title)
+    assert why["息县"] == (UNIT_REJECTED, f"{Code.D006.title}（息县.xlsx）")

@@ -212,4 +212,5 @@ def title_block(cover: Coverage, header_row: int, *, texts, labels, names, unit:
             others = [n for n in named_units(text, names, ignore) if n != unit]
             if others:  # reported as the page naming another unit, not again as a stray
                 cover.take(r, c)
-                add(Code.M011, r, c, page=others[0], where=f"{cell_ref(r, c)}：“{shown(value)}”", meta=unit, kind=kind)
+                add(Code.M011, r, c, page=others[0], where=f"{cell_ref(r, c)}：“{shown(value)}”", meta=unit, kind=kind,
+                    about=others[0])

@@ -47,7 +47,7 @@ def write_ranking(wb, st: Styles, result: RunResult, config: Config, rubric: Rub
             ws.write_number(n, 2, float(row.score), st.score)
         group = f"第 {row.group} 组" if row.group else ""
         ws.write_string(n, 3, f"{group}（{groups[row.group]}）" if row.group in groups else group, st.text_center)
-        ws.write_string(n, 4, row.status, st.text_center if row.status == RANKED else st.overdue)
+        ws.write_string(n, 4, row.status_text, st.text_center if row.status == RANKED else st.overdue)
         ranked += row.status == RANKED
         if result.previous_round:
             _write_previous(ws, st, n, row, result.previous.get(row.unit))
