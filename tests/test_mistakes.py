@@ -309,3 +309,17 @@ def test_units_not_ranked__each_with_why(box):
     assert why[OTHER] == (MISSING, f"浉河区检查.xlsx 是为本单位填写的，但用了{UNIT}的模板，未采用")
     assert why[UNIT][0] == UNIT_REJECTED and why[UNIT][1].startswith(Code.M011.title)
     assert why["息县"] == (UNIT_REJECTED, f"{Code.D006.title}（息县.xlsx）")
+
+
+# --- 调度表: a count written beside its field is not a count --------------------------------------
+
+def test_progress_number_beside_the_table__S010_held(box, config, templates):
+    from tests.filling import fill_progress
+
+    def beside(ws, header):
+        ws.cell(header + 1, 6, 12)  # column F, right of 累计数
+    fill_progress(templates.folder / f"调度表_{UNIT}_{config.round}.xlsx", box.input / "调度.xlsx", {}, default=3,
+                  edit=beside)
+    result = box.run()
+    info, found = mine(result, "调度.xlsx")
+    assert info.status == REJECTED and [(f.code, f.cell[0]) for f in found if f.is_error] == [(Code.S010, "F")]
