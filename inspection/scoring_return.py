@@ -202,6 +202,8 @@ def _check_score(sheet, row: int, col: int, expected: Decimal, full: Decimal, fo
     deduction was typed as text, which Excel's SUM skips): our score stands, with a warning."""
     row, col = sheet.anchor(row, col)
     value = sheet.value(row, col)
+    if isinstance(value, str) and value.startswith("#") and row in formulas:
+        return  # the formula shows an error (#VALUE!): what caused it is reported where it was typed
     number = decimal_from_number(value)
     if number is None and isinstance(value, str) and value.strip():
         number, ok = parse_points(value)

@@ -14,7 +14,8 @@ SHEET_RANKING = "排名"
 SHEET_REASONS = "扣分原因"
 # Punctuation a filler ends a reason with; the bulletin adds its own "，扣 x 分；".
 TRAILING = "。．.，,；;、 \t"
-RANKING_WIDTH = 7 + 14 + 9 + 22 + 18
+STATUS_WIDTH = 18
+RANKING_WIDTH = 7 + 14 + 9 + 22 + STATUS_WIDTH
 REASONS_WIDTH = 75  # fits A4 portrait even where LibreOffice substitutes a wider default font
 CHART_MAX_UNITS = 200  # beyond this a bar chart is unreadable; the table says it all
 
@@ -31,7 +32,7 @@ def write_ranking(wb, st: Styles, result: RunResult, config: Config, rubric: Rub
     ws.set_column(1, 1, 14)
     ws.set_column(2, 2, 9)
     ws.set_column(3, 3, 22)
-    ws.set_column(4, 4, 18)
+    ws.set_column(4, 4, STATUS_WIDTH)
     groups = {g.number: g.name for g in config.groups}
     ranked = 0
     for n, row in enumerate(result.ranking, start=1):
@@ -48,6 +49,8 @@ def write_ranking(wb, st: Styles, result: RunResult, config: Config, rubric: Rub
         group = f"第 {row.group} 组" if row.group else ""
         ws.write_string(n, 3, f"{group}（{groups[row.group]}）" if row.group in groups else group, st.text_center)
         ws.write_string(n, 4, row.status_text, st.text_center if row.status == RANKED else st.overdue)
+        if row.why:  # why a unit is not ranked: as many lines as it takes
+            ws.set_row(n, height_for(lines_needed(row.status_text, STATUS_WIDTH)))
         ranked += row.status == RANKED
         if result.previous_round:
             _write_previous(ws, st, n, row, result.previous.get(row.unit))
