@@ -1,7 +1,7 @@
 """Command line: parse arguments, call the stage, print a Chinese summary, return the exit code."""
 
 import argparse
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 import sys
 import traceback
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from inspection import __version__
 from inspection.constants import DEFAULT_CONFIG, DEFAULT_INPUT_DIR, DEFAULT_OUTPUT_DIR, DEFAULT_TEMPLATES_DIR
+from inspection.errorlog import log_name, write_log
 from inspection.errors import SetupError
 from inspection.findings import ERROR, WARNING
 from inspection.model import ACCEPTED, IGNORED, REJECTED, RunResult
@@ -57,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="读取输入文件夹（含子文件夹）中报回的全部表格，按隐藏的识别信息确认"
                                    "是哪个单位的哪张表，逐格校验，重新计算得分，生成排名汇总表。"
                                    "退出码：0 全部收齐且通过；1 已生成汇总表，但有文件未通过或单位未报送；"
-                                   "2 无法运行（配置或考评细则有误）。")
+                                   "2 无法运行（配置或考评细则有误，或程序出错），只给出一行原因。")
     p.add_argument("--input", default=DEFAULT_INPUT_DIR, metavar="DIR", help="报回表格所在文件夹（默认 input）")
     p.add_argument("--output", default=DEFAULT_OUTPUT_DIR, metavar="DIR", help="汇总表输出文件夹（默认 output）")
     p.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="判断隐患是否逾期的日期（默认今天）")
@@ -220,6 +221,7 @@ def _clear_scratch(folder: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    tolerant_console()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -229,3 +231,34 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"无法运行：{err}", file=sys.stderr)
         return EXIT_SETUP
+    except Exception as err:  # a bug, or a case nobody foresaw: one line here, the traceback in a file
+        return crashed(args, err)
+
+
+def tolerant_console() -> None:
+    """A console that cannot show a character (an English Windows has cp1252 when output is
+    redirected) shows "?" instead of ending the run with an error after the report is written."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError, OSError):  # not a text stream that can be reconfigured
+            pass
+
+
+def crashed(args, err: Exception) -> int:
+    """Exit 2 with one Chinese line; the traceback goes into 错误记录_….txt in the output folder
+    (the templates folder is sent to the groups, so `templates` logs into output/ too)."""
+    trace = traceback.format_exc()
+    if args.verbose:
+        print(trace, file=sys.stderr, end="")
+    what = " ".join(f"{type(err).__name__}: {err}".split())[:200]
+    folder = Path(args.output if args.command in ("run", "demo") else DEFAULT_OUTPUT_DIR)
+    try:
+        log = write_log(folder, log_name(datetime.now()), f"python process.py {args.command} 中途出错",
+                        [(f"python process.py {args.command}", trace)])
+    except OSError as log_err:
+        print(f"程序出错：{what}（详细记录也无法保存：{log_err.strerror or log_err}）。"
+              "请加 --verbose 重新运行，把显示的内容发给维护人员。", file=sys.stderr)
+        return EXIT_SETUP
+    print(f"程序出错：{what}，详细记录已保存到 {log}，请把它发给维护人员。", file=sys.stderr)
+    return EXIT_SETUP
