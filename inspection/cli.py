@@ -12,7 +12,7 @@ from inspection.constants import DEFAULT_CONFIG, DEFAULT_INPUT_DIR, DEFAULT_OUTP
 from inspection.errorlog import log_name, write_log
 from inspection.errors import SetupError
 from inspection.findings import ERROR, WARNING
-from inspection.model import ACCEPTED, IGNORED, REJECTED, RunResult
+from inspection.model import ACCEPTED, REJECTED, UNREAD, RunResult
 from inspection.archive.query import history
 from inspection.archive.schema import open_archive
 from inspection.history import history_lines
@@ -159,8 +159,7 @@ def print_summary(result: RunResult, unit_label: str, *, quiet: bool = False) ->
         return
     errors = sum(1 for f in result.findings if f.level == ERROR)
     warnings = sum(1 for f in result.findings if f.level == WARNING)
-    print(f"收到 {len(result.files)} 个文件：采用 {len(result.files_with(ACCEPTED))} 个，"
-          f"未采用 {len(result.files_with(REJECTED))} 个，忽略 {len(result.files_with(IGNORED))} 个。")
+    print(f"收到 {result.files_summary()}。")
     ranked = [r for r in result.ranking if r.rank is not None]
     print(f"已排名 {len(ranked)} 个{unit_label}。", end="")
     if result.missing_units:
@@ -168,8 +167,9 @@ def print_summary(result: RunResult, unit_label: str, *, quiet: bool = False) ->
     if result.rejected_units:
         print(f"报送文件未通过校验：{'、'.join(result.rejected_units)}。", end="")
     print()
-    for info in result.files_with(REJECTED):
-        print(f"  未采用 {info.path}：{info.reason}")
+    for info in result.files:
+        if info.status in (REJECTED, UNREAD):
+            print(f"  {info.status} {info.path}：{info.reason}")
     print(f"发现错误 {errors} 条、警告 {warnings} 条，逐条见汇总表的“校验报告”工作表。")
     print(f"排名汇总表：{result.output_path}")
     if result.archive_path:
