@@ -7,6 +7,7 @@ reads every Entry that has a `source`; an Entry without one already says how it 
 from dataclasses import dataclass, field
 from pathlib import Path
 import stat
+import traceback
 
 from inspection.filekinds import Outcome
 from inspection.findings import Code, Finding, finding
@@ -32,6 +33,12 @@ def decided(info: InputFile, outcome: Outcome) -> Entry:
 def rejected(info: InputFile, problem: Finding) -> Entry:
     info.status, info.reason = REJECTED, problem.code.title
     return Entry(info, None, [problem])
+
+
+def crashed(info: InputFile) -> None:
+    """Called in an `except` block: what went wrong nobody foresaw, so the file is rejected alone and
+    its traceback kept for the error log (F013, made by ingest, which knows the log's name)."""
+    info.status, info.reason, info.error = REJECTED, Code.F013.title, traceback.format_exc()
 
 
 class FileChanged(Exception):

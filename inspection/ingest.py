@@ -13,7 +13,8 @@ from pathlib import Path
 
 from inspection.config import Config, normalize_name
 from inspection.constants import KIND_DISPATCH, KIND_FOLLOWUP, KIND_PROGRESS, KIND_SCORING, SHEET_SCORING
-from inspection.entries import Entry, FileChanged, read_disk, read_problem, unreadable_finding
+from inspection.entries import Entry, FileChanged, crashed, read_disk, read_problem, unreadable_finding
+from inspection.errorlog import short_error
 from inspection.findings import Code, Finding, finding
 from inspection.inputs import discover
 from inspection.dispatch_return import read_dispatch_return
@@ -68,10 +69,13 @@ class Campaign:
     known_hazards: dict[str, str] = field(default_factory=dict)
 
 
-def ingest(input_dir: Path, campaign: Campaign, *, jobs: int = 1, progress=None) -> Ingested:
+def ingest(input_dir: Path, campaign: Campaign, *, jobs: int = 1, progress=None,
+           error_log: str = "错误记录.txt") -> Ingested:
     """Read every file under input_dir. With jobs > 1 the files are read in a pool of processes;
     the result is the same as reading them one by one, in the same order. `progress(total)` is a
-    context manager giving update(n), called as files are done."""
+    context manager giving update(n), called as files are done. A file whose reading fails in a way
+    nobody foresaw is rejected alone (F013) and keeps its traceback (InputFile.error); the finding
+    asks for the log `error_log`, which the caller writes."""
     entries = discover(input_dir, campaign.config.limits)
     to_read = [(n, e) for n, e in enumerate(entries) if e.source is not None]
     with (progress or silent_progress)(len(to_read)) as update:
@@ -87,6 +91,9 @@ def ingest(input_dir: Path, campaign: Campaign, *, jobs: int = 1, progress=None)
     out = Ingested()
     for n, entry in enumerate(entries):
         done, one = read[n] if n in read else (entry.info, Ingested(findings=entry.findings))
+        if done.error:
+            one = Ingested(findings=[finding(Code.F013, file=done.path, unit=done.unit,
+                                             error=short_error(done.error), log=error_log)])
         out.files.append(done)
         for name in _READ_LISTS:
             getattr(out, name).extend(getattr(one, name))
@@ -118,13 +125,21 @@ def _read_rest(items: list[tuple[int, Entry]], campaign: Campaign, update) -> di
 
 
 def _read_task(campaign: Campaign, entry: Entry) -> tuple[InputFile, Ingested]:
-    """One file read on its own: its InputFile (status filled in) and what it adds to the run."""
+    """One file read on its own: its InputFile (status filled in) and what it adds to the run.
+    Whatever goes wrong inside is this file's alone: it is rejected with its traceback kept, and
+    the run goes on with the others (in a worker process as in this one)."""
     info = entry.info
     one = Ingested()
-    if isinstance(entry.source, Path):
-        _read_one(entry.source, info, campaign, one)
-    else:
-        _read_bytes(entry.source, info, campaign, one)
+    try:
+        if isinstance(entry.source, Path):
+            _read_one(entry.source, info, campaign, one)
+        else:
+            _read_bytes(entry.source, info, campaign, one)
+    except BaseException as err:  # a Rust panic in the reader is a BaseException too
+        if isinstance(err, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        crashed(info)
+        one = Ingested()
     return info, one
 
 

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 import stat
 
-from inspection.entries import Entry, decided, rejected
+from inspection.entries import Entry, crashed, decided, rejected
 from inspection.filekinds import DECIDED, LINK_NOT_FILE, LINK_OUTSIDE, SNIFF, UNZIP, ignored, looks_like_workbook, triage
 from inspection.filenames import display_path
 from inspection.findings import Code, finding
@@ -45,7 +45,11 @@ def discover(input_dir: Path, limits: Limits) -> list[Entry]:
         if isinstance(where, OSError):
             entries.append(rejected(info, finding(Code.F017, file=info.path, detail=_folder_problem(where))))
             continue
-        entries.extend(_entries(where, info, root, limits))
+        try:
+            entries.extend(_entries(where, info, root, limits))
+        except Exception:  # unpacking a .zip met a case nobody foresaw: this file alone is skipped
+            crashed(info)
+            entries.append(Entry(info))
     return entries
 
 

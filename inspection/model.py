@@ -33,6 +33,7 @@ class InputFile:
     reason: str = ""  # why rejected or ignored, in Chinese
     modified: datetime | None = None  # when the filler last saved it (from the workbook), if known
     meta: dict[str, str] = field(default_factory=dict)  # the workbook's _meta, as read
+    error: str = ""  # the traceback, when reading it failed in a way nobody foresaw (F013)
 
 
 @dataclass
