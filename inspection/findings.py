@@ -113,8 +113,9 @@ class Code(Enum):
     A001 = Rule(WARNING, "更正后的文件替换了上次记录", "{name}本轮（{round}）的{kind}已归档过另一份文件（{old_file}，{old_time} 记录），本次以更正后的文件为准。")
     A002 = Rule(WARNING, "已销号的隐患又报为未整改", "隐患 {hazard} 已于 {closed_on} 销号（{closed_file}），本文件报为“{status}”。销号不自动撤销：如隐患确实复发，请作为新隐患交办。")
     # --- the campaign as a whole ---
-    U001 = Rule(ERROR, "单位未报送", "没有收到“{name}”的{kind}（应由{who}报送）。")
-    U002 = Rule(WARNING, "未报送", "没有收到“{name}”的{kind}。")
+    # {why}: "" or what input/ holds that was not read and may be this return (consolidate.py).
+    U001 = Rule(ERROR, "单位未报送", "没有收到“{name}”的{kind}（应由{who}报送）。{why}")
+    U002 = Rule(WARNING, "未报送", "没有收到“{name}”的{kind}。{why}")
 
     @property
     def level(self) -> str:

@@ -1,6 +1,6 @@
 """Everything a person can put in input/ ends in the report: returns inside a .zip are read like files
-on disk, formats the tool cannot read are said to be so with the fix, and file names that are not
-UTF-8 are shown decoded."""
+on disk, formats the tool cannot read are said to be so with the fix, file names that are not UTF-8
+are shown decoded, and a missing unit's finding names the file that was probably its return."""
 
 import dataclasses
 from decimal import Decimal
@@ -18,7 +18,7 @@ from inspection.run import run
 from tests import bombs
 from tests.conftest import ROOT
 from tests.corpus import NAME, UNIT, zip_of_files
-from tests.filling import fill_scoring
+from tests.filling import fill_progress, fill_scoring
 
 SECOND = "商城县"
 
@@ -209,3 +209,54 @@ def test_link_to_a_folder__listed(ctx, tmp_path):
     os.symlink(tmp_path / "外面", ctx.input / "外面的文件夹")
     result = _run(ctx, tmp_path)
     assert _by_path(result)["外面的文件夹"].status == IGNORED
+
+
+# --- a missing unit's finding says what input/ holds instead ---
+
+def _u001(result, unit: str):
+    return next(f for f in result.findings if f.code == Code.U001 and f.unit == unit)
+
+
+def test_missing_unit__its_unread_file_named_as_the_likely_reason(ctx, tmp_path):
+    ctx.scoring()
+    ctx.write(f"{SECOND}打分表.pdf", b"%PDF")
+    ctx.write("第九组.rar", b"Rar!\x1a\x07\x01\x00")
+    ctx.write("息县.et", b"\x00WPS")
+    result = _run(ctx, tmp_path)
+    message = _u001(result, SECOND).message
+    assert message.startswith(f"没有收到“{SECOND}”的打分表（应由")
+    assert f"收到 {SECOND}打分表.pdf，但它没有读取（PDF 文件，本工具无法读取），可能就是这份" in message
+    assert "收到 息县.et，但它未采用" in _u001(result, "息县").message
+    # A unit no file names: the files of no known unit are listed (not 商城县's or 息县's).
+    other = _u001(result, "浉河区").message
+    assert "另有 1 个文件没有读取或未采用" in other and "第九组.rar" in other and "息县.et" not in other
+
+
+def test_missing_unit__many_unidentified_files_listed_then_counted(ctx, tmp_path):
+    for n in range(5):
+        ctx.write(f"扫描{n}.jpg", b"\xff\xd8")
+    message = _u001(_run(ctx, tmp_path), "浉河区").message
+    assert "扫描0.jpg、扫描1.jpg、扫描2.jpg 等 5 个" in message
+
+
+def test_missing_unit__a_rejected_file_of_unknown_unit_and_an_archive_member_named(ctx, tmp_path):
+    ctx.write("第二组.zip", zip_of_files([(f"{SECOND}/打分表.xlsx", b"broken")], gbk=True))
+    message = _u001(_run(ctx, tmp_path), SECOND).message
+    assert f"收到 第二组.zip/{SECOND}/打分表.xlsx，但它未采用（文件无法读取）" in message
+
+
+def test_missing_unit__nothing_unread__message_unchanged(ctx, tmp_path):
+    ctx.scoring()
+    message = _u001(_run(ctx, tmp_path), SECOND).message
+    assert message.endswith("报送）。")
+
+
+def test_missing_dispatch_or_progress__U002_names_the_file_of_its_kind(ctx, tmp_path):
+    ctx.scoring()
+    fill_progress(ctx.templates / f"调度表_{UNIT}_{ctx.config.round}.xlsx", ctx.input / "调度.xlsx", {})
+    ctx.write(f"{SECOND}调度表.jpg", b"\xff\xd8")
+    ctx.write(f"{SECOND}打分表.jpg", b"\xff\xd8")  # names another kind: not this one's reason
+    result = _run(ctx, tmp_path)
+    u002 = next(f for f in result.findings if f.code == Code.U002 and f.unit == SECOND)
+    assert f"收到 {SECOND}调度表.jpg，但它没有读取" in u002.message
+    assert f"收到 {SECOND}打分表.jpg，但它没有读取" in _u001(result, SECOND).message
