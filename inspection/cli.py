@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_templates)
 
     p = sub.add_parser("run", parents=[common, jobs, quiet], help="校验并汇总 input 中报回的表格，生成排名汇总表",
-                       description="读取输入文件夹（含子文件夹）中报回的全部表格，按隐藏的识别信息确认"
+                       description="读取输入文件夹（含子文件夹和 .zip 压缩包）中报回的全部表格，按隐藏的识别信息确认"
                                    "是哪个单位的哪张表，逐格校验，重新计算得分，生成排名汇总表。"
                                    "退出码：0 全部收齐且通过；1 已生成汇总表，但有文件未通过或单位未报送；"
                                    "2 无法运行（配置或考评细则有误，或程序出错），只给出一行原因。")

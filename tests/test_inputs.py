@@ -260,3 +260,13 @@ def test_missing_dispatch_or_progress__U002_names_the_file_of_its_kind(ctx, tmp_
     u002 = next(f for f in result.findings if f.code == Code.U002 and f.unit == SECOND)
     assert f"收到 {SECOND}调度表.jpg，但它没有读取" in u002.message
     assert f"收到 {SECOND}打分表.jpg，但它没有读取" in _u001(result, SECOND).message
+
+
+def test_missing_unit__a_link_to_its_file_outside_input_named(ctx, tmp_path):
+    ctx.scoring()
+    outside = tmp_path / f"{SECOND}.xlsx"
+    outside.write_bytes(_return(ctx, SECOND))
+    os.symlink(outside, ctx.input / f"{SECOND}.xlsx")
+    result = _run(ctx, tmp_path)
+    assert _by_path(result)[f"{SECOND}.xlsx"].status == IGNORED
+    assert f"收到 {SECOND}.xlsx，但它没有读取（指向输入文件夹以外的链接，不读取）" in _u001(result, SECOND).message
