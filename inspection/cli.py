@@ -1,7 +1,7 @@
 """Command line: parse arguments, call the stage, print a Chinese summary, return the exit code."""
 
 import argparse
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 import sys
 import traceback
@@ -9,9 +9,10 @@ from pathlib import Path
 
 from inspection import __version__
 from inspection.constants import DEFAULT_CONFIG, DEFAULT_INPUT_DIR, DEFAULT_OUTPUT_DIR, DEFAULT_TEMPLATES_DIR
+from inspection.errorlog import log_name, write_log
 from inspection.errors import SetupError
 from inspection.findings import ERROR, WARNING
-from inspection.model import ACCEPTED, IGNORED, REJECTED, RunResult
+from inspection.model import ACCEPTED, REJECTED, UNREAD, RunResult
 from inspection.archive.query import history
 from inspection.archive.schema import open_archive
 from inspection.history import history_lines
@@ -54,10 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_templates)
 
     p = sub.add_parser("run", parents=[common, jobs, quiet], help="校验并汇总 input 中报回的表格，生成排名汇总表",
-                       description="读取输入文件夹（含子文件夹）中报回的全部表格，按隐藏的识别信息确认"
+                       description="读取输入文件夹（含子文件夹和 .zip 压缩包）中报回的全部表格，按隐藏的识别信息确认"
                                    "是哪个单位的哪张表，逐格校验，重新计算得分，生成排名汇总表。"
                                    "退出码：0 全部收齐且通过；1 已生成汇总表，但有文件未通过或单位未报送；"
-                                   "2 无法运行（配置或考评细则有误）。")
+                                   "2 无法运行（配置或考评细则有误，或程序出错），只给出一行原因。")
     p.add_argument("--input", default=DEFAULT_INPUT_DIR, metavar="DIR", help="报回表格所在文件夹（默认 input）")
     p.add_argument("--output", default=DEFAULT_OUTPUT_DIR, metavar="DIR", help="汇总表输出文件夹（默认 output）")
     p.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="判断隐患是否逾期的日期（默认今天）")
@@ -158,8 +159,7 @@ def print_summary(result: RunResult, unit_label: str, *, quiet: bool = False) ->
         return
     errors = sum(1 for f in result.findings if f.level == ERROR)
     warnings = sum(1 for f in result.findings if f.level == WARNING)
-    print(f"收到 {len(result.files)} 个文件：采用 {len(result.files_with(ACCEPTED))} 个，"
-          f"未采用 {len(result.files_with(REJECTED))} 个，忽略 {len(result.files_with(IGNORED))} 个。")
+    print(f"收到 {result.files_summary()}。")
     ranked = [r for r in result.ranking if r.rank is not None]
     print(f"已排名 {len(ranked)} 个{unit_label}。", end="")
     if result.missing_units:
@@ -170,8 +170,9 @@ def print_summary(result: RunResult, unit_label: str, *, quiet: bool = False) ->
     for row in result.ranking:
         if row.why:
             print(f"  {row.unit}{row.status}：{row.why}")
-    for info in result.files_with(REJECTED):
-        print(f"  未采用 {info.path}：{info.reason}")
+    for info in result.files:
+        if info.status in (REJECTED, UNREAD):
+            print(f"  {info.status} {info.path}：{info.reason}")
     print(f"发现错误 {errors} 条、警告 {warnings} 条，逐条见汇总表的“校验报告”工作表。")
     print(f"排名汇总表：{result.output_path}")
     if result.archive_path:
@@ -223,6 +224,7 @@ def _clear_scratch(folder: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    tolerant_console()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -232,3 +234,34 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"无法运行：{err}", file=sys.stderr)
         return EXIT_SETUP
+    except Exception as err:  # a bug, or a case nobody foresaw: one line here, the traceback in a file
+        return crashed(args, err)
+
+
+def tolerant_console() -> None:
+    """A console that cannot show a character (an English Windows has cp1252 when output is
+    redirected) shows "?" instead of ending the run with an error after the report is written."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError, OSError):  # not a text stream that can be reconfigured
+            pass
+
+
+def crashed(args, err: Exception) -> int:
+    """Exit 2 with one Chinese line; the traceback goes into 错误记录_….txt in the output folder
+    (the templates folder is sent to the groups, so `templates` logs into output/ too)."""
+    trace = traceback.format_exc()
+    if args.verbose:
+        print(trace, file=sys.stderr, end="")
+    what = " ".join(f"{type(err).__name__}: {err}".split())[:200]
+    folder = Path(args.output if args.command in ("run", "demo") else DEFAULT_OUTPUT_DIR)
+    try:
+        log = write_log(folder, log_name(datetime.now()), f"python process.py {args.command} 中途出错",
+                        [(f"python process.py {args.command}", trace)])
+    except OSError as log_err:
+        print(f"程序出错：{what}（详细记录也无法保存：{log_err.strerror or log_err}）。"
+              "请加 --verbose 重新运行，把显示的内容发给维护人员。", file=sys.stderr)
+        return EXIT_SETUP
+    print(f"程序出错：{what}，详细记录已保存到 {log}，请把它发给维护人员。", file=sys.stderr)
+    return EXIT_SETUP

@@ -8,8 +8,9 @@ from inspection.config import Config
 from inspection.findings import Code, Finding, finding
 from inspection.ingest import Ingested, KIND_NAMES
 from inspection.constants import KIND_DISPATCH, KIND_FOLLOWUP, KIND_PROGRESS, KIND_SCORING
+from inspection.filekinds import MAYBE_RETURNS
 from inspection.model import (
-    IGNORED, MISSING, RANKED, REJECTED, UNIT_REJECTED, CommonProblem, Hazard, InputFile, ProgressReturn,
+    IGNORED, MISSING, RANKED, REJECTED, UNIT_REJECTED, UNREAD, CommonProblem, Hazard, InputFile, ProgressReturn,
     RankRow, ScoringReturn, StatusUpdate,
 )
 from inspection.rubric import Rubric
@@ -124,11 +125,13 @@ def missing_findings(rows: list[RankRow], accepted: Accepted, files: list[InputF
     """Units without a scoring sheet are errors. A missing 交办清单 or 调度表 is a warning, and only
     once some have arrived: a run that collects scoring sheets alone is not nagged about them."""
     out = []
+    unread = _unread(files, config)
     for row in rows:
         if row.status == MISSING:
             group = config.group_for_unit(row.unit)
             who = f"第 {group.number} 组（{group.name}）" if group else "检查组"
-            out.append(finding(Code.U001, unit=row.unit, name=row.unit, kind=KIND_NAMES[KIND_SCORING], who=who))
+            out.append(finding(Code.U001, unit=row.unit, name=row.unit, kind=KIND_NAMES[KIND_SCORING], who=who,
+                               why=_why_missing(row.unit, KIND_SCORING, unread, config)))
     received = {f.kind for f in files if f.kind}
     tried = {(f.kind, f.unit) for f in files}
     expected = {KIND_DISPATCH: config.units, KIND_PROGRESS: (*config.units, *config.departments)}
@@ -138,8 +141,60 @@ def missing_findings(rows: list[RankRow], accepted: Accepted, files: list[InputF
             continue
         for name in names:
             if name not in got[kind] and (kind, name) not in tried:
-                out.append(finding(Code.U002, unit=name, name=name, kind=KIND_NAMES[kind]))
+                out.append(finding(Code.U002, unit=name, name=name, kind=KIND_NAMES[kind],
+                                   why=_why_missing(name, kind, unread, config)))
     return out
+
+
+LISTED = 3  # unidentified files named in a unit's finding; the rest are counted
+
+
+def _unread(files: list[InputFile], config: Config) -> list[InputFile]:
+    """Files in input/ that may hold some unit's return and gave none: not read (a document, a
+    format or an archive the tool cannot open, a link outside input/), or rejected before it was
+    known whose they are."""
+    known = set(config.units) | set(config.departments)
+    return [f for f in files
+            if f.status == UNREAD
+            or (f.status == REJECTED and f.unit not in known)
+            or (f.status == IGNORED and f.reason.startswith(MAYBE_RETURNS))]
+
+
+def _why_missing(name: str, kind: str, unread: list[InputFile], config: Config) -> str:
+    """What input/ holds that may be this missing return: the files whose name has the unit's name
+    in it (and no other kind's name), else every file of no known unit, at most LISTED of them."""
+    other_kinds = [k for key, k in KIND_NAMES.items() if key != kind]
+    mine = [f for f in unread if _names(f.path, name) and not any(k in f.path for k in other_kinds)]
+    if len(mine) == 1:
+        f = mine[0]
+        return (f"收到 {f.path}，但它{_state(f)}（{f.reason}），可能就是这份：请按“校验报告”中该文件的提示处理。")
+    if mine:
+        states = {_state(f) for f in mine}
+        return (f"收到 {len(mine)} 个文件名含“{name}”的文件，但都{states.pop() if len(states) == 1 else '没有读取或未采用'}"
+                f"（{_listed(mine)}），可能就是这份：请按“校验报告”中这些文件的提示处理。")
+    others = set(config.units) | set(config.departments)
+    nobody = [f for f in unread if not any(_names(f.path, other) for other in others)]
+    if nobody:
+        return (f"输入文件夹中另有 {len(nobody)} 个文件没有读取或未采用、不知道是哪个单位的（{_listed(nobody)}），"
+                "其中可能有这份：请逐个核对“校验报告”中这些文件的提示。")
+    return ""
+
+
+def _names(path: str, name: str) -> bool:
+    """Whether a file's path names the unit: in full, or without 县/区/市 (淮滨县 → 淮滨, 羊山新区 → 羊山)."""
+    for suffix in ("新区", "县", "区", "市"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[:-len(suffix)] in path
+    return name in path
+
+
+def _state(f: InputFile) -> str:
+    return "未采用" if f.status == REJECTED else "没有读取"
+
+
+def _listed(files: list[InputFile]) -> str:
+    shown = "、".join(f.path for f in files[:LISTED])
+    return shown if len(files) <= LISTED else f"{shown} 等 {len(files)} 个"
 
 
 def common_problems(returns: dict[str, ScoringReturn], rubric: Rubric, config: Config) -> list[CommonProblem]:

@@ -38,6 +38,15 @@ class Code(Enum):
     F011 = Rule(WARNING, "含有外部链接", "文件含有指向其他工作簿的外部链接。本工具不跟随链接，只读取单元格中保存的值；"
                 "如不需要链接，可在 Excel 中用“数据→编辑链接→断开链接”后重新报送。")
     F012 = Rule(ERROR, "读取时文件被改动", "读取期间文件被改动（可能正在保存或同步），本次不采用。请等文件保存完毕后重新运行。")
+    F013 = Rule(ERROR, "读取时程序出错", "读取这个文件时程序出错（{error}），已跳过此文件，其余文件照常汇总。"
+                "请把输出文件夹中的 {log} 发给维护人员。")
+    F014 = Rule(ERROR, "压缩包无法解压", "{what}，其中的文件没有读取。{fix}")
+    F015 = Rule(ERROR, "表格格式无法读取", "这是{what}，本工具无法读取，也就无法确认是哪个单位的哪张表。{fix}")
+    F016 = Rule(WARNING, "不是电子表格（未读取）", "这是{what}。本工具只读取用下发模板填写的电子表格，不能识别扫描件、照片或"
+                "打印后手写的表格。如果它是某单位报回的表格，请让报送单位在下发的模板中填写，保存为 .xlsx 后重新报送；"
+                "如果只是随表附带的材料（如签字页的扫描件），不必处理。")
+    F017 = Rule(ERROR, "文件夹无法打开", "无法打开这个文件夹（{detail}），其中的文件没有读取。请检查文件夹的访问权限，"
+                "或把其中的表格移出来放进 input 文件夹后再运行。")
     # --- identity (_meta) ---
     M001 = Rule(ERROR, "缺少识别信息", "找不到隐藏的识别信息表 _meta，无法确认这是本工具生成的模板。请用下发的模板重新填写。")
     M002 = Rule(ERROR, "识别信息不全", "识别信息缺少 {key}。请用下发的模板重新填写。")
@@ -122,8 +131,9 @@ class Code(Enum):
     A001 = Rule(WARNING, "更正后的文件替换了上次记录", "{name}本轮（{round}）的{kind}已归档过另一份文件（{old_file}，{old_time} 记录），本次以更正后的文件为准。")
     A002 = Rule(WARNING, "已销号的隐患又报为未整改", "隐患 {hazard} 已于 {closed_on} 销号（{closed_file}），本文件报为“{status}”。销号不自动撤销：如隐患确实复发，请作为新隐患交办。")
     # --- the campaign as a whole ---
-    U001 = Rule(ERROR, "单位未报送", "没有收到“{name}”的{kind}（应由{who}报送）。")
-    U002 = Rule(WARNING, "未报送", "没有收到“{name}”的{kind}。")
+    # {why}: "" or what input/ holds that was not read and may be this return (consolidate.py).
+    U001 = Rule(ERROR, "单位未报送", "没有收到“{name}”的{kind}（应由{who}报送）。{why}")
+    U002 = Rule(WARNING, "未报送", "没有收到“{name}”的{kind}。{why}")
 
     @property
     def level(self) -> str:

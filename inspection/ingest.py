@@ -1,20 +1,22 @@
 """Walk input/, identify every workbook by its `_meta`, and send each to the reader for its kind.
 
-Every file under input/ ends as exactly one InputFile: accepted, rejected (with findings) or
-ignored (with why). Input files are only ever read, once, into memory.
+Every file under input/, and every file inside a .zip there, ends as exactly one InputFile:
+accepted, rejected (with findings), ignored or not read (with why), or unpacked (a .zip). Input
+files are only ever read, once, into memory.
 """
 
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, fields
 from functools import partial
 import hashlib
-import os
 from pathlib import Path, PurePosixPath
-import stat
 
 from inspection.config import Config, normalize_name
 from inspection.constants import KIND_DISPATCH, KIND_FOLLOWUP, KIND_PROGRESS, KIND_SCORING, SHEET_SCORING
+from inspection.entries import Entry, FileChanged, crashed, read_disk, read_problem, unreadable_finding
+from inspection.errorlog import short_error
 from inspection.findings import Code, Finding, finding
+from inspection.inputs import discover
 from inspection.dispatch_return import read_dispatch_return
 from inspection.followup_return import read_followup_return
 from inspection.forms import ProgressForm
@@ -25,11 +27,10 @@ from inspection.pool import run_all, single_worker, submit
 from inspection.progress import silent_progress
 from inspection.progress_return import read_progress_return
 from inspection.reading.active_content import active_content
-from inspection.reading.book import SPREADSHEET_SUFFIXES, Book, UnreadableFile, read_book
+from inspection.reading.book import Book, UnreadableFile, read_book
 from inspection.reading.coverage import named_units
 from inspection.reading.formulas import formulas_by_column
-from inspection.reading.guard import Container, check_container, check_file_size
-from inspection.reading.limits import FileTooLarge, SuspectedBomb, TooManyCells, XmlDeclaration
+from inspection.reading.guard import Container, check_container
 from inspection.reading.meta import read_meta
 from inspection.reading.repack import reader_bytes
 from inspection.rubric import Rubric
@@ -69,75 +70,38 @@ class Campaign:
     known_hazards: dict[str, str] = field(default_factory=dict)
 
 
-def discover(input_dir: Path) -> list[tuple[Path, InputFile]]:
-    """Every file under input_dir in a stable order (by relative path), subfolders included."""
-    found = []
-    root = input_dir.resolve()
-    for dirpath, dirnames, filenames in os.walk(input_dir, followlinks=False):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            rel = path.relative_to(input_dir).as_posix()
-            try:
-                size = path.lstat().st_size
-            except OSError:
-                size = 0
-            found.append((path, InputFile(path=rel, size=size)))
-    found.sort(key=lambda pf: pf[1].path)
-    for path, info in found:
-        info.reason = _ignore_reason(path, info.path, root)
-        if info.reason:
-            info.status = IGNORED
-    return found
-
-
-def _ignore_reason(path: Path, rel: str, root: Path) -> str:
-    name = path.name
-    if name.startswith("~$"):
-        return "Office 临时锁定文件（有人正打开这个表格）"
-    if any(part.startswith(".") for part in rel.split("/")):
-        return "隐藏文件或隐藏文件夹中的文件"
-    if path.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(root):
-            return "指向输入文件夹以外的链接，不读取"
-        if not target.is_file():
-            return "链接指向的不是文件"
-    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
-        return f"不是表格文件（{path.suffix or '无扩展名'}）"
-    return ""
-
-
-def ingest(input_dir: Path, campaign: Campaign, *, jobs: int = 1, progress=None) -> Ingested:
+def ingest(input_dir: Path, campaign: Campaign, *, jobs: int = 1, progress=None,
+           error_log: str = "错误记录.txt") -> Ingested:
     """Read every file under input_dir. With jobs > 1 the files are read in a pool of processes;
     the result is the same as reading them one by one, in the same order. `progress(total)` is a
-    context manager giving update(n), called as files are done."""
-    found = discover(input_dir)
-    to_read = [(path, info) for path, info in found if info.status != IGNORED]
+    context manager giving update(n), called as files are done. A file whose reading fails in a way
+    nobody foresaw is rejected alone (F013) and keeps its traceback (InputFile.error); the finding
+    asks for the log `error_log`, which the caller writes."""
+    entries = discover(input_dir, campaign.config.limits)
+    to_read = [(n, e) for n, e in enumerate(entries) if e.source is not None]
     with (progress or silent_progress)(len(to_read)) as update:
         read = {}
         try:
-            for (_, info), outcome in zip(to_read, run_all(_read_task, campaign, to_read, jobs=jobs,
-                                                             min_items=POOL_MIN_FILES, update=update)):
-                read[info.path] = outcome
+            for (n, _), outcome in zip(to_read, run_all(_read_task, campaign, [e for _, e in to_read], jobs=jobs,
+                                                          min_items=POOL_MIN_FILES, update=update)):
+                read[n] = outcome
         except BrokenProcessPool:
             # A file killed its worker (the reader aborted the process). What was read stands;
             # the rest are read again in one process, one at a time, so only the culprit is lost.
-            read.update(_read_rest([(p, i) for p, i in to_read if i.path not in read], campaign, update))
+            read.update(_read_rest([(n, e) for n, e in to_read if n not in read], campaign, update))
     out = Ingested()
-    for path, info in found:
-        if info.path not in read:  # ignored before reading (a lock file, not a spreadsheet …)
-            out.files.append(info)
-            out.findings.append(finding(Code.F003, file=info.path, detail=info.reason))
-            continue
-        done, one = read[info.path]
+    for n, entry in enumerate(entries):
+        done, one = read[n] if n in read else (entry.info, Ingested(findings=entry.findings))
+        if done.error:
+            one = Ingested(findings=[finding(Code.F013, file=done.path, unit=done.unit,
+                                             error=short_error(done.error), log=error_log)])
         out.files.append(done)
         for name in _READ_LISTS:
             getattr(out, name).extend(getattr(one, name))
     return out
 
 
-def _read_rest(items: list[tuple[Path, InputFile]], campaign: Campaign, update) -> dict:
+def _read_rest(items: list[tuple[int, Entry]], campaign: Campaign, update) -> dict:
     """Read `items` in order in a single worker process, waiting for each before sending the next,
     so that when the process dies the file it died on is known: that one is rejected (F001) and a
     new process takes the rest."""
@@ -147,50 +111,57 @@ def _read_rest(items: list[tuple[Path, InputFile]], campaign: Campaign, update) 
         try:
             with single_worker(campaign) as alone:
                 while pending:
-                    read[pending[-1][1].path] = submit(alone, _read_task, pending[-1]).result()
+                    n, entry = pending[-1]
+                    read[n] = submit(alone, _read_task, entry).result()
                     pending.pop()
                     update(1)
         except BrokenProcessPool:
-            _, info = pending.pop()
+            n, entry = pending.pop()
+            info = entry.info
             info.status, info.reason = REJECTED, Code.F001.title
-            read[info.path] = info, Ingested(findings=[finding(
+            read[n] = info, Ingested(findings=[finding(
                 Code.F001, file=info.path, detail="读取这个文件时读取程序异常退出，文件可能损坏或被恶意构造")])
             update(1)
     return read
 
 
-def _read_task(campaign: Campaign, item: tuple[Path, InputFile]) -> tuple[InputFile, Ingested]:
-    """One file read on its own: its InputFile (status filled in) and what it adds to the run."""
-    path, info = item
+def _read_task(campaign: Campaign, entry: Entry) -> tuple[InputFile, Ingested]:
+    """One file read on its own: its InputFile (status filled in) and what it adds to the run.
+    Whatever goes wrong inside is this file's alone: it is rejected with its traceback kept, and
+    the run goes on with the others (in a worker process as in this one)."""
+    info = entry.info
     one = Ingested()
-    _read_one(path, info, campaign, one)
+    try:
+        if isinstance(entry.source, Path):
+            _read_one(entry.source, info, campaign, one)
+        else:
+            _read_bytes(entry.source, info, campaign, one)
+    except BaseException as err:  # a Rust panic in the reader is a BaseException too
+        if isinstance(err, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        crashed(info)
+        one = Ingested()
     return info, one
 
 
 def _read_one(path: Path, info: InputFile, campaign: Campaign, out: Ingested) -> None:
-    limits = campaign.config.limits
-    reject = partial(_reject, info, out)
     try:
-        before = path.stat()
-        if not stat.S_ISREG(before.st_mode):  # a pipe or device would block or never end
-            return reject(finding(Code.F001, file=info.path, detail="不是普通文件"))
-        check_file_size(before.st_size, limits)  # before a byte is read into memory
-        with path.open("rb") as f:
-            data = f.read(limits.max_file_bytes + 1)  # a file growing meanwhile is caught below (F012)
-        after = path.stat()
-    except UnreadableFile as err:
-        return reject(_unreadable(err, info.path))
-    except OSError as err:
-        return reject(finding(Code.F001, file=info.path, detail=err.strerror or "无法读取"))
-    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
-        return reject(finding(Code.F012, file=info.path))
+        data = read_disk(path, campaign.config.limits)
+    except (UnreadableFile, FileChanged, OSError) as err:
+        return _reject(info, out, read_problem(err, info.path))
+    _read_bytes(data, info, campaign, out)
+
+
+def _read_bytes(data: bytes, info: InputFile, campaign: Campaign, out: Ingested) -> None:
+    """A workbook's bytes, from disk or from a .zip, through the guard and the reader."""
+    reject = partial(_reject, info, out)
     info.size = len(data)
     info.sha256 = hashlib.sha256(data).hexdigest()
     if not data:
         return reject(finding(Code.F004, file=info.path))
     try:
-        container = check_container(data, limits)  # sizes, bombs, entity declarations: before the reader
-        book = read_book(path, reader_bytes(data, container))
+        container = check_container(data, campaign.config.limits)  # sizes, bombs, entities: before the reader
+        book = read_book(Path(info.path), reader_bytes(data, container))
     except UnreadableFile as err:
         return reject(_unreadable(err, info.path))
     try:
@@ -250,14 +221,8 @@ def _read_content(book: Book, data: bytes, container: Container, info: InputFile
     bucket.append((info, ret))
 
 
-_LIMIT_CODES = {FileTooLarge: Code.F005, SuspectedBomb: Code.F006, XmlDeclaration: Code.F007, TooManyCells: Code.F008}
-
-
 def _unreadable(err: UnreadableFile, file: str) -> Finding:
-    code = _LIMIT_CODES.get(type(err))
-    if code is not None:
-        return finding(code, file=file, **err.values)
-    return finding(Code.F002 if err.password else Code.F001, file=file, detail=err.detail)
+    return unreadable_finding(err, file)
 
 
 def _identify(meta: dict | None, info: InputFile, config: Config, rubric: Rubric) -> list[Finding]:

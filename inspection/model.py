@@ -7,10 +7,12 @@ from pathlib import Path
 
 from inspection.findings import Finding
 
-# Status of each file found under input/ (every file ends as exactly one of these).
+# Status of each file found under input/, or inside a .zip there (every file ends as exactly one of these).
 ACCEPTED = "已采用"
-REJECTED = "未采用"
-IGNORED = "已忽略"
+REJECTED = "未采用"  # an error: a return that cannot be used, or a file that may hold one and cannot be read
+IGNORED = "已忽略"  # nothing to do: a lock file, a hidden file, a second copy of an accepted return
+UNREAD = "未读取"  # a document or an image: perhaps a scanned form, which the tool cannot read (a warning)
+UNPACKED = "已解压"  # a .zip whose files are listed after it, each with its own status
 
 # Status of a unit in the ranking.
 RANKED = "已排名"
@@ -22,15 +24,16 @@ UNIT_REJECTED = "报送文件未通过校验"
 class InputFile:
     """One file found under input/, and what became of it."""
 
-    path: str  # relative to input/, with forward slashes
+    path: str  # relative to input/, with forward slashes; always valid Unicode (see filenames.py)
     size: int
     sha256: str = ""
     kind: str = ""  # scoring / dispatch / progress, from _meta
     unit: str = ""  # the unit or department the file is for, from _meta
-    status: str = ""  # ACCEPTED / REJECTED / IGNORED
+    status: str = ""  # ACCEPTED / REJECTED / IGNORED / UNREAD / UNPACKED
     reason: str = ""  # why rejected or ignored, in Chinese
     modified: datetime | None = None  # when the filler last saved it (from the workbook), if known
     meta: dict[str, str] = field(default_factory=dict)  # the workbook's _meta, as read
+    error: str = ""  # the traceback, when reading it failed in a way nobody foresaw (F013)
 
 
 @dataclass
@@ -179,6 +182,16 @@ class RunResult:
 
     def files_with(self, status: str) -> list[InputFile]:
         return [f for f in self.files if f.status == status]
+
+    def files_summary(self) -> str:
+        """"N 个文件（含压缩包中的 M 个）：采用 a 个，未采用 b 个，…": every status counted, adding up to N."""
+        archives = [f.path + "/" for f in self.files_with(UNPACKED)]
+        inside = sum(1 for f in self.files if f.path.startswith(tuple(archives))) if archives else 0
+        counts = [("采用", ACCEPTED), ("未采用", REJECTED), ("忽略", IGNORED), ("未读取", UNREAD),
+                  ("已解压的压缩包", UNPACKED)]
+        parts = [f"{label} {len(self.files_with(status))} 个" for label, status in counts
+                 if status in (ACCEPTED, REJECTED, IGNORED) or self.files_with(status)]
+        return f"{len(self.files)} 个文件{f'（含压缩包中的 {inside} 个）' if inside else ''}：" + "，".join(parts)
 
     @property
     def missing_units(self) -> list[str]:

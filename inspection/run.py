@@ -11,6 +11,7 @@ from inspection.archive.record import carry_ids, record
 from inspection.archive.schema import open_archive
 from inspection.config import Config
 from inspection.consolidate import common_problems, missing_findings, rank, resolve_duplicates
+from inspection.errorlog import log_name, write_log
 from inspection.errors import SetupError
 from inspection.findings import sort_key
 from inspection.forms import load_form
@@ -67,8 +68,12 @@ def _run(result: RunResult, config: Config, rubric: Rubric, input_dir: Path, out
     unit_form, department_form = load_form(config.progress_unit_form), load_form(config.progress_department_form)
     campaign = Campaign(config, rubric, unit_form, department_form,
                         hazard_units(conn, config.campaign, config.round))
-    ingested = ingest(input_dir, campaign, jobs=jobs, progress=progress)
+    error_log = log_name(result.started)
+    ingested = ingest(input_dir, campaign, jobs=jobs, progress=progress, error_log=error_log)
     result.files = ingested.files
+    crashed = [(f"读取 {info.path}", info.error) for info in ingested.files if info.error]
+    if crashed:  # now, so that it is there even if something later stops the run
+        write_log(output_dir, error_log, f"读取时程序出错的文件 {len(crashed)} 个（已跳过，F013）", crashed)
     accepted, duplicate_findings = resolve_duplicates(ingested)
     result.scoring = accepted.scoring
     result.ranking = rank(accepted.scoring, config, ingested.files, ingested.findings)

@@ -13,12 +13,14 @@ import io
 import os
 from pathlib import Path
 import re
+import struct
 import zipfile
 
 import openpyxl
 
+from inspection.filenames import display_path
 from inspection.findings import Code
-from inspection.model import ACCEPTED, IGNORED, REJECTED
+from inspection.model import ACCEPTED, IGNORED, REJECTED, UNREAD
 from tests import bombs
 from tests.filling import criterion_rows, fill_dispatch, fill_progress, fill_scoring, insert_cols_like_excel
 from tests.filling import insert_rows_like_excel, set_meta
@@ -270,6 +272,68 @@ def _plain(name: str, data: bytes):
     return lambda ctx: ctx.write(name, data)
 
 
+def zip_of_files(members: list[tuple[str, bytes]], *, gbk: bool = False) -> bytes:
+    """A .zip of (name, bytes). With `gbk`, the names are written in GBK without the UTF-8 flag, as
+    Chinese Windows ("发送到→压缩文件夹") and WinRAR write them; zipfile itself always writes UTF-8."""
+    out = io.BytesIO()
+    names = []
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, (name, body) in enumerate(members):
+            raw = name.encode("gbk")
+            stand_in = f"@{n:03d}".ljust(len(raw), "#") if gbk else name  # ASCII of the same length: no flag
+            zf.writestr(stand_in, body)
+            names.append((stand_in.encode(), raw))
+    data = out.getvalue()
+    for stand_in, raw in names if gbk else ():
+        data = data.replace(stand_in, raw)
+    return data
+
+
+def encrypted(data: bytes) -> bytes:
+    """The same zip with every member marked as encrypted (flag bit 0), as a password sets it."""
+    out = bytearray(data)
+    end = data.rindex(b"PK\x05\x06")
+    count, _, start = struct.unpack_from("<HII", data, end + 10)
+    pos = start
+    for _ in range(count):
+        out[pos + 8] |= 1
+        out[struct.unpack_from("<I", data, pos + 42)[0] + 6] |= 1
+        name, extra, comment = struct.unpack_from("<HHH", data, pos + 28)
+        pos += 46 + name + extra + comment
+    return bytes(out)
+
+
+def _zipped(archive: str, member: str, *, gbk: bool = True, more: tuple = ()):
+    """A good return inside a .zip (in a subfolder of it, GBK names by default), beside `more` files."""
+    def build(ctx):
+        ctx.write(archive, zip_of_files([(member, ctx.good_bytes()), *more], gbk=gbk))
+        return f"{archive}/{member}"
+    return build
+
+
+def _zip(archive: str, members, name: str = "", *, gbk: bool = True, change=None):
+    """A .zip of members(ctx) → [(name, bytes)]; the file under test is `name` in it, or the .zip."""
+    def build(ctx):
+        data = zip_of_files(members(ctx), gbk=gbk)
+        ctx.write(archive, change(data) if change else data)
+        return f"{archive}/{name}" if name else archive
+    return build
+
+
+def _gbk_named(ctx):
+    """A file name that is not UTF-8 (GBK bytes, as `unzip` leaves a Windows zip's names on Linux)."""
+    data = ctx.good_bytes()
+    fd = os.open(os.fsencode(ctx.input) + b"/" + NAME.encode("gbk"), os.O_WRONLY | os.O_CREAT, 0o644)
+    os.write(fd, data)
+    os.close(fd)
+    return NAME  # shown decoded
+
+
+def _no_suffix(ctx):
+    """A return whose ".xlsx" a chat program dropped: recognised by its bytes and read."""
+    return ctx.write(UNIT, ctx.good_bytes())
+
+
 OLE = bombs.OLE_MAGIC
 ENCRYPTED = OLE + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(64)
 MB_TEXT = "长" * (1 << 20)
@@ -284,7 +348,44 @@ FAULTS: list[Fault] = [
     Fault("没有工作表", _no_sheets, REJECTED, Code.M001),
     Fault("Office 临时锁定文件", _plain(f"~${UNIT}.xlsx", b"lock"), IGNORED, Code.F003),
     Fault("隐藏文件", _plain(".隐藏.xlsx", b"x"), IGNORED, Code.F003),
-    Fault("不是表格的文件（.docx）", _plain("说明.docx", b"x"), IGNORED, Code.F003),
+    Fault("Word 文档（.docx）", _plain("说明.docx", b"x"), UNREAD, Code.F016),
+    Fault("PDF 扫描件", _plain(f"{UNIT}打分表.pdf", b"%PDF-1.4\n"), UNREAD, Code.F016),
+    Fault("手机拍的照片（.jpg）", _plain(f"{UNIT}打分表.jpg", b"\xff\xd8\xff\xe0"), UNREAD, Code.F016),
+    Fault("无法识别的文件（.dat）", _plain("数据.dat", "文本".encode()), UNREAD, Code.F016),
+    Fault("去掉了扩展名的打分表", _no_suffix, ACCEPTED, None, total=Decimal(98)),
+    Fault("Excel 二进制工作簿（.xlsb）", _plain(f"{UNIT}.xlsb", b"PK\x03\x04" + bytes(40)), REJECTED, Code.F015),
+    Fault("CSV 文件", _plain(f"{UNIT}.csv", "评分标准,扣分\n(7),1\n".encode("gbk")), REJECTED, Code.F015),
+    Fault("苹果 Numbers 表格", _plain(f"{UNIT}.numbers", b"PK\x03\x04" + bytes(40)), REJECTED, Code.F015),
+    Fault("WPS .et（不是 OLE 文件）", _plain(f"{UNIT}.et", b"\x00WPS" + bytes(100)), REJECTED, Code.F015),
+    Fault("WPS .et（OLE 文件，按 .xls 读取）", _plain(f"{UNIT}.et", bombs.xls_sheet(bombs.number(0, 0))),
+          REJECTED, Code.M001),
+    Fault("Windows 快捷方式（.lnk）", _plain(f"{UNIT}.xlsx.lnk", b"L\0\0\0"), IGNORED, Code.F003),
+    Fault("文件名不是 UTF-8（GBK 字节）", _gbk_named, ACCEPTED, None, total=Decimal(98)),
+    # --- archives ---
+    Fault(".zip 中的打分表（GBK 文件名）", _zipped("第一组.zip", f"第一组/打分表_01_{UNIT}.xlsx"), ACCEPTED, None,
+          total=Decimal(98)),
+    Fault(".zip 中的打分表（UTF-8 文件名）", _zipped("第一组.zip", f"打分表_01_{UNIT}.xlsx", gbk=False), ACCEPTED, None,
+          total=Decimal(98)),
+    Fault(".zip 中的 PDF", _zip("第一组.zip", lambda ctx: [(NAME, ctx.good_bytes()), ("签字页.pdf", b"%PDF-1.4\n")],
+                               "签字页.pdf"), UNREAD, Code.F016),
+    Fault(".zip 中苹果电脑附带的文件", _zip("第一组.zip", lambda ctx: [(NAME, ctx.good_bytes()), (f"__MACOSX/._{NAME}", b"x")],
+                                         f"__MACOSX/._{NAME}"), IGNORED, Code.F003),
+    Fault(".zip 中的 .zip", _zip("外层.zip", lambda ctx: [("内层.zip", zip_of_files([(NAME, ctx.good_bytes())]))],
+                                "内层.zip"), REJECTED, Code.F014),
+    Fault(".zip 中的坏表格", _zip("第一组.zip", lambda ctx: [(NAME, ctx.good_bytes()[:3000])], NAME), REJECTED, Code.F001),
+    Fault(".zip 中带 XML 实体炸弹的表格", _zip("第一组.zip", lambda ctx: [(NAME, bombs.entity_bomb(ctx.good_bytes()))], NAME),
+          REJECTED, Code.F007),
+    Fault("设有密码的 .zip", _zip("第一组.zip", lambda ctx: [(NAME, ctx.good_bytes())], NAME, change=encrypted),
+          REJECTED, Code.F014),
+    Fault("压缩炸弹（.zip 解压 2 GB）", _plain("第一组.zip", bombs.zip_of([(NAME, bombs.deflated_zeros(2048), 8,
+                                                                         2048 * bombs.MB, None, 0)])),
+          REJECTED, Code.F006),
+    Fault("空的 .zip", _zip("第一组.zip", lambda ctx: []), REJECTED, Code.F014),
+    Fault("损坏的 .zip", _plain("第一组.zip", b"PK\x03\x04" + bytes(60)), REJECTED, Code.F014),
+    Fault("RAR 压缩包", _plain("第一组.rar", b"Rar!\x1a\x07\x01\x00" + bytes(60)), REJECTED, Code.F014),
+    Fault("扩展名是 .zip 的 RAR 压缩包", _plain("第一组.zip", b"Rar!\x1a\x07\x01\x00" + bytes(60)), REJECTED,
+          Code.F014),
+    Fault("7z 压缩包", _plain("第一组.7z", b"7z\xbc\xaf\x27\x1c" + bytes(60)), REJECTED, Code.F014),
     Fault("指向输入文件夹外的链接", _symlink, IGNORED, Code.F003),
     Fault("带宏的 .xlsm", _with_member(f"{UNIT}.xlsm", "xl/vbaProject.bin", b"\xd0\xcf\x11\xe0" + bytes(508)),
           ACCEPTED, Code.F010, total=Decimal(98)),
@@ -371,8 +472,10 @@ def print_table() -> None:
             info = next(f for f in result.files if f.path == name)
             said = next((f for f in result.findings if f.file == name and (not fault.code or f.code == fault.code)), None)
             words = f"{said.code.name} {said.message[:70]}" if said else "（无提示，正常采用）"
-            on_disk = sum(1 for p in ctx.input.rglob("*") if not p.is_dir())
-            lost = "无" if len(result.files) == on_disk else f"丢失 {on_disk - len(result.files)} 个"
+            listed = {f.path for f in result.files}
+            missing = [p for p in ctx.input.rglob("*") if not p.is_dir()
+                       and display_path(p.relative_to(ctx.input).as_posix()) not in listed]
+            lost = f"丢失 {len(missing)} 个" if missing else "无"
             print(f"| {fault.kind} | {info.status} | {words} | {lost}（{len(result.files)} 个文件全部列入报告） |")
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from inspection.filenames import display_path
 from inspection.findings import Code
-from inspection.model import ACCEPTED, REJECTED
+from inspection.model import ACCEPTED, REJECTED, UNPACKED
 from inspection.run import run
 from tests.corpus import FAULTS, NAME, UNIT
 
@@ -30,7 +31,10 @@ def test_fault(fault, tmp_path, config, rubric, ctx):
 
     assert hashes(ctx.input) == before  # input files are never changed
     listed = {f.path for f in result.files}
-    assert listed == {p.relative_to(ctx.input).as_posix() for p in ctx.input.rglob("*") if not p.is_dir()}
+    on_disk = {display_path(p.relative_to(ctx.input).as_posix()) for p in ctx.input.rglob("*") if not p.is_dir()}
+    assert on_disk <= listed  # every file is in the report; the others are files inside a .zip
+    archives = tuple(f.path + "/" for f in result.files if f.status == UNPACKED)
+    assert all(path in on_disk or path.startswith(archives) for path in listed)
     info = next(f for f in result.files if f.path == name)
     mine = [f for f in result.findings if f.file == name]
     assert info.status == fault.status, [(f.code.name, f.message) for f in mine]

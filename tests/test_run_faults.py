@@ -94,7 +94,7 @@ def test_same_inputs_same_report_whatever_the_listing_order(ctx, tmp_path, confi
             dirnames.reverse()
             filenames.reverse()
             yield dirpath, dirnames, filenames
-    monkeypatch.setattr("inspection.ingest.os.walk", reversed_walk)
+    monkeypatch.setattr("inspection.inputs.os.walk", reversed_walk)
     reordered = report_content(run(config, rubric, ctx.input, tmp_path / "b").output_path)
     assert first == again
     assert first == reordered

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from inspection.findings import ERROR, INFO, WARNING, Code
-from inspection.model import ACCEPTED, IGNORED, MISSING, REJECTED, UNIT_REJECTED
+from inspection.model import ACCEPTED, IGNORED, MISSING, REJECTED, UNIT_REJECTED, UNREAD
 from inspection.run import run
 from tests.filling import fill_scoring, insert_cols_like_excel, insert_rows_like_excel, set_meta
 
@@ -67,15 +67,22 @@ def test_encrypted_container__F002_password(box):
     assert "密码" in only(result, Code.F002).message
 
 
-def test_lock_hidden_and_other_files__F003_ignored(box):
+def test_lock_hidden_and_system_files__F003_ignored(box):
     box.input.mkdir()
     (box.input / "~$淮滨县.xlsx").write_bytes(b"lock")
     (box.input / ".DS_Store").write_bytes(b"x")
-    (box.input / "说明.docx").write_bytes(b"x")
+    (box.input / "Thumbs.db").write_bytes(b"x")
     result = box.run()
     ignored = {f.path: f.reason for f in result.files if f.status == IGNORED}
-    assert set(ignored) == {"~$淮滨县.xlsx", ".DS_Store", "说明.docx"}
+    assert set(ignored) == {"~$淮滨县.xlsx", ".DS_Store", "Thumbs.db"}
     assert all(f.level == INFO for f in result.findings if f.code == Code.F003)
+
+
+def test_document_that_may_be_a_scanned_return__F016_warning_not_a_note(box):
+    box.input.mkdir()
+    (box.input / "说明.docx").write_bytes(b"x")
+    result = box.run()
+    assert only(result, Code.F016).level == WARNING and status_of(result, "说明.docx") == UNREAD
 
 
 def test_zero_bytes__F004(box):

@@ -16,6 +16,7 @@ return (mostly inflating it, which the reader does again):
   nothing here checks that format.
 - an OLE file (.xls): cfb.check_cfb walks the container's sector chains and the workbook's records;
   the Workbook stream it gathered is kept, for formulas.py to find the formula cells in.
+- a .zip of returns (check_archive): the same limits on the zip, then each workbook in it on its own.
 """
 
 from dataclasses import dataclass, field
@@ -81,6 +82,19 @@ def check_container(data: bytes, limits: Limits) -> Container:
                      {name: crc for name, *_, crc in members} if whole else None)
 
 
+def check_archive(data: bytes, limits: Limits) -> tuple[str, ...] | None:
+    """check_container for a .zip of files (returns sent together), not a workbook: the same limits
+    on size, member count, inflated total and ratios, every member inflated for real; but nothing is
+    scanned or kept as a workbook's part would be, since each workbook in the archive passes
+    check_container on its own when it is read. Returns the member names, None when not a zip."""
+    check_file_size(len(data), limits)
+    members = _central_directory(data, limits)
+    if members is None:
+        return None
+    _inflate_all(data, members, limits, workbook=False)
+    return tuple(m[0] for m in members)
+
+
 def _central_directory(data: bytes, limits: Limits) -> list[tuple] | None:
     """(name, method, compressed, inflated, local header offset, CRC-32) per entry; None when not a zip."""
     eocd = data.rfind(_EOCD, max(0, len(data) - 22 - 65535))
@@ -139,7 +153,7 @@ def _zip64_sizes(extra: bytes, inflated: int, compressed: int, offset: int) -> t
     return inflated, compressed, offset
 
 
-def _inflate_all(data: bytes, members: list[tuple], limits: Limits) -> dict[str, bytes]:
+def _inflate_all(data: bytes, members: list[tuple], limits: Limits, *, workbook: bool = True) -> dict[str, bytes]:
     # What the directory declares, checked first: cheap, and names the culprit.
     declared = sum(m[3] for m in members)
     if declared > limits.max_inflated_bytes:
@@ -165,9 +179,9 @@ def _inflate_all(data: bytes, members: list[tuple], limits: Limits) -> dict[str,
             raise UnreadableFile(f"部件 {name} 使用了不支持的压缩方式（{method}）")
         else:
             pieces = iter(())
-        scan = PartScan(name, limits)
+        scan = PartScan(name, limits) if workbook else _NOT_SCANNED
         part = 0
-        keep: list[bytes] | None = []
+        keep: list[bytes] | None = [] if workbook else None
         for piece, used in pieces:
             part += len(piece)
             total += len(piece)
@@ -185,6 +199,19 @@ def _inflate_all(data: bytes, members: list[tuple], limits: Limits) -> dict[str,
         sheet = next((s for s, p in sheet_parts(kept).items() if p == part), None)
         raise err.in_sheet(sheet) if sheet else err
     return kept
+
+
+class _NotScanned:
+    """An archive's member is a file, not a workbook's part: nothing in it to scan."""
+
+    def feed(self, piece: bytes) -> None:
+        pass
+
+    def finish(self, size: int) -> None:
+        pass
+
+
+_NOT_SCANNED = _NotScanned()
 
 
 def _kept(keep: list[bytes] | None, piece: bytes, part: int) -> list[bytes] | None:

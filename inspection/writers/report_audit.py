@@ -4,7 +4,7 @@ from inspection import __version__
 from inspection.config import Config
 from inspection.findings import ERROR, WARNING
 from inspection.ingest import KIND_NAMES
-from inspection.model import ACCEPTED, IGNORED, REJECTED, RunResult
+from inspection.model import ACCEPTED, UNPACKED, RunResult
 from inspection.rubric import Rubric
 from inspection.writers.common import Styles, clip, format_points, print_setup
 
@@ -52,8 +52,7 @@ def write_about(wb, st: Styles, result: RunResult, config: Config, rubric: Rubri
         ("检查时间", f"{config.inspection_start:%Y-%m-%d} 至 {config.inspection_end:%Y-%m-%d}，"
                      f"报送截止 {config.deadline:%Y-%m-%d}"),
         ("输入文件夹", str(result.input_dir)),
-        ("文件", f"共 {len(result.files)} 个：采用 {len(result.files_with(ACCEPTED))} 个，"
-                 f"未采用 {len(result.files_with(REJECTED))} 个，忽略 {len(result.files_with(IGNORED))} 个"),
+        ("文件", f"共 {result.files_summary()}。逐个列在下面，子文件夹和 .zip 压缩包中的文件也在内"),
         ("校验结果", f"错误 {errors} 条，警告 {warnings} 条（见“校验报告”）"),
         ("逾期判断日期", f"{result.as_of:%Y-%m-%d}" if result.as_of else ""),
         ("得分计算", "按各条扣分重新计算（精确小数），不采用表格中缓存的得分；每项细则扣完为止。"),
@@ -76,7 +75,7 @@ def write_about(wb, st: Styles, result: RunResult, config: Config, rubric: Rubri
         ws.write_string(r, 3, clip(info.unit, 100), st.text_center)
         ws.write_number(r, 4, info.size, st.points)
         ws.write_string(r, 5, info.sha256, st.text)
-        ws.write_string(r, 6, info.status, st.text_center if info.status == ACCEPTED else st.overdue)
+        ws.write_string(r, 6, info.status, st.text_center if info.status in (ACCEPTED, UNPACKED) else st.overdue)
         ws.write_string(r, 7, clip(info.reason, 500), st.text)
     if not result.files:
         ws.write_string(row + 1, 0, "输入文件夹中没有文件。", st.plain)
