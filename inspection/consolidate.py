@@ -130,8 +130,9 @@ def missing_findings(rows: list[RankRow], accepted: Accepted, files: list[InputF
         if row.status == MISSING:
             group = config.group_for_unit(row.unit)
             who = f"第 {group.number} 组（{group.name}）" if group else "检查组"
+            why = f"{row.why}。" if row.why else _why_missing(row.unit, KIND_SCORING, unread, config)
             out.append(finding(Code.U001, unit=row.unit, name=row.unit, kind=KIND_NAMES[KIND_SCORING], who=who,
-                               why=_why_missing(row.unit, KIND_SCORING, unread, config)))
+                               why=why))
     received = {f.kind for f in files if f.kind}
     tried = {(f.kind, f.unit) for f in files}
     expected = {KIND_DISPATCH: config.units, KIND_PROGRESS: (*config.units, *config.departments)}

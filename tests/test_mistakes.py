@@ -309,6 +309,9 @@ def test_units_not_ranked__each_with_why(box):
     assert why[OTHER] == (MISSING, f"浉河区检查.xlsx 是为本单位填写的，但用了{UNIT}的模板，未采用")
     assert why[UNIT][0] == UNIT_REJECTED and why[UNIT][1].startswith(Code.M011.title)
     assert why["息县"] == (UNIT_REJECTED, f"{Code.D006.title}（息县.xlsx）")
+    u001 = {f.unit: f.message for f in result.findings if f.code == Code.U001}
+    assert u001["商城县"].endswith("收到的 商城县.xlsx 是未填写的空白模板。")
+    assert u001[OTHER].endswith(f"浉河区检查.xlsx 是为本单位填写的，但用了{UNIT}的模板，未采用。")
 
 
 # --- 调度表: a count written beside its field is not a count --------------------------------------
