@@ -12,6 +12,7 @@ import re
 import tomllib
 
 from inspection.errors import ConfigError
+from inspection.reading.cells import NameFinder
 from inspection.reading.limits import MB, Limits
 from inspection.tomlfile import load_toml, to_decimal
 
@@ -55,6 +56,16 @@ class Config:
 
     def is_department(self, name: str) -> bool:
         return name in self._lookup[2]
+
+    @functools.cached_property
+    def unit_names(self) -> NameFinder:
+        """Finds the units a text names (a form's title, a file name), group names aside."""
+        return NameFinder(self.units, ignore=[g.name for g in self.groups])
+
+    @functools.cached_property
+    def reporter_names(self) -> NameFinder:
+        """The same for the units and departments that send 调度表."""
+        return NameFinder((*self.units, *self.departments), ignore=[g.name for g in self.groups])
 
     @functools.cached_property
     def _lookup(self) -> tuple[dict[str, Group], frozenset[str], frozenset[str]]:

@@ -111,8 +111,8 @@ def read_dispatch_return(book: Book, config: Config, file: str, unit: str,
     _check_signatures(sheet, header_row, config, warn)
     own = config.group_for_unit(unit)
     title_block(cover, header_row, texts=[DISPATCH_TITLE, *([group_title(own), own.unit] if own else [])],
-                labels=[LABEL_GROUP, f"督导{config.unit_label}", LABEL_DATE], names=config.units, unit=unit,
-                ignore=[g.name for g in config.groups], add=warn, kind="交办清单")
+                labels=[LABEL_GROUP, f"督导{config.unit_label}", LABEL_DATE], names=config.unit_names, unit=unit,
+                add=warn, kind="交办清单")
     for c, value in enumerate(sheet.rows[header_row]):
         if squash(value) in {squash(h) for h in DISPATCH_HEADERS}:
             cover.take(header_row, c)

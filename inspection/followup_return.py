@@ -81,9 +81,8 @@ def read_followup_return(book: Book, config: Config, file: str, unit: str,
         elif status == STATUS_FIXED:
             warn(Code.K003, r, cols["整改完成日期"], hazard=hazard)
         updates.append(StatusUpdate(hazard, unit, status, on, text["整改情况说明"], file, cell_ref(r, 0)))
-    title_block(cover, header_row, texts=[FOLLOWUP_TITLE], labels=[LABEL_REPORT_DATE], names=config.units,
-                unit=unit, ignore=[g.name for g in config.groups], add=warn, kind="隐患整改跟踪表",
-                prefixes=[f"{config.unit_label}：{unit}"])
+    title_block(cover, header_row, texts=[FOLLOWUP_TITLE], labels=[LABEL_REPORT_DATE], names=config.unit_names,
+                unit=unit, add=warn, kind="隐患整改跟踪表", prefixes=[f"{config.unit_label}：{unit}"])
     for c, value in enumerate(sheet.rows[header_row]):
         if squash(value) in {squash(h) for h in FOLLOWUP_HEADERS}:
             cover.take(header_row, c)

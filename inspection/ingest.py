@@ -28,7 +28,6 @@ from inspection.progress import silent_progress
 from inspection.progress_return import read_progress_return
 from inspection.reading.active_content import active_content
 from inspection.reading.book import Book, UnreadableFile, read_book
-from inspection.reading.coverage import named_units
 from inspection.reading.formulas import formulas_by_column
 from inspection.reading.guard import Container, check_container
 from inspection.reading.meta import read_meta
@@ -265,9 +264,8 @@ def _named_in_file_name(info: InputFile, config: Config) -> list[Finding]:
     name may be the only sign that one unit's template was filled in for another. Group names
     ("浉河区组", after the group's home county) are not unit names here."""
     group = config.group_for_unit(info.unit)
-    ignore = [g.name for g in config.groups] + ([group.name.removesuffix("组")] if group else [])
-    names = (*config.units, *config.departments)
-    named = named_units(PurePosixPath(info.path).stem, names, ignore)
+    named = config.reporter_names.find(PurePosixPath(info.path).stem,
+                                       also_ignore=[group.name, group.name.removesuffix("组")] if group else ())
     if named and info.unit not in named:
         return [finding(Code.M012, file=info.path, unit=info.unit, page=named[0], meta=info.unit,
                         kind=KIND_NAMES[info.kind], about=named[0])]

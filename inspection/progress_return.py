@@ -103,8 +103,8 @@ def _cover_template(sheet: Sheet, header_row: int, cols: dict[str, int], form: P
                     config: Config, reporter: str, cover: Coverage, add) -> None:
     """Take the title, labels, header and notes; the title block must name the reporter (M011)."""
     title_block(cover, header_row, texts=[form.title, progress_subtitle(config, form, reporter)],
-                labels=[LABEL_REPORT_DATE, LABEL_REPORTER, LABEL_PHONE], names=(*config.units, *config.departments),
-                unit=reporter, ignore=[g.name for g in config.groups], add=add, kind="调度表")
+                labels=[LABEL_REPORT_DATE, LABEL_REPORTER, LABEL_PHONE], names=config.reporter_names,
+                unit=reporter, add=add, kind="调度表")
     for c, value in enumerate(sheet.rows[header_row]):
         if squash(value) in {squash(h) for h in PROGRESS_HEADERS}:
             cover.take(header_row, c)

@@ -261,8 +261,8 @@ def _cover_template(located: ScoringSheet, rubric: Rubric, config: Config, unit:
     sheet, header = located.sheet, located.header_row
     own = config.group_for_unit(unit)
     title_block(cover, header, texts=[rubric.title, *([subtitle(rubric, own)] if own else [])],
-                labels=[LABEL_INSPECTION_DATE, LABEL_INSPECTORS], names=config.units, unit=unit,
-                ignore=[g.name for g in config.groups], add=add, kind="打分表")
+                labels=[LABEL_INSPECTION_DATE, LABEL_INSPECTORS], names=config.unit_names, unit=unit, add=add,
+                kind="打分表")
     header_labels = {squash(v) for v in (*rubric.labels.values(), COL_POINTS, COL_STATUS, COL_DEDUCTION,
                                          COL_REASON, COL_SCORE)}
     for c, value in enumerate(sheet.rows[header]):

@@ -35,3 +35,33 @@ def labelled_cell(sheet: Sheet, label: str, before_row: int) -> tuple[int, int] 
 def cell_ref(row: int, col: int) -> str:
     """0-based (row, col) → "A1"."""
     return f"{column_letters(col)}{row + 1}"
+
+
+class NameFinder:
+    """Which of many names a short text names, longest first ("新县" is not found inside a longer
+    name), skipping the `ignore` words (group names such as "浉河区组", which hold a unit's name).
+    Every piece of the text is looked up in a set, so the cost does not grow with the number of
+    names: a province has 3,000 units, and every returned file is checked."""
+
+    def __init__(self, names, ignore=()):
+        self.names = {squash(n): n for n in names if squash(n)}
+        self.ignore = {squash(n) for n in ignore if squash(n)} - set(self.names)
+        self.lengths = sorted({len(k) for k in (*self.names, *self.ignore)}, reverse=True)
+
+    def find(self, text: str, also_ignore=()) -> list[str]:
+        text = squash(text)
+        for words in also_ignore:
+            if words:
+                text = text.replace(squash(words), "\0")
+        found, i = [], 0
+        while i < len(text):
+            for n in self.lengths:
+                piece = text[i:i + n]
+                if len(piece) == n and (piece in self.names or piece in self.ignore):
+                    if piece in self.names:
+                        found.append(self.names[piece])
+                    i += n
+                    break
+            else:
+                i += 1
+        return found

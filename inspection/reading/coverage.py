@@ -12,8 +12,8 @@ from decimal import Decimal
 import re
 
 from inspection.findings import Code, Finding, finding
-from inspection.reading.book import Book, Sheet
-from inspection.reading.cells import cell_ref, squash
+from inspection.reading.book import MAX_MERGE_CELLS, Book, Sheet
+from inspection.reading.cells import NameFinder, cell_ref, squash
 from inspection.values import cell_text, stated_points
 
 _HELP_LINE = re.compile(r"^\s*\d{1,2}\s*[.．、]")
@@ -40,11 +40,11 @@ class Coverage:
     edited: dict[tuple[int, int], str] = field(default_factory=dict)  # cell → the template's text there
 
     def take(self, row: int, col: int) -> None:
-        self.taken.add(self.sheet.anchor(row, col))
+        """A cell read (a merged range is taken through any of its cells: see strays)."""
+        self.taken.add((row, col))
 
     def take_cols(self, row: int, cols) -> None:
-        for col in cols:
-            self.take(row, col)
+        self.taken.update((row, col) for col in cols)
 
     def take_row(self, row: int) -> None:
         for col in range(len(self.sheet.rows[row]) if row < self.sheet.height else 0):
@@ -65,6 +65,10 @@ class Coverage:
         """Every non-blank cell not taken, in reading order; `where(row, col)` names its place."""
         found = []
         taken = self.taken
+        for r1, c1, r2, c2 in self.sheet.merges:  # a merged range shows its value at its top-left cell
+            if (r1, c1) not in taken and (r2 - r1 + 1) * (c2 - c1 + 1) <= MAX_MERGE_CELLS and any(
+                    (r, c) in taken for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)):
+                taken.add((r1, c1))
         for r, row in enumerate(self.sheet.rows):
             for c, value in enumerate(row):
                 if value == "" or (r, c) in taken or (value.__class__ is str and not value.strip()):
@@ -165,21 +169,6 @@ def _same(a, b) -> bool:
     return squash(a) == squash(b)
 
 
-def named_units(text: str, names, ignore=()) -> list[str]:
-    """Which of `names` the text names, longest first so "新县" is not found inside another name;
-    the `ignore` texts (group names such as "浉河区组") are taken out first."""
-    text = squash(text)
-    for words in sorted(ignore, key=len, reverse=True):
-        if words:
-            text = text.replace(squash(words), "\0")
-    found = []
-    for name in sorted(names, key=len, reverse=True):
-        key = squash(name)
-        if key and key in text:
-            found.append(name)
-            text = text.replace(key, "\0")
-    return found
-
 
 def help_line_test(lines):
     """Whether a text is a line of the template's 填表说明: as written, or numbered like one and
@@ -193,10 +182,10 @@ def help_line_test(lines):
     return test
 
 
-def title_block(cover: Coverage, header_row: int, *, texts, labels, names, unit: str, ignore, add,
+def title_block(cover: Coverage, header_row: int, *, texts, labels, names: NameFinder, unit: str, add,
                 kind: str, prefixes=()) -> None:
     """The rows above the header: take the template's texts and labels (a closing colon allowed);
-    a text naming another of `names` than `unit` is M011 (the page and _meta disagree). Fill-in
+    a text naming another unit than `unit` is M011 (the page and _meta disagree). Fill-in
     cells must be taken before this, so that what a person typed there is not read as the page."""
     sheet = cover.sheet
     texts = {squash(t) for t in texts}
@@ -209,7 +198,7 @@ def title_block(cover: Coverage, header_row: int, *, texts, labels, names, unit:
             text = squash(value)
             if text.rstrip(":：") in labels or text in texts or (prefixes and text.startswith(prefixes)):
                 cover.take(r, c)
-            others = [n for n in named_units(text, names, ignore) if n != unit]
+            others = [n for n in names.find(text) if n != unit]
             if others:  # reported as the page naming another unit, not again as a stray
                 cover.take(r, c)
                 add(Code.M011, r, c, page=others[0], where=f"{cell_ref(r, c)}：“{shown(value)}”", meta=unit, kind=kind,
