@@ -33,11 +33,13 @@ MEMORY_LIMIT = 4 * 1024**3  # a child that blows up fails alone instead of starv
 
 def build_cases(folder: Path) -> list[tuple[str, str]]:
     """(label, file name) of every case, written into `folder`."""
-    from inspection.templates import generate_templates, load_campaign
+    from inspection.campaign import load_campaign
+    from inspection.templates import generate_templates
     from tests.filling import fill_scoring
 
-    config, rubric = load_campaign(ROOT / "config.toml")
-    templates = generate_templates(config, rubric, folder / "templates")
+    campaign = load_campaign(ROOT / "config.toml")
+    config, rubric = campaign.config, campaign.rubric
+    templates = generate_templates(campaign, folder / "templates")
     template = templates.scoring[0].read_bytes()
     unit = config.groups[0].unit
     filled = fill_scoring(templates.scoring[0], folder / "filled.xlsx", rubric,
@@ -88,15 +90,16 @@ def measure(path: Path) -> dict:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
 
-    from inspection.ingest import ingest  # only now: its imports would hide the guard's memory above
+    from inspection.decide import settle  # only now: their imports would hide the guard's memory above
+    from inspection.ingest import ingest
     from tests.fuzzing import load_fuzz_campaign
     campaign = load_fuzz_campaign()
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / path.name).write_bytes(data)
         start = time.perf_counter()
-        found = ingest(Path(tmp), campaign)
+        _, findings = settle(ingest(Path(tmp), campaign))
         ingest_seconds = time.perf_counter() - start
-    codes = sorted({f.code.name for f in found.findings if f.is_error})
+    codes = sorted({f.code.name for f in findings if f.is_error})
     return {"size": len(data), "outcome": outcome, "check": min(seconds), "peak": peak, "rss": rss,
             "ingest": ingest_seconds, "codes": codes}
 

@@ -130,12 +130,11 @@ _filler = {}  # a filling process's campaign and folders
 
 
 def _start_filler(config_path: Path, templates: Path, folder: Path) -> None:
-    from inspection.forms import load_form
-    from inspection.templates import load_campaign
+    from inspection.campaign import load_campaign
 
-    config, rubric = load_campaign(config_path)
-    _filler.update(config=config, rubric=rubric, templates=templates, folder=folder,
-                   unit_form=load_form(config.progress_unit_form))
+    campaign = load_campaign(config_path)
+    _filler.update(config=campaign.config, rubric=campaign.rubric, templates=templates, folder=folder,
+                   unit_form=campaign.unit_form)
 
 
 def _fill_task(task: tuple[str, int]) -> Path:

@@ -94,7 +94,8 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        seeds, campaign = build_seeds(load_fuzz_campaign(), Path(tmp))
+        campaign = load_fuzz_campaign()
+        seeds = build_seeds(campaign, Path(tmp))
     if args.case is not None:
         how, data = make_case(seeds, args.seed, args.case)
         if args.save:

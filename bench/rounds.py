@@ -13,7 +13,8 @@ import time
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from campaign import fill_dispatch_returns, fill_progress_returns, fill_returns, write_config  # noqa: E402
 
-from inspection.templates import generate_templates, load_campaign  # noqa: E402
+from inspection.campaign import load_campaign  # noqa: E402
+from inspection.templates import generate_templates  # noqa: E402
 from inspection.run import run  # noqa: E402
 
 
@@ -33,14 +34,15 @@ def main() -> None:
             config_path = base.with_name(f"config-{round_}.toml")
             config_path.write_text(base.read_text(encoding="utf-8").replace('round = "2023-08"', f'round = "{round_}"'),
                                    encoding="utf-8")
-            config, rubric = load_campaign(config_path)
-            templates = generate_templates(config, rubric, tmp / f"templates-{round_}")
+            campaign = load_campaign(config_path)
+            rubric = campaign.rubric
+            templates = generate_templates(campaign, tmp / f"templates-{round_}")
             inputs = tmp / f"input-{round_}"
             fill_returns(templates.scoring, rubric, inputs, seed=month)
             fill_dispatch_returns(templates.dispatch, inputs, seed=month)
             fill_progress_returns(templates.progress_units, inputs)
             started = time.perf_counter()
-            result = run(config, rubric, inputs, tmp / "output", archive=archive)
+            result = run(campaign, inputs, tmp / "output", archive=archive)
             seconds = time.perf_counter() - started
             total += seconds
             size = archive.stat().st_size / 2**20

@@ -32,7 +32,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 from campaign import write_config, write_returns  # noqa: E402
-from inspection.progress import default_jobs  # noqa: E402
+from inspection.progressbar import default_jobs  # noqa: E402
 
 PROCESS = ROOT / "process.py"
 STAGE = BENCH / "stage.py"

@@ -59,7 +59,7 @@ def cli(argv: list[str]) -> int:
 
 
 # The steps of inspection.run._run worth timing one by one (names in inspection.run's namespace).
-PHASES = ("ingest", "rank", "common_problems", "record", "follow", "write_report")
+PHASES = ("ingest", "settle", "hazard_ids", "rank", "common_problems", "record", "view", "write_report")
 
 
 def time_phases(spent: dict[str, float]) -> None:

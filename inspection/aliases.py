@@ -4,6 +4,8 @@ Compared after squashing (no spaces, full-width → half-width), so "重大 隐�
 A mapped value is accepted with a warning that says what it was read as.
 """
 
+from inspection.reading.cells import squash
+
 HAZARD_LEVEL = {
     "重大隐患": "重大事故隐患",
     "重大": "重大事故隐患",
@@ -54,3 +56,10 @@ SECTOR = {
 
 YES_NO = {"是": "是", "否": "否", "有": "是", "无": "否", "Y": "是", "N": "否", "YES": "是", "NO": "否",
           "√": "是", "×": "否"}
+
+
+def official_value(text: str, official: dict[str, str], alias: dict[str, str]) -> str | None:
+    """What was typed in a dropdown cell as its official value (squashed official value → value),
+    directly or through an aliases table above; None when it is neither."""
+    key = squash(text).strip("()")
+    return official.get(key) or alias.get(key)

@@ -16,10 +16,12 @@ from inspection.model import ACCEPTED, REJECTED, UNREAD, RunResult
 from inspection.archive.query import history
 from inspection.archive.schema import open_archive
 from inspection.history import history_lines
-from inspection.progress import default_jobs, file_progress
+from inspection.progressbar import default_jobs, file_progress
 from inspection.rounds import ARCHIVE_FILE
 from inspection.run import run
-from inspection.templates import generate_templates, load_campaign
+from inspection.campaign import load_campaign
+from inspection.kinds import PROGRESS
+from inspection.templates import generate_templates
 
 DEMO_INPUT = Path("demo") / "input"
 # The demo leaves one unit out and plants warnings in another, to show what the report says.
@@ -75,18 +77,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("history", parents=[common], help="列出归档中的各轮次及每轮记录的单位和文件",
                        description="列出归档（各轮汇总时采用的文件）中的轮次，以及每轮记录了哪些单位的哪些文件。")
+    p.add_argument("--output", default=DEFAULT_OUTPUT_DIR, metavar="DIR",
+                   help="汇总时的输出文件夹，归档就在其中（默认 output，同 run 的 --output）")
     p.add_argument("--archive", metavar="PATH", help=ARCHIVE_HELP)
     p.set_defaults(handler=cmd_history)
     return parser
 
 
 def cmd_templates(args) -> int:
-    config, rubric = load_campaign(Path(args.config))
-    archive = Path(args.archive) if args.archive else default_archive()
+    campaign = load_campaign(Path(args.config))
+    config, rubric = campaign.config, campaign.rubric
+    archive = Path(args.archive) if args.archive else default_archive(Path(DEFAULT_OUTPUT_DIR))
     if args.archive and not archive.exists():
         raise SetupError(f"找不到归档文件 {archive}。请检查 --archive 的路径；还没有归档时不要写 --archive，"
                          "第一次运行 python process.py run 后会在 output/ 下建立归档")
-    result = generate_templates(config, rubric, Path(args.output), archive, jobs=args.jobs,
+    result = generate_templates(campaign, Path(args.output), archive, jobs=args.jobs,
                                 progress=partial(file_progress, quiet=args.quiet, what="生成空白表格"))
     if args.quiet:
         print(f"已生成 {len(result.all)} 个空白表格，位于 {result.folder}。用时 {result.seconds:.1f} 秒。")
@@ -117,16 +122,16 @@ def _day(text: str) -> date:
 
 
 def cmd_run(args) -> int:
-    config, rubric = load_campaign(Path(args.config))
-    archive = Path(args.archive) if args.archive else None
-    result = run(config, rubric, Path(args.input), Path(args.output), as_of=args.as_of, archive=archive,
+    campaign = load_campaign(Path(args.config))
+    archive = Path(args.archive) if args.archive else default_archive(Path(args.output))
+    result = run(campaign, Path(args.input), Path(args.output), as_of=args.as_of, archive=archive,
                  jobs=args.jobs, progress=partial(file_progress, quiet=args.quiet))
-    print_summary(result, config.unit_label, quiet=args.quiet)
+    print_summary(result, campaign.config.unit_label, quiet=args.quiet)
     return exit_code(result)
 
 
 def cmd_history(args) -> int:
-    path = Path(args.archive) if args.archive else default_archive()
+    path = Path(args.archive) if args.archive else default_archive(Path(args.output))
     if not path.exists():
         print(f"找不到归档 {path}。运行 python process.py run 汇总后会自动建立。")
         return EXIT_OK
@@ -141,8 +146,9 @@ def cmd_history(args) -> int:
     return EXIT_OK
 
 
-def default_archive() -> Path:
-    return Path(DEFAULT_OUTPUT_DIR) / ARCHIVE_FILE
+def default_archive(output_dir: Path) -> Path:
+    """Where the archive is, for every command: in the output folder of `run` (`--archive` aside)."""
+    return output_dir / ARCHIVE_FILE
 
 
 def exit_code(result: RunResult) -> int:
@@ -183,21 +189,19 @@ def print_summary(result: RunResult, unit_label: str, *, quiet: bool = False) ->
 
 def cmd_demo(args) -> int:
     # Only the demo fills templates, so only it imports the fillers.
-    from inspection.demo import fill_scoring_returns
-    from inspection.demo_followup import fill_dispatch_returns, fill_progress_returns
-    from inspection.forms import load_form
+    from inspection.demo_lists import fill_dispatch_returns, fill_progress_returns
+    from inspection.demo_scoring import fill_scoring_returns
 
-    config, rubric = load_campaign(Path(args.config))
-    templates = generate_templates(config, rubric, Path(args.templates), jobs=args.jobs)
+    campaign = load_campaign(Path(args.config))
+    config, rubric = campaign.config, campaign.rubric
+    templates = generate_templates(campaign, Path(args.templates), jobs=args.jobs)
     print(f"第一步：已生成 {len(templates.all)} 个空白表格，位于 {templates.folder}。")
     scratch = Path(args.input)
     _clear_scratch(scratch)
     scoring = fill_scoring_returns(config, rubric, templates.scoring, scratch,
                                    skip_units=(DEMO_MISSING_UNIT,), warning_unit=DEMO_WARNING_UNIT)
     dispatch = fill_dispatch_returns(config, templates.dispatch, scratch)
-    unit_form, department_form = load_form(config.progress_unit_form), load_form(config.progress_department_form)
-    forms = {**{p: unit_form for p in templates.progress_units},
-             **{p: department_form for p in templates.progress_departments}}
+    forms = {path: campaign.form_for(name) for name, path in templates.by_kind[PROGRESS.key]}
     progress = fill_progress_returns(forms, scratch, report_day=config.inspection_end)
     print(f"第二步：模拟填好 {len(scoring)} 份打分表、{len(dispatch)} 份交办清单、{len(progress)} 份调度表，"
           f"放在 {scratch}（故意缺少{DEMO_MISSING_UNIT}的打分表，{DEMO_WARNING_UNIT}的打分表带两处提醒）。")
@@ -205,7 +209,7 @@ def cmd_demo(args) -> int:
     # The demo keeps its own archive, rebuilt each time, so it never mixes with a real one.
     archive = Path(args.output) / DEMO_ARCHIVE
     archive.unlink(missing_ok=True)
-    result = run(config, rubric, scratch, Path(args.output), as_of=config.deadline, archive=archive, jobs=args.jobs)
+    result = run(campaign, scratch, Path(args.output), as_of=config.deadline, archive=archive, jobs=args.jobs)
     print_summary(result, config.unit_label)
     print(f"演示完成。用 Excel 或 WPS 打开 {result.output_path} 查看排名、扣分原因和校验报告；"
           f"实际使用时把报回的表格放进 input 文件夹，运行 python process.py run。")

@@ -119,6 +119,7 @@ class Code(Enum):
     P006 = Rule(WARNING, "未填写", "“{label}”未填写，按 0 计。没有发生的请填 0。")
     P007 = Rule(ERROR, "缺少填报项目", "找不到填报项目“{label}”。请不要改动项目文字或删除行。")
     P008 = Rule(WARNING, "累计数比上期少", "“{label}”是累计数，本期 {value}，比上期（{previous_round}）的 {previous} 少。请核实。")
+    P009 = Rule(WARNING, "填报时间未填", "调度表的填报时间{what}。请填写填报日期，如 2023年8月25日。")
     # --- 隐患整改跟踪表 (status updates of hazards assigned in earlier rounds) ---
     K001 = Rule(WARNING, "隐患编号不认识", "隐患编号“{value}”不在归档的隐患中，该行不处理。请不要改动隐患编号。")
     K002 = Rule(WARNING, "整改状态无法识别", "隐患 {hazard} 的整改状态“{value}”不是下拉列表中的选项（{choices}），该行不处理。")
@@ -131,7 +132,7 @@ class Code(Enum):
     A001 = Rule(WARNING, "更正后的文件替换了上次记录", "{name}本轮（{round}）的{kind}已归档过另一份文件（{old_file}，{old_time} 记录），本次以更正后的文件为准。")
     A002 = Rule(WARNING, "已销号的隐患又报为未整改", "隐患 {hazard} 已于 {closed_on} 销号（{closed_file}），本文件报为“{status}”。销号不自动撤销：如隐患确实复发，请作为新隐患交办。")
     # --- the campaign as a whole ---
-    # {why}: "" or what input/ holds that was not read and may be this return (consolidate.py).
+    # {why}: "" or what input/ holds that was not read and may be this return (decide.py).
     U001 = Rule(ERROR, "单位未报送", "没有收到“{name}”的{kind}（应由{who}报送）。{why}")
     U002 = Rule(WARNING, "未报送", "没有收到“{name}”的{kind}。{why}")
 

@@ -2,9 +2,9 @@
 
 from itertools import groupby
 
-from inspection.ingest import KIND_NAMES
+from inspection.kinds import KINDS, NAMES as KIND_NAMES
 
-KIND_ORDER = ("scoring", "dispatch", "progress", "followup")
+KIND_ORDER = tuple(k.key for k in KINDS)
 
 
 def history_lines(rows: list[tuple]) -> list[str]:

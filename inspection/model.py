@@ -107,6 +107,7 @@ class Hazard:
     file: str
     cell: str  # the row's first cell, e.g. "A7"
     listed_on: date | None = None  # the list's 日期
+    place: int = 0  # the row's place among its list's hazards (1, 2, …): a new hazard's id is made from it
 
     def overdue(self, as_of: date) -> bool:
         return self.deadline is not None and self.deadline < as_of and self.status != "已整改"
@@ -143,6 +144,10 @@ class StatusUpdate:
     note: str
     file: str
     cell: str
+    id_cell: str = ""  # where its 隐患编号 was read
+    # The row's own warnings (K002–K004), given once its hazard is known to be the sender's; a row
+    # whose status could not be read has status "" and is then dropped.
+    problems: list[Finding] = field(default_factory=list)
 
 
 @dataclass

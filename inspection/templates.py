@@ -1,103 +1,90 @@
-"""Stage 1: every blank workbook of a campaign, written into one folder."""
+"""Stage 1: every blank workbook of a campaign, written into one folder: what each kind plans."""
 
 from dataclasses import dataclass, field
 from pathlib import Path
 import time
 
-from inspection.archive.query import tracked_hazards
 from inspection.archive.schema import open_archive
-from inspection.config import Config, load_config
-from inspection.forms import load_form
+from inspection.campaign import Campaign
+from inspection.kinds import BY_KEY, DISPATCH, FOLLOWUP, KINDS, PROGRESS, SCORING
 from inspection.model import TrackedHazard
 from inspection.pool import run_all
-from inspection.progress import silent_progress
-from inspection.rubric import Rubric, load_rubric
-from inspection.writers.dispatch_template import write_dispatch_template
-from inspection.writers.followup_template import write_followup_template
-from inspection.writers.progress_template import write_progress_template
+from inspection.progressbar import silent_progress
+from inspection.rounds import Earlier
 from inspection.writers.common import clear_stale_temps
-from inspection.writers.scoring_template import write_scoring_template
+
+POOL_MIN_TASKS = 32  # below this, worker processes cost more than they save
 
 
 @dataclass
 class TemplatesResult:
     folder: Path
-    scoring: list[Path] = field(default_factory=list)
-    dispatch: list[Path] = field(default_factory=list)
-    progress_units: list[Path] = field(default_factory=list)
-    progress_departments: list[Path] = field(default_factory=list)
-    followup: list[Path] = field(default_factory=list)  # one per unit with hazards still open
+    by_kind: dict[str, list[tuple[object, Path]]] = field(default_factory=dict)  # kind key → (target, path)
+    departments: frozenset[str] = frozenset()  # the 调度表 senders that are departments, not units
     open_hazards: int = 0
     seconds: float = 0.0
 
+    def paths(self, kind) -> list[Path]:
+        return [path for _, path in self.by_kind.get(kind.key, [])]
+
     @property
     def all(self) -> list[Path]:
-        return [*self.scoring, *self.dispatch, *self.progress_units, *self.progress_departments, *self.followup]
+        return [path for kind in KINDS for path in self.paths(kind)]
+
+    @property
+    def scoring(self) -> list[Path]:
+        return self.paths(SCORING)
+
+    @property
+    def dispatch(self) -> list[Path]:
+        return self.paths(DISPATCH)
+
+    @property
+    def followup(self) -> list[Path]:  # one per unit with hazards still open
+        return self.paths(FOLLOWUP)
+
+    @property
+    def progress_units(self) -> list[Path]:
+        return [path for name, path in self.by_kind.get(PROGRESS.key, []) if name not in self.departments]
+
+    @property
+    def progress_departments(self) -> list[Path]:
+        return [path for name, path in self.by_kind.get(PROGRESS.key, []) if name in self.departments]
 
 
-def load_campaign(config_path: Path) -> tuple[Config, Rubric]:
-    """The config and its rubric, both checked; raises SetupError subclasses."""
-    config = load_config(config_path)
-    return config, load_rubric(config.rubric_path)
-
-
-def generate_templates(config: Config, rubric: Rubric, folder: Path, archive: Path | None = None, *,
+def generate_templates(campaign: Campaign, folder: Path, archive: Path | None = None, *,
                        jobs: int = 1, progress=None) -> TemplatesResult:
-    """Write one 打分表 and one 交办清单 per group, one 调度表 per unit and per department, and, when
-    the archive holds hazards not yet closed, one 隐患整改跟踪表 per unit that has any.
-    With jobs > 1 the workbooks are written by a pool of processes; the files are the same."""
+    """Write every blank template each kind plans (one 打分表 and one 交办清单 per group, one 调度表 per
+    unit and per department and, when the archive holds hazards not yet closed, one 隐患整改跟踪表 per
+    unit that has any). With jobs > 1 the workbooks are written by a pool of processes; the files
+    are the same."""
     started = time.perf_counter()
     clear_stale_temps(folder)
-    by_unit = open_hazards(archive, config) if archive is not None and archive.exists() else {}
-    tasks = [*((SCORING, g) for g in config.groups), *((DISPATCH, g) for g in config.groups),
-             *((UNIT_FORM, u) for u in config.units), *((DEPARTMENT_FORM, d) for d in config.departments),
-             *((FOLLOWUP, item) for item in by_unit.items())]
-    writer = _Writer(config, rubric, folder)
+    by_unit = open_hazards(archive, campaign) if archive is not None and archive.exists() else {}
+    tasks = [(kind.key, target) for kind in KINDS for target in kind.plan(campaign, by_unit)]
     with (progress or silent_progress)(len(tasks)) as update:
-        paths = list(run_all(_write_task, writer, tasks, jobs=jobs, min_items=POOL_MIN_TASKS, update=update))
-    result = TemplatesResult(folder, open_hazards=sum(len(h) for h in by_unit.values()))
-    lists = {SCORING: result.scoring, DISPATCH: result.dispatch, UNIT_FORM: result.progress_units,
-             DEPARTMENT_FORM: result.progress_departments, FOLLOWUP: result.followup}
-    for (kind, _), path in zip(tasks, paths):
-        lists[kind].append(path)
+        paths = list(run_all(_write_task, (campaign, folder), tasks, jobs=jobs, min_items=POOL_MIN_TASKS,
+                             update=update))
+    result = TemplatesResult(folder, {kind.key: [] for kind in KINDS}, frozenset(campaign.config.departments),
+                             open_hazards=sum(len(h) for h in by_unit.values()))
+    for (kind, target), path in zip(tasks, paths):
+        result.by_kind[kind].append((target, path))
     result.seconds = time.perf_counter() - started
     return result
 
 
-POOL_MIN_TASKS = 32  # below this, worker processes cost more than they save
-SCORING, DISPATCH, FOLLOWUP = "scoring", "dispatch", "followup"
-UNIT_FORM, DEPARTMENT_FORM = "unit_form", "department_form"
+def _write_task(state: tuple[Campaign, Path], task: tuple[str, object]) -> Path:
+    campaign, folder = state
+    kind, target = task
+    return BY_KEY[kind].write(campaign, target, folder)
 
 
-class _Writer:
-    """Writes one template of a kind; sent once to each worker process."""
-
-    def __init__(self, config: Config, rubric: Rubric, folder: Path):
-        self.config, self.rubric, self.folder = config, rubric, folder
-        self.unit_form = load_form(config.progress_unit_form)
-        self.department_form = load_form(config.progress_department_form)
-
-    def write(self, kind: str, target) -> Path:
-        if kind == SCORING:
-            return write_scoring_template(self.config, self.rubric, target, self.folder)
-        if kind == DISPATCH:
-            return write_dispatch_template(self.config, target, self.folder)
-        if kind == FOLLOWUP:
-            unit, hazards = target
-            return write_followup_template(self.config, unit, hazards, self.folder)
-        form = self.unit_form if kind == UNIT_FORM else self.department_form
-        return write_progress_template(self.config, form, target, self.folder)
-
-
-def _write_task(writer: _Writer, task: tuple[str, object]) -> Path:
-    return writer.write(*task)
-
-
-def open_hazards(archive: Path, config: Config) -> dict[str, list[TrackedHazard]]:
+def open_hazards(archive: Path, campaign: Campaign) -> dict[str, list[TrackedHazard]]:
     """Unit → its hazards not yet closed (销号), in config order and then as first assigned."""
+    config = campaign.config
     conn = open_archive(archive)
     try:
-        tracked, _ = tracked_hazards(conn, config.campaign, config.round)
+        tracked, _ = Earlier.read(conn, config).tracked()
     finally:
         conn.close()
     by_unit: dict[str, list[TrackedHazard]] = {unit: [] for unit in config.units}

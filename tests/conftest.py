@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from inspection.config import load_config
-from inspection.rubric import load_rubric
+from inspection.campaign import load_campaign
 from inspection.templates import generate_templates
 from tests.corpus import Context
 
@@ -15,24 +14,30 @@ XUCHANG = ROOT / "rubrics" / "xuchang_2018_responsibility_targets.toml"
 
 
 @pytest.fixture(scope="session")
-def config():
-    return load_config(ROOT / "config.toml")
+def campaign():
+    """The default campaign (config.toml): config, rubric and forms, loaded once."""
+    return load_campaign(ROOT / "config.toml")
 
 
 @pytest.fixture(scope="session")
-def rubric(config):
-    return load_rubric(config.rubric_path)
+def config(campaign):
+    return campaign.config
 
 
 @pytest.fixture(scope="session")
-def templates(config, rubric, tmp_path_factory):
+def rubric(campaign):
+    return campaign.rubric
+
+
+@pytest.fixture(scope="session")
+def templates(campaign, tmp_path_factory):
     """The default campaign's templates, generated once per test session."""
-    return generate_templates(config, rubric, tmp_path_factory.mktemp("templates"))
+    return generate_templates(campaign, tmp_path_factory.mktemp("templates"))
 
 
 @pytest.fixture
-def ctx(tmp_path, config, rubric, templates):
+def ctx(tmp_path, campaign, templates):
     """An empty input/ folder and what it takes to put returns in it (tests/corpus.py)."""
-    c = Context(tmp_path / "input", templates.folder, config, rubric)
+    c = Context(tmp_path / "input", templates.folder, campaign)
     c.input.mkdir()
     return c

@@ -42,8 +42,9 @@ class Fault:
 class Context:
     """Where to write, and the blank templates to start from."""
 
-    def __init__(self, input_dir: Path, templates_dir: Path, config, rubric):
-        self.input, self.templates, self.config, self.rubric = input_dir, templates_dir, config, rubric
+    def __init__(self, input_dir: Path, templates_dir: Path, campaign):
+        self.input, self.templates, self.campaign = input_dir, templates_dir, campaign
+        self.config, self.rubric = campaign.config, campaign.rubric
 
     def scoring_template(self, unit: str = UNIT) -> Path:
         return self.templates / f"打分表_{self.config.group_for_unit(unit).number:02d}_{unit}.xlsx"
@@ -457,18 +458,19 @@ def print_table() -> None:
     import tempfile
 
     from inspection.run import run
-    from inspection.templates import generate_templates, load_campaign
+    from inspection.campaign import load_campaign
+    from inspection.templates import generate_templates
     from tests.conftest import ROOT
 
-    config, rubric = load_campaign(ROOT / "config.toml")
+    campaign = load_campaign(ROOT / "config.toml")
     with tempfile.TemporaryDirectory() as tmp:
-        templates = generate_templates(config, rubric, Path(tmp) / "templates")
+        templates = generate_templates(campaign, Path(tmp) / "templates")
         print("| 故障 | 结果 | 工具的话 | 有无丢失 |\n|---|---|---|---|")
         for n, fault in enumerate(FAULTS):
-            ctx = Context(Path(tmp) / f"in{n}", templates.folder, config, rubric)
+            ctx = Context(Path(tmp) / f"in{n}", templates.folder, campaign)
             ctx.input.mkdir()
             name = fault.build(ctx)
-            result = run(config, rubric, ctx.input, Path(tmp) / f"out{n}")
+            result = run(campaign, ctx.input, Path(tmp) / f"out{n}")
             info = next(f for f in result.files if f.path == name)
             said = next((f for f in result.findings if f.file == name and (not fault.code or f.code == fault.code)), None)
             words = f"{said.code.name} {said.message[:70]}" if said else "（无提示，正常采用）"

@@ -116,11 +116,16 @@ def fill_dispatch(template: Path, target: Path, hazards: list[dict], *, listed_o
     return target
 
 
-def fill_progress(template: Path, target: Path, values: dict, *, default=0, edit=None) -> Path:
-    """values: 填报项目 label → value; every other field gets `default` (None leaves it blank)."""
+def fill_progress(template: Path, target: Path, values: dict, *, default=0, reported_on=date(2023, 8, 25),
+                  edit=None) -> Path:
+    """values: 填报项目 label → value; every other field gets `default` (None leaves it blank);
+    填报时间 gets `reported_on` (None leaves it blank)."""
     wb = openpyxl.load_workbook(template)
     ws = wb["调度表"]
     header = next(c.row for (c,) in ws.iter_rows(min_col=1, max_col=1) if c.value == "类别")
+    if reported_on is not None:
+        label = next(c for row in ws.iter_rows(max_row=header) for c in row if c.value == "填报时间：")
+        ws.cell(label.row, label.column + 1).value = reported_on
     for row in range(header + 1, ws.max_row + 1):
         label = ws[f"C{row}"].value
         unit = ws[f"D{row}"].value

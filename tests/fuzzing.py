@@ -11,7 +11,7 @@ rejected (at least one error finding) or, for a form nobody filled in, ignored w
 never with an exception.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 import io
@@ -24,12 +24,15 @@ import zipfile
 import openpyxl
 
 from inspection.constants import SHEET_DISPATCH, SHEET_FOLLOWUP, SHEET_META, SHEET_PROGRESS, SHEET_SCORING
-from inspection.forms import load_form
-from inspection.ingest import Campaign, ingest
+from inspection.campaign import Campaign, load_campaign
+from inspection.decide import hazard_ids, settle
+from inspection.ingest import ingest
+from inspection.kinds import DISPATCH, SCORING
 from inspection.findings import Code
 from inspection.model import ACCEPTED, IGNORED, REJECTED, TrackedHazard
 from inspection.run import run
-from inspection.templates import generate_templates, load_campaign
+from inspection.rounds import Earlier
+from inspection.templates import generate_templates
 from inspection.writers.followup_template import write_followup_template
 from tests import bombs
 from tests.filling import (
@@ -52,15 +55,13 @@ class Escape(AssertionError):
 
 
 def load_fuzz_campaign() -> Campaign:
-    config, rubric = load_campaign(ROOT / "config.toml")
-    return Campaign(config, rubric, load_form(config.progress_unit_form), load_form(config.progress_department_form))
+    return load_campaign(ROOT / "config.toml")
 
 
-def build_seeds(campaign: Campaign, folder: Path) -> tuple[list[Seed], Campaign]:
-    """Blank templates and filled returns of each kind, as bytes; and the campaign to read them
-    with, which knows the hazards the 隐患整改跟踪表 seeds list."""
-    config, rubric = campaign.config, campaign.rubric
-    made = generate_templates(config, rubric, folder / "templates")
+def build_seeds(campaign: Campaign, folder: Path) -> list[Seed]:
+    """Blank templates and filled returns of each kind, as bytes."""
+    rubric = campaign.rubric
+    made = generate_templates(campaign, folder / "templates")
     filled = folder / "filled"
     scoring = fill_scoring(made.scoring[0], filled / "scoring.xlsx", rubric, deductions={
         "c05": (Decimal("0.4"), "两名领导班子成员述职报告中未涉及安全生产内容"),
@@ -75,13 +76,13 @@ def build_seeds(campaign: Campaign, folder: Path) -> tuple[list[Seed], Campaign]
     ])
     progress = fill_progress(made.progress_units[0], filled / "progress.xlsx", {}, default=3)
     department = fill_progress(made.progress_departments[0], filled / "department.xlsx", {}, default=1)
-    followup, campaign = _followup_seed(campaign, dispatch, folder / "followup")
+    followup = _followup_seed(campaign, dispatch, folder / "followup")
     named = [("scoring_template", SHEET_SCORING, made.scoring[0]), ("scoring_filled", SHEET_SCORING, scoring),
              ("dispatch_template", SHEET_DISPATCH, made.dispatch[0]), ("dispatch_filled", SHEET_DISPATCH, dispatch),
              ("progress_template", SHEET_PROGRESS, made.progress_units[0]),
              ("progress_filled", SHEET_PROGRESS, progress), ("department_filled", SHEET_PROGRESS, department),
              ("followup_template", SHEET_FOLLOWUP, followup[0]), ("followup_filled", SHEET_FOLLOWUP, followup[1])]
-    return [Seed(name, sheet, _stable(path.read_bytes())) for name, sheet, path in named], campaign
+    return [Seed(name, sheet, _stable(path.read_bytes())) for name, sheet, path in named]
 
 
 def _stable(data: bytes) -> bytes:
@@ -92,15 +93,17 @@ def _stable(data: bytes) -> bytes:
                   if n == "docProps/core.xml" else c) for n, c in members])
 
 
-def _followup_seed(campaign: Campaign, dispatch: Path, folder: Path) -> tuple[tuple[Path, Path], Campaign]:
+def _followup_seed(campaign: Campaign, dispatch: Path, folder: Path) -> tuple[Path, Path]:
     """A 隐患整改跟踪表 listing the hazards of the filled 交办清单, blank and filled in."""
     inputs = folder / "input"
     inputs.mkdir(parents=True)
     (inputs / dispatch.name).write_bytes(dispatch.read_bytes())
-    (info, hazards), = ingest(inputs, campaign).dispatch
+    accepted, _ = settle(ingest(inputs, campaign))
+    hazard_ids(accepted, campaign, Earlier(campaign.config.round))
+    (unit, hazards), = accepted.of(DISPATCH).items()
     tracked = [TrackedHazard(hazard=h, first_round=campaign.config.round, first_listed_on=h.listed_on,
                              status=h.status, status_on=h.listed_on) for h in hazards]
-    blank = write_followup_template(campaign.config, info.unit, tracked, folder)
+    blank = write_followup_template(campaign.config, unit, tracked, folder)
     wb = openpyxl.load_workbook(blank)
     ws = wb[SHEET_FOLLOWUP]
     header = next(c.row for row in ws.iter_rows(max_row=20) for c in row if c.value == "整改状态")
@@ -111,8 +114,7 @@ def _followup_seed(campaign: Campaign, dispatch: Path, folder: Path) -> tuple[tu
     ws.cell(header + 2, cols["整改状态"]).value = "整改中"
     filled = folder / "filled.xlsx"
     wb.save(filled)
-    known = {h.id: h.unit for h in hazards}
-    return (blank, filled), replace(campaign, known_hazards={**campaign.known_hazards, **known})
+    return blank, filled
 
 
 def replace_in_member(data: bytes, member: str, old: bytes, new: bytes) -> bytes:
@@ -141,12 +143,13 @@ def check_one(data: bytes, folder: Path, campaign: Campaign, name: str = "fuzz.x
     path.write_bytes(data)
     try:
         ingested = ingest(folder, campaign)
+        _, findings = settle(ingested)
     finally:
         path.unlink()
     if len(ingested.files) != 1:
         raise Escape(f"{len(ingested.files)} files from one")
     info = ingested.files[0]
-    own = [f for f in ingested.findings if f.file == info.path]
+    own = [f for f in findings if f.file == info.path]
     errors = [f for f in own if f.is_error]
     if info.status == ACCEPTED and errors:
         raise Escape(f"accepted with errors: {[f.code.name for f in errors]}")
@@ -156,7 +159,7 @@ def check_one(data: bytes, folder: Path, campaign: Campaign, name: str = "fuzz.x
         raise Escape(f"ignored other than as a blank form: {info.reason}")
     if info.status not in (ACCEPTED, REJECTED, IGNORED):
         raise Escape(f"ended {info.status!r} ({info.reason})")
-    for f in ingested.findings:
+    for f in findings:
         if not isinstance(f.message, str) or not f.message:
             raise Escape(f"finding {f.code.name} without a message")
     return info.status, own
@@ -170,7 +173,7 @@ def check_run(data: bytes, folder: Path, campaign: Campaign, company: list[Seed]
     (inputs / "fuzz.xlsx").write_bytes(data)
     for seed in company:
         (inputs / f"{seed.name}.xlsx").write_bytes(seed.data)
-    result = run(campaign.config, campaign.rubric, inputs, folder / "output", archive=folder / "archive.sqlite")
+    result = run(campaign, inputs, folder / "output", archive=folder / "archive.sqlite")
     openpyxl.load_workbook(result.output_path, read_only=True).close()
     return result.output_path
 
@@ -523,21 +526,23 @@ def _save(wb) -> bytes:
 
 
 def check_shape(data: bytes, expect: str, folder: Path, campaign: Campaign, seed_total: Decimal) -> tuple[str, list]:
-    """check_one, then the oracle: HELD must be rejected; SAME accepted with the seed's total."""
+    """The file alone through reading and the run's decisions, then the oracle: HELD must not be
+    accepted (so not ranked); SAME must be accepted with the seed's own total."""
     path = folder / "shape.xlsx"
     path.write_bytes(data)
     try:
         ingested = ingest(folder, campaign)
+        accepted, findings = settle(ingested)
     finally:
         path.unlink()
     info = ingested.files[0]
-    own = [f for f in ingested.findings if f.file == info.path]
+    own = [f for f in findings if f.file == info.path]
+    scored = accepted.of(SCORING)
+    total = next(iter(scored.values())).total if scored else None
     if expect == HELD and info.status != REJECTED:
-        total = ingested.scoring[0][1].total if ingested.scoring else None
         raise Escape(f"silent: {info.status} with total {total}, findings {[f.code.name for f in own]}")
-    if expect == SAME:
-        if info.status != ACCEPTED or ingested.scoring[0][1].total != seed_total:
-            raise Escape(f"a readable deduction not counted: {info.status}, {[f.code.name for f in own]}")
+    if expect == SAME and (info.status != ACCEPTED or total != seed_total):
+        raise Escape(f"a readable deduction not counted: {info.status}, {[f.code.name for f in own]}")
     return info.status, own
 
 

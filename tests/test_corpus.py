@@ -23,11 +23,11 @@ def test_corpus_is_big_enough():
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.kind for f in FAULTS])
-def test_fault(fault, tmp_path, config, rubric, ctx):
+def test_fault(fault, tmp_path, config, rubric, ctx, campaign):
     name = fault.build(ctx)
     before = hashes(ctx.input)
 
-    result = run(config, rubric, ctx.input, tmp_path / "output")
+    result = run(campaign, ctx.input, tmp_path / "output")
 
     assert hashes(ctx.input) == before  # input files are never changed
     listed = {f.path for f in result.files}
@@ -54,7 +54,7 @@ def test_fault(fault, tmp_path, config, rubric, ctx):
     assert "校验报告" in wb.sheetnames
 
 
-def test_file_changed_while_read__F012_rejected_and_listed(tmp_path, config, rubric, ctx, monkeypatch):
+def test_file_changed_while_read__F012_rejected_and_listed(tmp_path, config, rubric, ctx, monkeypatch, campaign):
     ctx.scoring()
     real_open = Path.open
 
@@ -81,6 +81,6 @@ def test_file_changed_while_read__F012_rejected_and_listed(tmp_path, config, rub
         return SavedWhileRead(self, handle) if self.name == NAME and "r" in mode else handle
 
     monkeypatch.setattr(Path, "open", opening)
-    result = run(config, rubric, ctx.input, tmp_path / "output")
+    result = run(campaign, ctx.input, tmp_path / "output")
     info = next(f for f in result.files if f.path == NAME)
     assert info.status == REJECTED and [f.code for f in result.findings if f.file == NAME] == [Code.F012]

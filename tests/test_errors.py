@@ -45,7 +45,7 @@ def test_bug_while_reading_one_file__that_file_rejected_F013_the_rest_ranked(ctx
     victim = _returns(ctx)
     _reader_with_a_bug(monkeypatch, victim)
     monkeypatch.setattr("inspection.ingest.POOL_MIN_FILES", 2)  # jobs=2 reads in the process pool
-    result = run(ctx.config, ctx.rubric, ctx.input, tmp_path / "output", jobs=jobs)
+    result = run(ctx.campaign, ctx.input, tmp_path / "output", jobs=jobs)
 
     status = {f.path: f.status for f in result.files}
     assert status == {victim: REJECTED, **{f"{u}.xlsx": ACCEPTED for u in OTHERS}}
@@ -123,7 +123,7 @@ def test_bug_while_unpacking_a_zip__that_zip_rejected_F013(ctx, tmp_path, monkey
     def unpack(*args):
         raise IndexError("list index out of range")
     monkeypatch.setattr("inspection.inputs.unpack", unpack)
-    result = run(ctx.config, ctx.rubric, ctx.input, tmp_path / "output")
+    result = run(ctx.campaign, ctx.input, tmp_path / "output")
     assert {f.path: f.status for f in result.files} == {"第一组.zip": REJECTED, "淮滨县.xlsx": ACCEPTED}
     assert [f.code for f in result.findings if f.file == "第一组.zip"] == [Code.F013]
     (log,) = (tmp_path / "output").glob("错误记录_*.txt")

@@ -11,7 +11,7 @@ from inspection.model import ACCEPTED
 from inspection.templates import generate_templates
 from tests.filling import put_text
 from tests.test_hazards import HAZARDS
-from tests.test_rounds import Campaign
+from tests.test_rounds import Rounds
 
 OPEN = [{**HAZARDS[0], "企业（单位）名称": f"淮滨某{n}号化工有限公司", "整改状态": "未整改"} for n in range(1, 6)]
 SHANGCHENG = [{**HAZARDS[0], "企业（单位）名称": "商城某化工有限公司", "整改状态": "未整改"}]
@@ -19,22 +19,22 @@ HEADER_ROW = 4  # 1-based, under the title, the unit line and 填报时间
 
 
 @pytest.fixture
-def campaign(tmp_path, rubric):
-    return Campaign(tmp_path, rubric)
+def rounds(tmp_path, rubric):
+    return Rounds(tmp_path, rubric)
 
 
 def rows_of(ws) -> list[list]:
     return [[c.value for c in row] for row in ws.iter_rows(min_row=HEADER_ROW + 1) if row[1].value]
 
 
-def test_followup_table_lists_open_hazards_of_each_unit(campaign):
-    first = campaign.round("2023-08", dispatch={"淮滨县": HAZARDS, "商城县": SHANGCHENG})
-    result = generate_templates(campaign.config("2023-09"), campaign.rubric, campaign.folder / "t2", campaign.archive)
+def test_followup_table_lists_open_hazards_of_each_unit(rounds):
+    first = rounds.round("2023-08", dispatch={"淮滨县": HAZARDS, "商城县": SHANGCHENG})
+    result = generate_templates(rounds.campaign("2023-09"), rounds.folder / "t2", rounds.archive)
     assert sorted(p.name for p in result.followup) == ["隐患整改跟踪表_商城县_2023-09.xlsx",
                                                        "隐患整改跟踪表_淮滨县_2023-09.xlsx"]
     assert result.open_hazards == 3  # HAZARDS[1] was reported 已整改 in its own list
 
-    wb = openpyxl.load_workbook(campaign.folder / "t2" / "隐患整改跟踪表_淮滨县_2023-09.xlsx")
+    wb = openpyxl.load_workbook(rounds.folder / "t2" / "隐患整改跟踪表_淮滨县_2023-09.xlsx")
     ws = wb["隐患整改跟踪"]
     assert [c.value for c in ws[HEADER_ROW]] == [
         "序号", "隐患编号", "企业（单位）名称", "行业领域", "隐患级别", "问题隐患描述", "整改要求", "整改时限",
@@ -67,20 +67,20 @@ def fill_followup(template, target, statuses: dict, *, report_day=date(2023, 9, 
     return target
 
 
-def test_filled_followup_closes_and_updates_hazards_with_each_problem_located(campaign):
-    first = campaign.round("2023-08", dispatch={"淮滨县": OPEN, "商城县": SHANGCHENG})
+def test_filled_followup_closes_and_updates_hazards_with_each_problem_located(rounds):
+    first = rounds.round("2023-08", dispatch={"淮滨县": OPEN, "商城县": SHANGCHENG})
     ids = [h.id for h in first.hazards if h.unit == "淮滨县"]
     other = next(h.id for h in first.hazards if h.unit == "商城县")
-    templates = generate_templates(campaign.config("2023-09"), campaign.rubric, campaign.folder / "t2", campaign.archive)
+    templates = generate_templates(rounds.campaign("2023-09"), rounds.folder / "t2", rounds.archive)
     table = next(p for p in templates.followup if "淮滨县" in p.name)
-    fill_followup(table, campaign.folder / "input-2023-09" / "淮滨跟踪.xlsx", {
+    fill_followup(table, rounds.folder / "input-2023-09" / "淮滨跟踪.xlsx", {
         1: ("已整改", date(2023, 9, 10), "已更换报警器"),
         2: ("整改中", None, "=正在采购"),
         3: ("搞定了", None, ""),
         4: ("已整改", None, ""),
         5: ("已整改", "九月底", ""),
     }, extra=[("XXXX-2023-08-01-999", "已整改"), (other, "已整改")])
-    second = campaign.rerun("2023-09", as_of=date(2023, 9, 25))
+    second = rounds.rerun("2023-09", as_of=date(2023, 9, 25))
 
     assert [f.status for f in second.files] == [ACCEPTED]
     located = {(f.code, f.cell) for f in second.findings if f.code.name.startswith("K")}
@@ -101,36 +101,36 @@ def test_filled_followup_closes_and_updates_hazards_with_each_problem_located(ca
     row = next([c.value for c in r] for r in ledger.iter_rows(min_row=2) if r[0].value == ids[0])
     assert row[11] == "已整改" and row[15] == "已销号 2023-09-10"
 
-    third = generate_templates(campaign.config("2023-10"), campaign.rubric, campaign.folder / "t3", campaign.archive)
+    third = generate_templates(rounds.campaign("2023-10"), rounds.folder / "t3", rounds.archive)
     ws = openpyxl.load_workbook(next(p for p in third.followup if "淮滨县" in p.name))["隐患整改跟踪"]
     assert [r[1] for r in rows_of(ws)] == ids[1:3]  # closed hazards are no longer asked about
     assert [r[9] for r in rows_of(ws)] == ["整改中", "未整改"]
 
 
 @pytest.mark.parametrize("report_day, what", [(None, "未填写"), ("九月下旬", "“九月下旬”无法识别")])
-def test_followup_without_usable_report_date__K006_at_its_cell(campaign, report_day, what):
-    campaign.round("2023-08", dispatch={"淮滨县": OPEN})
-    templates = generate_templates(campaign.config("2023-09"), campaign.rubric, campaign.folder / "t2", campaign.archive)
+def test_followup_without_usable_report_date__K006_at_its_cell(rounds, report_day, what):
+    rounds.round("2023-08", dispatch={"淮滨县": OPEN})
+    templates = generate_templates(rounds.campaign("2023-09"), rounds.folder / "t2", rounds.archive)
     table = next(p for p in templates.followup if "淮滨县" in p.name)
-    fill_followup(table, campaign.folder / "input-2023-09" / "淮滨跟踪.xlsx", {1: ("整改中", None, "")},
+    fill_followup(table, rounds.folder / "input-2023-09" / "淮滨跟踪.xlsx", {1: ("整改中", None, "")},
                   report_day=report_day)
-    second = campaign.rerun("2023-09", as_of=date(2023, 9, 25))
+    second = rounds.rerun("2023-09", as_of=date(2023, 9, 25))
     k006 = [f for f in second.findings if f.code == Code.K006]
     assert [(f.sheet, f.cell) for f in k006] == [("隐患整改跟踪", "B3")] and what in k006[0].message
     assert [f.status for f in second.files] == [ACCEPTED]
 
 
-def test_templates_command_writes_followup_tables_from_the_archive(campaign, capsys):
-    campaign.round("2023-08", dispatch={"淮滨县": HAZARDS})
-    config_path = campaign.folder / "config-2023-09.toml"
-    campaign.config("2023-09")
-    out = campaign.folder / "t2"
+def test_templates_command_writes_followup_tables_from_the_archive(rounds, capsys):
+    rounds.round("2023-08", dispatch={"淮滨县": HAZARDS})
+    config_path = rounds.folder / "config-2023-09.toml"
+    rounds.config("2023-09")
+    out = rounds.folder / "t2"
     assert main(["templates", "--config", str(config_path), "--output", str(out),
-                 "--archive", str(campaign.archive)]) == 0
+                 "--archive", str(rounds.archive)]) == 0
     printed = capsys.readouterr().out
     assert "隐患整改跟踪表 1 份" in printed and "2 条隐患未销号" in printed
     assert (out / "隐患整改跟踪表_淮滨县_2023-09.xlsx").exists()
 
     assert main(["templates", "--config", str(config_path), "--output", str(out),
-                 "--archive", str(campaign.folder / "none.sqlite")]) == 2
+                 "--archive", str(rounds.folder / "none.sqlite")]) == 2
     assert "找不到归档文件" in capsys.readouterr().err

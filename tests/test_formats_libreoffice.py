@@ -12,11 +12,11 @@ DEDUCTIONS = {"c07": (2, "未建立重大事故隐患台账"), "c36": (0.5, "未
 
 
 @pytest.mark.parametrize("ext", ["xlsx", "xls", "ods"])
-def test_saved_by_libreoffice__read_and_scored(tmp_path, config, rubric, templates, ext):
+def test_saved_by_libreoffice__read_and_scored(tmp_path, config, rubric, templates, ext, campaign):
     filled = fill_scoring(templates.scoring[0], tmp_path / "filled.xlsx", rubric, deductions=DEDUCTIONS)
     saved = convert(filled, ext, tmp_path / "input", tmp_path / "profile")
     filled.unlink()
-    result = run(config, rubric, tmp_path / "input", tmp_path / "output")
+    result = run(campaign, tmp_path / "input", tmp_path / "output")
     assert [f.status for f in result.files] == ["已采用"], [f.message for f in result.findings]
     assert result.files[0].path == saved.name == f"filled.{ext}"
     ret = result.scoring["淮滨县"]
@@ -26,12 +26,12 @@ def test_saved_by_libreoffice__read_and_scored(tmp_path, config, rubric, templat
     assert not [f for f in result.findings if f.code.name == "D010"]
 
 
-def test_wps_et_that_is_an_ole_workbook__read_as_xls(tmp_path, config, rubric, templates):
+def test_wps_et_that_is_an_ole_workbook__read_as_xls(tmp_path, config, rubric, templates, campaign):
     """WPS writes .et much like .xls (an OLE file): such a file is read, not refused for its name."""
     filled = fill_scoring(templates.scoring[0], tmp_path / "filled.xlsx", rubric, deductions=DEDUCTIONS)
     saved = convert(filled, "xls", tmp_path / "converted", tmp_path / "profile")
     (tmp_path / "input").mkdir()
     saved.rename(tmp_path / "input" / "淮滨县.et")
-    result = run(config, rubric, tmp_path / "input", tmp_path / "output")
+    result = run(campaign, tmp_path / "input", tmp_path / "output")
     assert [(f.path, f.status) for f in result.files] == [("淮滨县.et", "已采用")]
     assert result.scoring["淮滨县"].total == Decimal("96.7")

@@ -89,11 +89,11 @@ def _values(data: bytes, sheet: str = SHEET_SCORING):
 # --- through the run ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("ext", FORMATS)
-def test_formula_in_deduction__any_format__rejected_D011_at_its_cell(ext, saved, layout, config, rubric, tmp_path):
+def test_formula_in_deduction__any_format__rejected_D011_at_its_cell(ext, saved, layout, config, rubric, tmp_path, campaign):
     folder = tmp_path / "input"
     folder.mkdir()
     shutil.copy(saved["filled"][ext], folder)
-    result = run(config, rubric, folder, tmp_path / "output")
+    result = run(campaign, folder, tmp_path / "output")
     assert [f.status for f in result.files] == [REJECTED]
     text = "" if ext == "xls" else "“=1+1”"  # an .xls holds tokens, not the formula's text
     assert [(f.cell, f.message) for f in result.findings if f.code == Code.D011] == \

@@ -25,7 +25,8 @@ SEED_NAMES = ["scoring_template", "scoring_filled", "dispatch_template", "dispat
 @pytest.fixture(scope="module")
 def fuzz(tmp_path_factory):
     """(seeds by name, the campaign to read them with, an empty input folder)."""
-    seeds, campaign = build_seeds(load_fuzz_campaign(), tmp_path_factory.mktemp("seeds"))
+    campaign = load_fuzz_campaign()
+    seeds = build_seeds(campaign, tmp_path_factory.mktemp("seeds"))
     assert [s.name for s in seeds] == SEED_NAMES
     return {s.name: s for s in seeds}, campaign, tmp_path_factory.mktemp("input")
 

@@ -2,6 +2,7 @@
 quickly and in little memory, before the reader sees them; the run goes on with the good files.
 Real templates and returns (and LibreOffice's re-saves of them) still pass."""
 
+import dataclasses
 import io
 import os
 from pathlib import Path
@@ -12,6 +13,7 @@ import zipfile
 import pytest
 
 from inspection.cli import main
+from inspection.campaign import campaign_of
 from inspection.config import load_config
 from inspection.errors import ConfigError
 from inspection.model import ACCEPTED, REJECTED
@@ -34,7 +36,8 @@ def _run_with(ctx, tmp_path, name: str, data: bytes, config=None):
     """The hostile file next to a good return of the same unit; the run must refuse one, take the other."""
     ctx.scoring(deductions={"c01": (2, "未明确第一责任人")})
     ctx.write(name, data)
-    result = run(config or ctx.config, ctx.rubric, ctx.input, tmp_path / "output")
+    result = run(dataclasses.replace(ctx.campaign, config=config) if config else ctx.campaign, ctx.input,
+                 tmp_path / "output")
     status = {f.path: f.status for f in result.files}
     assert status == {f"{UNIT}.xlsx": ACCEPTED, name: REJECTED}
     assert result.scoring[UNIT].total == 98
@@ -133,7 +136,7 @@ def test_file_over_size_limit_from_config__F005_and_cli_exit_1(ctx, tmp_path, ca
     code = main(["run", "--config", str(config_path), "--input", str(ctx.input), "--output", str(tmp_path / "out")])
     assert code == 1
     assert "收到 2 个文件：采用 1 个" in capsys.readouterr().out
-    result = run(load_config(config_path), ctx.rubric, ctx.input, tmp_path / "out2")
+    result = run(campaign_of(load_config(config_path), ctx.rubric), ctx.input, tmp_path / "out2")
     found = [f for f in result.findings if f.file == "带照片.xlsx"]
     assert _codes(found) == ["F005"] and "超过上限 512 KB" in found[0].message
 
@@ -193,7 +196,7 @@ def test_xls_directory_chain_looping__F001_not_a_crash(ctx, tmp_path):
 def test_named_pipe__F001_not_a_hang(ctx, tmp_path):
     os.mkfifo(ctx.input / "管道.xlsx")
     ctx.scoring()
-    result = run(ctx.config, ctx.rubric, ctx.input, tmp_path / "output")
+    result = run(ctx.campaign, ctx.input, tmp_path / "output")
     assert {f.path: f.status for f in result.files} == {f"{UNIT}.xlsx": ACCEPTED, "管道.xlsx": REJECTED}
 
 

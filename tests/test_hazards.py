@@ -23,7 +23,7 @@ HAZARDS = [
 
 
 @pytest.fixture
-def box(tmp_path, config, rubric, templates):
+def box(tmp_path, config, rubric, templates, campaign):
     class Box:
         input = tmp_path / "input"
 
@@ -34,7 +34,7 @@ def box(tmp_path, config, rubric, templates):
             return fill_dispatch(self.template(unit), self.input / (name or f"{unit}交办.xlsx"), hazards, **kwargs)
 
         def run(self, as_of=date(2023, 9, 15)):
-            return run(config, rubric, self.input, tmp_path / "output", as_of=as_of)
+            return run(campaign, self.input, tmp_path / "output", as_of=as_of)
 
     return Box()
 

@@ -24,7 +24,7 @@ SECOND = "商城县"
 
 
 def _run(ctx, tmp_path, **kwargs):
-    return run(ctx.config, ctx.rubric, ctx.input, tmp_path / "output", **kwargs)
+    return run(ctx.campaign, ctx.input, tmp_path / "output", **kwargs)
 
 
 def _return(ctx, unit: str, points=1) -> bytes:
@@ -99,7 +99,7 @@ def test_zip__over_a_limit_rejected_like_a_workbook(ctx, tmp_path):
 def test_zip__member_over_the_size_limit__F005(ctx, tmp_path):
     ctx.write("第一组.zip", zip_of_files([(NAME, ctx.good_bytes() + bytes(300_000))]))
     config = dataclasses.replace(ctx.config, limits=Limits(max_file_bytes=200_000))
-    result = run(config, ctx.rubric, ctx.input, tmp_path / "output")
+    result = run(dataclasses.replace(ctx.campaign, config=config), ctx.input, tmp_path / "output")
     assert [f.code for f in result.findings if f.file == f"第一组.zip/{NAME}"] == [Code.F005]
 
 
@@ -176,7 +176,7 @@ def test_file_name_in_gbk_bytes__accepted_and_shown_decoded(ctx, tmp_path, capsy
     code = main(["run", "--config", str(ROOT / "config.toml"), "--input", str(ctx.input),
                  "--output", str(tmp_path / "out")])  # the archive (sqlite) is written too
     assert code == 1
-    result = run(ctx.config, ctx.rubric, ctx.input, tmp_path / "out")
+    result = run(ctx.campaign, ctx.input, tmp_path / "out")
     assert [(f.path, f.status) for f in result.files] == [("子文件夹/\ufffd\ufffd.pdf", UNREAD),
                                                           ("淮滨县（第一组）.xlsx", ACCEPTED)]
     assert result.scoring[UNIT].total == 98

@@ -24,7 +24,7 @@ DEDUCTIONS = {"c07": (2, "抽查某化工公司未建立重大事故隐患台账
 
 
 @pytest.fixture
-def box(tmp_path, config, rubric, templates):
+def box(tmp_path, config, rubric, templates, campaign):
     class Box:
         input = tmp_path / "input"
         output = tmp_path / "output"
@@ -38,7 +38,7 @@ def box(tmp_path, config, rubric, templates):
 
         def run(self, **kwargs):
             self.input.mkdir(exist_ok=True)
-            return run(config, rubric, self.input, self.output, **kwargs)
+            return run(campaign, self.input, self.output, **kwargs)
 
     return Box()
 

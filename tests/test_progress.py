@@ -15,7 +15,7 @@ COUNTY = {"企业自查发现的重大事故隐患（个）": 12, "企业自查�
 
 
 @pytest.fixture
-def box(tmp_path, config, rubric, templates):
+def box(tmp_path, config, rubric, templates, campaign):
     class Box:
         input = tmp_path / "input"
 
@@ -24,7 +24,7 @@ def box(tmp_path, config, rubric, templates):
             return fill_progress(template, self.input / f"{reporter}调度.xlsx", values, **kwargs)
 
         def run(self):
-            return run(config, rubric, self.input, tmp_path / "output")
+            return run(campaign, self.input, tmp_path / "output")
 
     return Box()
 

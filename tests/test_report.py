@@ -18,7 +18,7 @@ AS_OF = date(2023, 9, 15)
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory, config, rubric, templates):
+def report(tmp_path_factory, config, rubric, templates, campaign):
     """Two scoring sheets, two 交办清单 and two 调度表 (one unit, one department), as the clerk gets them."""
     folder = tmp_path_factory.mktemp("report")
     inputs = folder / "input"
@@ -35,8 +35,8 @@ def report(tmp_path_factory, config, rubric, templates):
                   {"企业自查发现的重大事故隐患（个）": 4, "企业自查发现重大事故隐患中已完成整改（个）": 3})
     fill_progress(templates.folder / "调度表_市应急局_2023-08.xlsx", inputs / "应急局调度.xlsx",
                   {"部门检查发现的重大事故隐患（个）": 7, "部门检查发现重大事故隐患中已完成整改的（个）": 7})
-    first = run(config, rubric, inputs, folder / "out1", as_of=AS_OF)
-    second = run(config, rubric, inputs, folder / "out2", as_of=AS_OF)
+    first = run(campaign, inputs, folder / "out1", as_of=AS_OF)
+    second = run(campaign, inputs, folder / "out2", as_of=AS_OF)
     return first, openpyxl.load_workbook(first.output_path), openpyxl.load_workbook(second.output_path)
 
 

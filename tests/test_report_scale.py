@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from inspection.config import load_config
-from inspection.consolidate import common_problems, rank
+from inspection.decide import common_problems, rank
 from inspection.model import ACCEPTED, Deduction, InputFile, RunResult, ScoringReturn
 from inspection.writers.common import EXCEL_CELL_LIMIT
 from inspection.writers.report import write_report
@@ -25,7 +25,7 @@ EXCEL_ROWS = 1_048_576
 
 
 @pytest.fixture(scope="module")
-def big(tmp_path_factory, rubric):
+def big(tmp_path_factory, rubric, campaign):
     folder = tmp_path_factory.mktemp("province")
     config = load_config(write_config(folder / "campaign", UNITS))
     rng = random.Random(7)
@@ -52,7 +52,7 @@ def big(tmp_path_factory, rubric):
     result.common_problems = common_problems(scoring, rubric, config)
     result.trend = {unit: {config.round: s.total} for unit, s in scoring.items()}
     result.output_path = folder / "排名汇总.xlsx"
-    write_report(result, config, rubric, result.output_path)
+    write_report(result, campaign, result.output_path)
     return result
 
 

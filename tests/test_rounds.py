@@ -14,6 +14,7 @@ import pytest
 from inspection.archive.record import record
 from inspection.archive.schema import SCHEMA_VERSION, open_archive
 from inspection.cli import main
+from inspection.campaign import campaign_of
 from inspection.config import load_config
 from inspection.errors import SetupError
 from inspection.findings import Code
@@ -27,7 +28,7 @@ from tests.test_hazards import HAZARDS
 FOUND, FIXED = "企业自查发现的重大事故隐患（个）", "企业自查发现重大事故隐患中已完成整改（个）"
 
 
-class Campaign:
+class Rounds:
     """One campaign over several monthly rounds, all sharing one archive, as a clerk runs it."""
 
     def __init__(self, folder: Path, rubric):
@@ -42,10 +43,13 @@ class Campaign:
         path.write_text(text, encoding="utf-8")
         return load_config(path)
 
+    def campaign(self, round_: str):
+        return campaign_of(self.config(round_), self.rubric)
+
     def round(self, round_: str, scoring=None, dispatch=None, progress=None, as_of=date(2023, 12, 31)):
         """scoring: unit → deductions; dispatch: unit → hazard rows; progress: unit → values."""
         config = self.config(round_)
-        templates = generate_templates(config, self.rubric, self.folder / f"templates-{round_}")
+        templates = generate_templates(self.campaign(round_), self.folder / f"templates-{round_}")
         inputs = self.folder / f"input-{round_}"
         for unit, deductions in (scoring or {}).items():
             number = config.group_for_unit(unit).number
@@ -60,7 +64,7 @@ class Campaign:
         return self.rerun(round_, as_of=as_of)
 
     def rerun(self, round_: str, as_of=date(2023, 12, 31)):
-        return run(self.config(round_), self.rubric, self.folder / f"input-{round_}", self.folder / f"output-{round_}",
+        return run(self.campaign(round_), self.folder / f"input-{round_}", self.folder / f"output-{round_}",
                    as_of=as_of, archive=self.archive)
 
     def dump(self) -> list[str]:
@@ -76,14 +80,14 @@ def loss(points, reason="未落实"):
 
 
 @pytest.fixture
-def campaign(tmp_path, rubric):
-    return Campaign(tmp_path, rubric)
+def rounds(tmp_path, rubric):
+    return Rounds(tmp_path, rubric)
 
 
-def test_three_rounds__rank_changes_and_trend(campaign):
-    campaign.round("2023-08", scoring={"淮滨县": {"c01": loss(2)}, "商城县": {"c01": loss(1)}, "息县": {"c01": loss(2)}})
-    middle = campaign.round("2023-09", scoring={"淮滨县": {}, "商城县": {"c01": loss(2)}, "新县": {"c01": loss(1)}})
-    result = campaign.round("2023-10", scoring={"淮滨县": {"c16": loss(1)}, "商城县": {"c16": loss(1)}})
+def test_three_rounds__rank_changes_and_trend(rounds):
+    rounds.round("2023-08", scoring={"淮滨县": {"c01": loss(2)}, "商城县": {"c01": loss(1)}, "息县": {"c01": loss(2)}})
+    middle = rounds.round("2023-09", scoring={"淮滨县": {}, "商城县": {"c01": loss(2)}, "新县": {"c01": loss(1)}})
+    result = rounds.round("2023-10", scoring={"淮滨县": {"c16": loss(1)}, "商城县": {"c16": loss(1)}})
     assert result.previous_round == "2023-09"
     wb = openpyxl.load_workbook(result.output_path)
     ws = wb["排名"]
@@ -103,12 +107,12 @@ def test_three_rounds__rank_changes_and_trend(campaign):
     assert len(trend._charts) == 1
 
 
-def test_hazard_keeps_id_and_is_closed_then_not_reopened(campaign):
-    first = campaign.round("2023-08", dispatch={"淮滨县": HAZARDS})
+def test_hazard_keeps_id_and_is_closed_then_not_reopened(rounds):
+    first = rounds.round("2023-08", dispatch={"淮滨县": HAZARDS})
     ids = [h.id for h in first.hazards]
     fixed = {**HAZARDS[0], "整改状态": "已整改"}
     new = {**HAZARDS[1], "企业（单位）名称": "淮滨某木业公司", "整改状态": "未整改"}
-    second = campaign.round("2023-09", dispatch={"淮滨县": [fixed, new]}, as_of=date(2023, 9, 20))
+    second = rounds.round("2023-09", dispatch={"淮滨县": [fixed, new]}, as_of=date(2023, 9, 20))
     assert second.hazards[0].id == ids[0]  # the same company and description: the same hazard
     assert second.hazards[1].id not in ids and "2023-09" in second.hazards[1].id
     tracked = {t.hazard.id: t for t in second.tracked}
@@ -121,50 +125,50 @@ def test_hazard_keeps_id_and_is_closed_then_not_reopened(campaign):
     assert row[10].startswith("2023-08") and row[11] == "已整改" and row[15] == "已销号 2023-08-15"
 
     reopened = {**HAZARDS[0], "整改状态": "整改中"}
-    third = campaign.round("2023-10", dispatch={"淮滨县": [reopened]})
+    third = rounds.round("2023-10", dispatch={"淮滨县": [reopened]})
     warning = next(f for f in third.findings if f.code == Code.A002)
     assert ids[0] in warning.message and (warning.sheet, warning.cell) == ("交办清单", "A7")
     assert warning.level == "警告"
     assert {t.hazard.id: t for t in third.tracked}[ids[0]].status == "已整改"
 
 
-def test_cumulative_figure_that_falls__P008_names_both(campaign):
-    campaign.round("2023-08", progress={"息县": {FOUND: 12, FIXED: 9}})
-    result = campaign.round("2023-09", progress={"息县": {FOUND: 10, FIXED: 9}})
+def test_cumulative_figure_that_falls__P008_names_both(rounds):
+    rounds.round("2023-08", progress={"息县": {FOUND: 12, FIXED: 9}})
+    result = rounds.round("2023-09", progress={"息县": {FOUND: 10, FIXED: 9}})
     fallen = [f for f in result.findings if f.code == Code.P008]
     assert len(fallen) == 1 and fallen[0].cell.startswith("E") and fallen[0].sheet == "调度表"
     assert "本期 10" in fallen[0].message and "2023-08" in fallen[0].message and "12" in fallen[0].message
 
 
-def test_corrected_resubmission_replaces_and_says_so(campaign):
-    campaign.round("2023-08", scoring={"淮滨县": {"c01": loss(2)}})
-    inputs = campaign.folder / "input-2023-08"
-    template = campaign.folder / "templates-2023-08" / "打分表_01_淮滨县.xlsx"
-    fill_scoring(template, inputs / "淮滨县打分.xlsx", campaign.rubric, deductions={"c01": loss(1)})
-    result = campaign.rerun("2023-08")
+def test_corrected_resubmission_replaces_and_says_so(rounds):
+    rounds.round("2023-08", scoring={"淮滨县": {"c01": loss(2)}})
+    inputs = rounds.folder / "input-2023-08"
+    template = rounds.folder / "templates-2023-08" / "打分表_01_淮滨县.xlsx"
+    fill_scoring(template, inputs / "淮滨县打分.xlsx", rounds.rubric, deductions={"c01": loss(1)})
+    result = rounds.rerun("2023-08")
     assert result.scoring["淮滨县"].total == Decimal(99)
     corrected = [f for f in result.findings if f.code == Code.A001]
     assert len(corrected) == 1 and "淮滨县打分.xlsx" in corrected[0].message
-    conn = open_archive(campaign.archive)
+    conn = open_archive(rounds.archive)
     totals = conn.execute("SELECT c.total, s.replaced_at IS NULL FROM scores c JOIN submissions s "
                           "ON s.id = c.submission_id ORDER BY s.id").fetchall()
     conn.close()
     assert totals == [("98", 0), ("99", 1)]  # the earlier one is kept, marked replaced
 
 
-def test_same_inputs_twice_change_nothing(campaign):
-    campaign.round("2023-08", scoring={"淮滨县": {"c01": loss(2)}}, dispatch={"淮滨县": HAZARDS},
+def test_same_inputs_twice_change_nothing(rounds):
+    rounds.round("2023-08", scoring={"淮滨县": {"c01": loss(2)}}, dispatch={"淮滨县": HAZARDS},
                    progress={"息县": {FOUND: 3}})
-    before = campaign.dump()
-    again = campaign.rerun("2023-08")
-    assert campaign.dump() == before
+    before = rounds.dump()
+    again = rounds.rerun("2023-08")
+    assert rounds.dump() == before
     assert not [f for f in again.findings if f.code == Code.A001]
 
 
-def test_history_command_lists_rounds_units_files(campaign, capsys):
-    campaign.round("2023-08", scoring={"淮滨县": {}}, progress={"息县": {FOUND: 3}})
-    campaign.round("2023-09", scoring={"淮滨县": {}, "商城县": {}})
-    assert main(["history", "--archive", str(campaign.archive)]) == 0
+def test_history_command_lists_rounds_units_files(rounds, capsys):
+    rounds.round("2023-08", scoring={"淮滨县": {}}, progress={"息县": {FOUND: 3}})
+    rounds.round("2023-09", scoring={"淮滨县": {}, "商城县": {}})
+    assert main(["history", "--archive", str(rounds.archive)]) == 0
     out = capsys.readouterr().out
     assert "共 2 轮（2023-08、2023-09）" in out
     assert "2023-08：打分表 1 份、调度表 1 份" in out and "2023-09：打分表 2 份" in out
@@ -185,35 +189,33 @@ def test_archive_newer_or_foreign__setup_error(tmp_path):
 
 
 KILLER = textwrap.dedent("""
-    import sys, time
+    import dataclasses, sys, time
     from pathlib import Path
-    import inspection.archive.record as record
-    from inspection.config import load_config
-    from inspection.rubric import load_rubric
+    from inspection.campaign import load_campaign
+    from inspection.kinds import BY_KEY
     from inspection.run import run
 
-    original = record._write_scoring
+    scoring = BY_KEY["scoring"]
     def slow(conn, batch):
-        original(conn, batch)
+        scoring.archive(conn, batch)
         Path(sys.argv[4]).write_text("inside")   # the transaction is open and has written rows
         time.sleep(60)
-    record._WRITERS["scoring"] = slow
-    config = load_config(sys.argv[1])
-    run(config, load_rubric(config.rubric_path), Path(sys.argv[2]), Path(sys.argv[3]), archive=Path(sys.argv[5]))
+    BY_KEY["scoring"] = dataclasses.replace(scoring, archive=slow)
+    run(load_campaign(Path(sys.argv[1])), Path(sys.argv[2]), Path(sys.argv[3]), archive=Path(sys.argv[5]))
 """)
 
 
-def test_killed_during_archive_transaction__archive_as_before(campaign):
-    campaign.round("2023-08", scoring={"淮滨县": {"c01": loss(2)}})
-    before = campaign.dump()
-    template = campaign.folder / "templates-2023-08" / "打分表_02_商城县.xlsx"
-    inputs = campaign.folder / "input-2023-08"
-    fill_scoring(template, inputs / "商城县打分.xlsx", campaign.rubric, deductions={"c01": loss(1)})
-    marker = campaign.folder / "inside"
-    script = campaign.folder / "killer.py"
+def test_killed_during_archive_transaction__archive_as_before(rounds):
+    rounds.round("2023-08", scoring={"淮滨县": {"c01": loss(2)}})
+    before = rounds.dump()
+    template = rounds.folder / "templates-2023-08" / "打分表_02_商城县.xlsx"
+    inputs = rounds.folder / "input-2023-08"
+    fill_scoring(template, inputs / "商城县打分.xlsx", rounds.rubric, deductions={"c01": loss(1)})
+    marker = rounds.folder / "inside"
+    script = rounds.folder / "killer.py"
     script.write_text(KILLER, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(script), str(campaign.folder / "config-2023-08.toml"), str(inputs),
-                             str(campaign.folder / "out-killed"), str(marker), str(campaign.archive)], cwd=ROOT)
+    proc = subprocess.Popen([sys.executable, str(script), str(rounds.folder / "config-2023-08.toml"), str(inputs),
+                             str(rounds.folder / "out-killed"), str(marker), str(rounds.archive)], cwd=ROOT)
     try:
         for _ in range(600):
             if marker.exists() or proc.poll() is not None:
@@ -223,37 +225,37 @@ def test_killed_during_archive_transaction__archive_as_before(campaign):
     finally:
         proc.kill()
         proc.wait()
-    assert campaign.dump() == before  # nothing of the killed run's transaction
-    conn = open_archive(campaign.archive)
+    assert rounds.dump() == before  # nothing of the killed run's transaction
+    conn = open_archive(rounds.archive)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
-    after = campaign.rerun("2023-08")  # and the next run works and records it
-    assert set(after.scoring) == {"淮滨县", "商城县"} and campaign.dump() != before
+    after = rounds.rerun("2023-08")  # and the next run works and records it
+    assert set(after.scoring) == {"淮滨县", "商城县"} and rounds.dump() != before
 
 
-def test_archive_of_schema_1_is_migrated_and_keeps_its_rounds(campaign):
-    campaign.round("2023-08", scoring={"淮滨县": {"c01": loss(2)}}, dispatch={"淮滨县": HAZARDS})
-    conn = sqlite3.connect(campaign.archive)  # make it an archive as the first release left it
+def test_archive_of_schema_1_is_migrated_and_keeps_its_rounds(rounds):
+    rounds.round("2023-08", scoring={"淮滨县": {"c01": loss(2)}}, dispatch={"淮滨县": HAZARDS})
+    conn = sqlite3.connect(rounds.archive)  # make it an archive as the first release left it
     for index in ("hazard_rows_by_submission", "status_updates_by_submission", "deductions_by_submission"):
         conn.execute(f"DROP INDEX {index}")
     conn.execute("UPDATE schema_version SET version = 1")
     conn.commit()
     conn.close()
 
-    result = campaign.round("2023-09", scoring={"淮滨县": {}})
+    result = rounds.round("2023-09", scoring={"淮滨县": {}})
     assert result.previous_round == "2023-08" and len(result.tracked) == len(HAZARDS)
-    conn = sqlite3.connect(campaign.archive)
+    conn = sqlite3.connect(rounds.archive)
     indexes = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert conn.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION,) == (2,)
     assert {"hazard_rows_by_submission", "deductions_by_submission"} <= indexes
     conn.close()
 
 
-def test_record__two_files_of_one_unit_in_one_batch__the_later_is_current(campaign):
+def test_record__two_files_of_one_unit_in_one_batch__the_later_is_current(rounds):
     # run() never passes two (resolve_duplicates rejects both, M009); record() keeps the archive
     # consistent anyway: one current row, the earlier one marked replaced by it.
-    config = campaign.config("2023-08")
-    conn = open_archive(campaign.folder / "batch.sqlite")
+    config = rounds.config("2023-08")
+    conn = open_archive(rounds.folder / "batch.sqlite")
     files = [InputFile(path=f"{n}.xlsx", size=1, sha256=n * 64, kind="scoring", unit="淮滨县") for n in "ab"]
     found = record(conn, config, [(f, ScoringReturn(file=f.path, unit="淮滨县", group=1, total=Decimal(90)))
                                   for f in files])

@@ -23,7 +23,7 @@ RETURNS = {
 
 
 @pytest.fixture(scope="module")
-def outcome(tmp_path_factory, config, rubric, templates):
+def outcome(tmp_path_factory, config, rubric, templates, campaign):
     folder = tmp_path_factory.mktemp("e2e")
     inputs = folder / "input"
     for unit, deductions in RETURNS.items():
@@ -31,7 +31,7 @@ def outcome(tmp_path_factory, config, rubric, templates):
         fill_scoring(templates.folder / f"打分表_{group.number:02d}_{unit}.xlsx",
                      inputs / f"{unit}.xlsx", rubric, deductions=deductions)
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs.iterdir()}
-    result = run(config, rubric, inputs, folder / "output")
+    result = run(campaign, inputs, folder / "output")
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs.iterdir()}
     assert before == after, "input files must never change"
     return result, openpyxl.load_workbook(result.output_path)

@@ -23,38 +23,38 @@ HOSTILE = ["=HYPERLINK(\"http://example.com\",\"点我\")", "+1+1", "-2+3", "@SU
            "=cmd|' /C calc'!A0"]
 
 
-def test_output_folder_not_writable__setup_error_before_reading(ctx, tmp_path, config, rubric, capsys):
+def test_output_folder_not_writable__setup_error_before_reading(ctx, tmp_path, config, rubric, capsys, campaign):
     ctx.scoring()
     blocked = tmp_path / "output"
     blocked.write_text("一个同名文件占住了输出文件夹的位置")
     with pytest.raises(SetupError, match="无法写入输出文件夹"):
-        run(config, rubric, ctx.input, blocked)
+        run(campaign, ctx.input, blocked)
     assert main(["run", "--config", str(ROOT / "config.toml"), "--input", str(ctx.input),
                  "--output", str(blocked)]) == 2
     assert "无法写入输出文件夹" in capsys.readouterr().err
     assert blocked.read_text() == "一个同名文件占住了输出文件夹的位置"
 
 
-def test_read_only_report_from_earlier_run__kept_and_explained(ctx, tmp_path, config, rubric):
+def test_read_only_report_from_earlier_run__kept_and_explained(ctx, tmp_path, config, rubric, campaign):
     ctx.scoring()
     output = tmp_path / "output"
-    first = run(config, rubric, ctx.input, output)
+    first = run(campaign, ctx.input, output)
     before = first.output_path.read_bytes()
     first.output_path.chmod(0o444)
     with pytest.raises(SetupError, match="只读"):
-        run(config, rubric, ctx.input, output)
+        run(campaign, ctx.input, output)
     assert first.output_path.read_bytes() == before
 
 
-def test_missing_input_folder__setup_error(tmp_path, config, rubric):
+def test_missing_input_folder__setup_error(tmp_path, config, rubric, campaign):
     with pytest.raises(SetupError, match="找不到输入文件夹"):
-        run(config, rubric, tmp_path / "nowhere", tmp_path / "output")
+        run(campaign, tmp_path / "nowhere", tmp_path / "output")
 
 
-def test_text_from_inputs_never_becomes_a_formula(ctx, tmp_path, config, rubric):
+def test_text_from_inputs_never_becomes_a_formula(ctx, tmp_path, config, rubric, campaign):
     deductions = {cid: (1, text) for cid, text in zip(("c01", "c07", "c09", "c16", "c20", "c22", "c24"), HOSTILE)}
     ctx.scoring(deductions=deductions)
-    result = run(config, rubric, ctx.input, tmp_path / "output")
+    result = run(campaign, ctx.input, tmp_path / "output")
     assert result.scoring[UNIT].total == 93
     with zipfile.ZipFile(result.output_path) as zf:
         sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/")]
@@ -77,15 +77,15 @@ def report_content(path: Path) -> dict:
     return content
 
 
-def test_same_inputs_same_report_whatever_the_listing_order(ctx, tmp_path, config, rubric, monkeypatch):
+def test_same_inputs_same_report_whatever_the_listing_order(ctx, tmp_path, config, rubric, monkeypatch, campaign):
     for unit, points in (("淮滨县", 1), ("商城县", 2), ("息县", 0.5)):
         group = config.group_for_unit(unit).number
         fill_scoring(ctx.templates / f"打分表_{group:02d}_{unit}.xlsx", ctx.input / f"sub{points}" / f"{unit}.xlsx",
                      rubric, deductions={"c01": (points, "原因")})
     (ctx.input / "坏文件.xlsx").write_bytes(b"not a workbook")
     (ctx.input / "~$淮滨县.xlsx").write_bytes(b"lock")
-    first = report_content(run(config, rubric, ctx.input, tmp_path / "a").output_path)
-    again = report_content(run(config, rubric, ctx.input, tmp_path / "a").output_path)
+    first = report_content(run(campaign, ctx.input, tmp_path / "a").output_path)
+    again = report_content(run(campaign, ctx.input, tmp_path / "a").output_path)
 
     real_walk = os.walk
 
@@ -95,7 +95,7 @@ def test_same_inputs_same_report_whatever_the_listing_order(ctx, tmp_path, confi
             filenames.reverse()
             yield dirpath, dirnames, filenames
     monkeypatch.setattr("inspection.inputs.os.walk", reversed_walk)
-    reordered = report_content(run(config, rubric, ctx.input, tmp_path / "b").output_path)
+    reordered = report_content(run(campaign, ctx.input, tmp_path / "b").output_path)
     assert first == again
     assert first == reordered
 
@@ -103,20 +103,19 @@ def test_same_inputs_same_report_whatever_the_listing_order(ctx, tmp_path, confi
 KILLER = """
 import sys
 from pathlib import Path
-from inspection.config import load_config
-from inspection.rubric import load_rubric
+from inspection.campaign import load_campaign
 from inspection.run import run
-config = load_config(Path(sys.argv[1]))
+campaign = load_campaign(Path(sys.argv[1]))
 print("ready", flush=True)
-run(config, load_rubric(config.rubric_path), Path(sys.argv[2]), Path(sys.argv[3]))
+run(campaign, Path(sys.argv[2]), Path(sys.argv[3]))
 print("done", flush=True)
 """
 
 
-def test_killed_run_leaves_previous_report_whole_or_new_one_whole(ctx, tmp_path, config, rubric):
+def test_killed_run_leaves_previous_report_whole_or_new_one_whole(ctx, tmp_path, config, rubric, campaign):
     output = tmp_path / "output"
     ctx.scoring()
-    old = run(config, rubric, ctx.input, output).output_path.read_bytes()
+    old = run(campaign, ctx.input, output).output_path.read_bytes()
     for unit in config.units[1:]:
         group = config.group_for_unit(unit).number
         fill_scoring(ctx.templates / f"打分表_{group:02d}_{unit}.xlsx", ctx.input / f"{unit}.xlsx", rubric)
@@ -140,6 +139,6 @@ def test_killed_run_leaves_previous_report_whole_or_new_one_whole(ctx, tmp_path,
             interrupted.append("old" if data == old else "new")
         old = data
     # The next run clears what a killed one left behind and succeeds.
-    result = run(config, rubric, ctx.input, output)
+    result = run(campaign, ctx.input, output)
     assert result.output_path.exists() and not list(output.glob(".~tmp-*"))
     assert "old" in interrupted  # at least one kill landed mid-run, and the report before it was left whole

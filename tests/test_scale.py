@@ -9,7 +9,7 @@ import pytest
 
 from inspection import ingest as ingest_module, pool as pool_module
 from inspection.cli import main
-from inspection.progress import file_progress
+from inspection.progressbar import file_progress
 from inspection.run import run
 from inspection.templates import generate_templates
 from tests.conftest import ROOT
@@ -39,14 +39,14 @@ def mixed_input(tmp_path_factory, config, rubric, templates):
     return folder
 
 
-def test_two_processes_give_the_same_result_as_one(mixed_input, tmp_path, config, rubric, monkeypatch):
+def test_two_processes_give_the_same_result_as_one(mixed_input, tmp_path, config, rubric, monkeypatch, campaign):
     monkeypatch.setattr("inspection.ingest.POOL_MIN_FILES", 2)  # the pool, even for these few files
     pools = []
     real_pool = pool_module.ProcessPoolExecutor
     monkeypatch.setattr(pool_module, "ProcessPoolExecutor", lambda **kw: pools.append(kw) or real_pool(**kw))
-    one = run(config, rubric, mixed_input, tmp_path / "one", jobs=1)
+    one = run(campaign, mixed_input, tmp_path / "one", jobs=1)
     assert pools == []
-    two = run(config, rubric, mixed_input, tmp_path / "two", jobs=2)
+    two = run(campaign, mixed_input, tmp_path / "two", jobs=2)
     assert [kw["max_workers"] for kw in pools] == [2]
     assert len(one.files) == 27
     assert [(f.path, f.status, f.reason, f.sha256, f.kind, f.unit) for f in one.files] == \
@@ -62,10 +62,10 @@ def sheet_values(path):
     return values
 
 
-def test_templates_in_two_processes_are_the_same(tmp_path, config, rubric, monkeypatch):
+def test_templates_in_two_processes_are_the_same(tmp_path, config, rubric, monkeypatch, campaign):
     monkeypatch.setattr("inspection.templates.POOL_MIN_TASKS", 2)
-    one = generate_templates(config, rubric, tmp_path / "one", jobs=1)
-    two = generate_templates(config, rubric, tmp_path / "two", jobs=2)
+    one = generate_templates(campaign, tmp_path / "one", jobs=1)
+    two = generate_templates(campaign, tmp_path / "two", jobs=2)
     assert [p.name for p in one.all] == [p.name for p in two.all] and len(one.all) == 42
     for a, b in zip(one.all, two.all):
         assert sheet_values(a) == sheet_values(b), a.name
@@ -101,24 +101,24 @@ def test_cli_quiet_prints_one_line_with_the_time(mixed_input, tmp_path, capsys):
 
 
 def test_a_file_that_kills_its_worker_is_rejected_and_the_run_goes_on(mixed_input, tmp_path, config, rubric,
-                                                                       monkeypatch):
+                                                                       monkeypatch, campaign):
     monkeypatch.setattr("inspection.ingest.POOL_MIN_FILES", 2)
-    real_read = ingest_module._read_one
+    real_read = ingest_module._read_bytes
 
     killers = {"坏的.xlsx", f"{config.units[5]}调度.xlsx"}  # the second is met after the first broke the pool
 
-    def read_or_die(path, info, campaign, out):  # stands in for a reader that aborts the process
-        if path.name in killers:
+    def read_or_die(data, info, campaign):  # stands in for a reader that aborts the process
+        if info.path in killers:
             os._exit(3)
-        return real_read(path, info, campaign, out)
+        return real_read(data, info, campaign)
 
-    monkeypatch.setattr(ingest_module, "_read_one", read_or_die)  # the forked workers inherit it
-    result = run(config, rubric, mixed_input, tmp_path / "out", jobs=2)
+    monkeypatch.setattr(ingest_module, "_read_bytes", read_or_die)  # the forked workers inherit it
+    result = run(campaign, mixed_input, tmp_path / "out", jobs=2)
     assert len(result.files) == 27
     for bad in (f for f in result.files if f.path in killers):
         assert bad.status == "未采用" and any("异常退出" in f.message for f in result.findings if f.file == bad.path)
-    monkeypatch.setattr(ingest_module, "_read_one", real_read)
-    plain = run(config, rubric, mixed_input, tmp_path / "plain", jobs=1)
+    monkeypatch.setattr(ingest_module, "_read_bytes", real_read)
+    plain = run(campaign, mixed_input, tmp_path / "plain", jobs=1)
     assert [(f.path, f.status) for f in result.files if f.path not in killers] == \
         [(f.path, f.status) for f in plain.files if f.path not in killers]
     assert result.ranking == plain.ranking

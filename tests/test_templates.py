@@ -193,10 +193,10 @@ def test_progress__every_numbered_field_a_fill_in_cell(templates, config, report
         assert any(str(c.value).startswith("4. 表中企业包含") for row in ws.iter_rows() for c in row)
 
 
-def test_templates__leftovers_of_a_killed_run__cleared_and_nothing_else(tmp_path, config, rubric):
+def test_templates__leftovers_of_a_killed_run__cleared_and_nothing_else(tmp_path, config, rubric, campaign):
     folder = tmp_path / "templates"
     folder.mkdir()
     (folder / ".~tmp-abc.xlsx").write_bytes(b"half a workbook")  # what a killed run leaves
     (folder / "说明.docx").write_bytes(b"the clerk's own file")
-    generate_templates(config, rubric, folder)
+    generate_templates(campaign, folder)
     assert not list(folder.glob(".~tmp-*")) and (folder / "说明.docx").read_bytes() == b"the clerk's own file"

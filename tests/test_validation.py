@@ -14,7 +14,7 @@ from tests.filling import fill_scoring, insert_cols_like_excel, insert_rows_like
 
 
 @pytest.fixture
-def box(tmp_path, config, rubric, templates):
+def box(tmp_path, config, rubric, templates, campaign):
     """An input folder to put returns into, and a way to run on it."""
 
     class Box:
@@ -30,7 +30,7 @@ def box(tmp_path, config, rubric, templates):
 
         def run(self):
             self.input.mkdir(exist_ok=True)
-            return run(config, rubric, self.input, self.output)
+            return run(campaign, self.input, self.output)
 
     return Box()
 

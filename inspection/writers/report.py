@@ -5,10 +5,8 @@ Each sheet has its own module; this one fixes their order and writes the file at
 
 from pathlib import Path
 
-from inspection.config import Config
-from inspection.forms import load_form
+from inspection.campaign import Campaign
 from inspection.model import RunResult
-from inspection.rubric import Rubric
 from inspection.writers.common import Styles, atomic_workbook
 from inspection.writers.report_audit import write_about, write_findings
 from inspection.writers.report_hazards import write_ledger
@@ -18,7 +16,8 @@ from inspection.writers.report_scores import write_common, write_scores
 from inspection.writers.report_trend import write_trend
 
 
-def write_report(result: RunResult, config: Config, rubric: Rubric, path: Path) -> Path:
+def write_report(result: RunResult, campaign: Campaign, path: Path) -> Path:
+    config, rubric = campaign.config, campaign.rubric
     with atomic_workbook(path) as wb:
         st = Styles(wb)
         write_ranking(wb, st, result, config, rubric)
@@ -27,9 +26,9 @@ def write_report(result: RunResult, config: Config, rubric: Rubric, path: Path) 
         write_common(wb, st, result, config, rubric)
         write_trend(wb, st, result, config)
         write_ledger(wb, st, result, config)
-        write_progress(wb, st, result, config, load_form(config.progress_unit_form), config.units,
+        write_progress(wb, st, result, config, campaign.unit_form, config.units,
                        SHEET_PROGRESS_UNITS.format(unit_label=config.unit_label), config.unit_label)
-        write_progress(wb, st, result, config, load_form(config.progress_department_form), config.departments,
+        write_progress(wb, st, result, config, campaign.department_form, config.departments,
                        SHEET_PROGRESS_DEPARTMENTS, "部门")
         write_findings(wb, st, result, config)
         write_about(wb, st, result, config, rubric)

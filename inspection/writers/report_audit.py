@@ -3,7 +3,7 @@
 from inspection import __version__
 from inspection.config import Config
 from inspection.findings import ERROR, WARNING
-from inspection.ingest import KIND_NAMES
+from inspection.kinds import NAMES as KIND_NAMES
 from inspection.model import ACCEPTED, UNPACKED, RunResult
 from inspection.rubric import Rubric
 from inspection.writers.common import Styles, clip, format_points, print_setup

@@ -1,39 +1,45 @@
-"""One returned 调度表 → cumulative counts by field key, found by the 填报项目 labels."""
+"""The 调度表: one returned progress table → cumulative counts by field key, found by the 填报项目 labels."""
 
 from decimal import Decimal
 import re
 
 from inspection import aliases
+from inspection.archive.text import date_text
+from inspection.campaign import Campaign
 from inspection.config import Config
 from inspection.constants import (
-    LABEL_PHONE, LABEL_REPORT_DATE, LABEL_REPORTER, PROGRESS_HEADERS, SHEET_HELP, SHEET_META, SHEET_PROGRESS,
+    KIND_PROGRESS, LABEL_PHONE, LABEL_REPORT_DATE, LABEL_REPORTER, PROGRESS_HEADERS, SHEET_HELP, SHEET_META,
+    SHEET_PROGRESS,
 )
 from inspection.findings import Code, Finding, finding
 from inspection.forms import FormCell, ProgressForm
+from inspection.kinds.base import Kind, Source, digest
 from inspection.model import ProgressReturn
 from inspection.reading.book import Book, Sheet
 from inspection.reading.coverage import Coverage, help_line_test, other_sheets, stray_findings, title_block
 from inspection.reading.cells import cell_ref, labelled_cell, squash
-from inspection.values import decimal_from_number, normalize_text, parse_date, plain_number
-from inspection.writers.progress_template import help_lines, progress_subtitle
+from inspection.reading.layout import find_header, header_findings, labelled_date, missing_sheet
+from inspection.values import decimal_from_number, normalize_text, plain_number
+from inspection.writers.progress_template import help_lines, progress_subtitle, write_progress_template
 
 LABEL_COL, VALUE_COL = PROGRESS_HEADERS[2], PROGRESS_HEADERS[4]
+LABELS = {h: h for h in PROGRESS_HEADERS}
 OWN_SHEETS = (SHEET_PROGRESS, SHEET_HELP, SHEET_META)
 FIX_NUMBER = "数字请填在对应填报项目所在行的“累计数”栏，不要插入行列；如不是填报数字，请删去后重新报送。"
 FIX_TEXT = "说明性的文字不会汇总；需要说明的，请另行报送。"
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(个次|家次|个|家|次|人|项|万元|万)?$")
 
 
-def read_progress_return(book: Book, form: ProgressForm, config: Config, file: str,
-                         reporter: str) -> tuple[ProgressReturn | None, list[Finding]]:
+def read(book: Book, campaign: Campaign, source: Source) -> tuple[ProgressReturn | None, list[Finding]]:
+    config, file, reporter = campaign.config, source.file, source.unit
+    form = campaign.form_for(reporter)
     sheet = book.sheet(SHEET_PROGRESS)
     if sheet is None:
-        return None, [finding(Code.S001, file=file, unit=reporter, sheet=SHEET_PROGRESS, name=SHEET_PROGRESS,
-                              hint=f"（现有：{'、'.join(book.sheet_names)}）")]
-    header_row, cols = _header(sheet)
-    if header_row is None:
-        return None, [finding(Code.S002, file=file, unit=reporter, sheet=sheet.name,
-                              label=f"{LABEL_COL}、{VALUE_COL}", hint="")]
+        return None, [missing_sheet(book, SHEET_PROGRESS, file, reporter)]
+    header_row, cols = find_header(sheet, LABELS)
+    problems = header_findings(sheet, header_row, cols, LABELS, (LABEL_COL, VALUE_COL), file, reporter)
+    if problems:
+        return None, problems
     findings: list[Finding] = []
 
     def add(code: Code, row: int, col: int, **values) -> None:
@@ -62,7 +68,7 @@ def read_progress_return(book: Book, form: ProgressForm, config: Config, file: s
             other = next(c for c in form.cells if c.key == cell.at_most)
             add(Code.P004, where[cell.key], cols[VALUE_COL], label=cell.label, value=plain_number(value),
                 other=other.label, other_value=plain_number(limit))
-    result.reported_on, filled_in = _filled_in(sheet, header_row, config.inspection_start.year, cover)
+    result.reported_on, filled_in = _filled_in(sheet, header_row, config.inspection_start.year, cover, add)
     typed = typed or filled_in
     _cover_template(sheet, header_row, cols, form, config, reporter, cover, add)
     strays = cover.strays(lambda r, c: _where(r, c, header_row, cols))
@@ -76,26 +82,15 @@ def read_progress_return(book: Book, form: ProgressForm, config: Config, file: s
     return result, findings
 
 
-def _header(sheet: Sheet) -> tuple[int | None, dict[str, int]]:
-    for r in range(min(sheet.height, 30)):
-        cols = {squash(v): c for c, v in enumerate(sheet.rows[r]) if squash(v)}
-        if squash(LABEL_COL) in cols and squash(VALUE_COL) in cols:
-            return r, {h: cols[squash(h)] for h in PROGRESS_HEADERS if squash(h) in cols}
-    return None, {}
-
-
-def _filled_in(sheet: Sheet, header_row: int, default_year: int, cover: Coverage):
-    """填报时间 (the date, if readable), and whether 填报时间, 填报人 or 联系电话 was filled in."""
-    typed, day = False, None
-    for label in (LABEL_REPORT_DATE, LABEL_REPORTER, LABEL_PHONE):
-        cell = labelled_cell(sheet, label, header_row)
-        if cell is None:
-            continue
-        cover.take(*cell)
-        raw = sheet.merged_value(*cell)
-        typed = typed or raw != ""
-        if label == LABEL_REPORT_DATE and raw != "":
-            day = parse_date(raw, default_year=default_year)
+def _filled_in(sheet: Sheet, header_row: int, default_year: int, cover: Coverage, add):
+    """填报时间 (P009 when blank or unreadable), and whether 填报时间, 填报人 or 联系电话 was filled in."""
+    day, cell = labelled_date(sheet, LABEL_REPORT_DATE, header_row, default_year,
+                              lambda r, c, raw, what: add(Code.P009, r, c, what=what))
+    typed = False
+    for found in (cell, *(labelled_cell(sheet, label, header_row) for label in (LABEL_REPORTER, LABEL_PHONE))):
+        if found is not None:
+            cover.take(*sheet.anchor(*found))
+            typed = typed or sheet.merged_value(*found) != ""
     return day, typed
 
 
@@ -155,3 +150,28 @@ def _value(cell: FormCell, raw, row: int, col: int, add):
         add(Code.P002, row, col, label=cell.label, value=plain_number(number))
         return None
     return number
+
+
+def fingerprint(ret: ProgressReturn) -> str:
+    return digest(sorted(ret.values.items()))
+
+
+def archive(conn, batch: list[tuple[int, ProgressReturn]]) -> None:
+    conn.executemany("INSERT INTO progress_values VALUES (?, ?, ?)",
+                     [(sid, key, date_text(value)) for sid, ret in batch for key, value in ret.values.items()])
+
+
+def senders(config: Config) -> tuple[str, ...]:
+    return (*config.units, *config.departments)
+
+
+def plan(campaign: Campaign, open_hazards) -> list:
+    return list(senders(campaign.config))
+
+
+def write(campaign: Campaign, reporter: str, folder):
+    return write_progress_template(campaign.config, campaign.form_for(reporter), reporter, folder)
+
+
+PROGRESS = Kind(KIND_PROGRESS, "调度表", SHEET_PROGRESS, read, fingerprint, archive, senders, plan, write,
+                by_departments=True)

@@ -1,60 +1,64 @@
-"""One returned 交办清单 → hazards and findings. Blank prepared rows are not hazards.
+"""The 交办清单: one returned list → hazards and findings. Blank prepared rows are not hazards.
 
 Every filled row is a hazard with its own id, whatever its 序号 says, also below the signature
 lines. Row-level problems are warnings and the row still enters the ledger: a hazard with a
 missing field must be followed up, not lost. Text outside the table is a warning at its cell.
 """
 
-from datetime import date
 from decimal import Decimal
 import hashlib
 
 from inspection import aliases
+from inspection.aliases import official_value
+from inspection.campaign import Campaign
 from inspection.config import Config
 from inspection.constants import (
-    DISPATCH_HEADERS, DISPATCH_NOTE, DISPATCH_TITLE, HAZARD_LEVELS, LABEL_DATE, LABEL_GROUP, RECTIFY_STATUSES,
-    SHEET_DISPATCH, SHEET_HELP, SHEET_META, SIGN_GROUP, SIGN_LOCAL, STATUS_OPEN,
+    DISPATCH_HEADERS, DISPATCH_NOTE, DISPATCH_TITLE, HAZARD_LEVELS, KIND_DISPATCH, LABEL_DATE, LABEL_GROUP,
+    RECTIFY_STATUSES, SHEET_DISPATCH, SHEET_HELP, SHEET_META, SIGN_GROUP, SIGN_LOCAL, STATUS_OPEN,
 )
 from inspection.findings import Code, Finding, finding
 from inspection.model import Hazard
+from inspection.kinds.base import Kind, Source, digest
 from inspection.reading.book import Book, Sheet
+from inspection.reading.layout import find_header, header_findings, labelled_date, missing_sheet
 from inspection.reading.coverage import Coverage, help_line_test, other_sheets, stray_findings, title_block
-from inspection.reading.cells import cell_ref, labelled_cell, squash
+from inspection.reading.cells import cell_ref, squash
+from inspection.archive.text import date_text
 from inspection.values import cell_text, decimal_from_number, parse_date
-from inspection.writers.dispatch_template import group_title, help_lines
+from inspection.writers.dispatch_template import group_title, help_lines, write_dispatch_template
 
-HEADER_SEARCH_ROWS = 30
 OWN_SHEETS = (SHEET_DISPATCH, SHEET_HELP, SHEET_META)
 FIX_TEXT = "问题隐患请填在表格的空行中（一个隐患一行），不要写在表格之外；如不是问题隐患，请删去。"
+LABELS = {h: h for h in DISPATCH_HEADERS}
 
 
-def hazard_id(campaign: str, round_: str, group: int, number: int) -> str:
-    """Stable across runs: campaign, round, group and the row's place among the list's hazards
-    (its 序号 when they run 1, 2, 3 …, so a repeated or missing 序号 still gives every row its own)."""
+def hazard_id(campaign: str, round_: str, group: int, place: int) -> str:
+    """A new hazard's id, stable across runs: campaign, round, group and the row's place among the
+    list's hazards (its 序号 when they run 1, 2, 3 …; a repeated or missing 序号 still gives every row
+    its own). Given once, when the run decides ids (decide.hazard_ids), not by the reader."""
     tag = hashlib.sha256(campaign.encode()).hexdigest()[:4].upper()
-    return f"{tag}-{round_}-{group:02d}-{number:03d}"
+    return f"{tag}-{round_}-{group:02d}-{place:03d}"
 
 
-def read_dispatch_return(book: Book, config: Config, file: str, unit: str,
-                         group: int) -> tuple[list[Hazard] | None, list[Finding]]:
+def read(book: Book, campaign: Campaign, source: Source) -> tuple[list[Hazard] | None, list[Finding]]:
+    """Every filled row as a Hazard (id still to be given), with the list's findings."""
+    config, file, unit, group = campaign.config, source.file, source.unit, source.group
     sheet = book.sheet(SHEET_DISPATCH)
     if sheet is None:
-        return None, [finding(Code.S001, file=file, unit=unit, sheet=SHEET_DISPATCH, name=SHEET_DISPATCH,
-                              hint=f"（现有：{'、'.join(book.sheet_names)}）")]
-    header_row, cols = _header(sheet)
-    missing = [h for h in DISPATCH_HEADERS if h not in cols]
-    if header_row is None or missing:
-        return None, [finding(Code.S002, file=file, unit=unit, sheet=sheet.name,
-                              cell=cell_ref(header_row or 0, 0), label="、".join(missing or DISPATCH_HEADERS),
-                              hint="")]
+        return None, [missing_sheet(book, SHEET_DISPATCH, file, unit)]
+    header_row, cols = find_header(sheet, LABELS)
+    problems = header_findings(sheet, header_row, cols, LABELS, DISPATCH_HEADERS, file, unit)
+    if problems:
+        return None, problems
     findings: list[Finding] = []
 
     def warn(code: Code, row: int, col: int, **values) -> None:
         findings.append(finding(code, file=file, unit=unit, sheet=sheet.name, cell=cell_ref(row, col), **values))
 
     cover = Coverage(sheet)
-    listed_on, date_cell = _listed_on(sheet, header_row, config, warn)
-    typed = date_cell is not None and sheet.merged_value(*date_cell) != ""
+    listed_on, date_cell = labelled_date(sheet, LABEL_DATE, header_row, config.inspection_start.year,
+                                         lambda r, c, raw, what: warn(Code.H008, r, c, what=what))
+    typed = date_cell is not None and sheet.value(*date_cell) != ""
     if date_cell:
         cover.take(*date_cell)
     sectors = {squash(s): s for s in config.sectors}
@@ -99,7 +103,7 @@ def read_dispatch_return(book: Book, config: Config, file: str, unit: str,
                 warn(Code.H006, r, cols["整改时限"], no=number, value=f"{deadline:%Y-%m-%d}",
                      listed=f"{listed_on:%Y-%m-%d}")
         out.append(Hazard(
-            id=hazard_id(config.campaign, config.round, group, ordinal), unit=unit, group=group,
+            id="", unit=unit, group=group, place=ordinal,
             number=number, company=text["企业（单位）名称"], sector=sector, level=level,
             description=text["问题隐患描述"], requirement=text["整改要求"], deadline=deadline,
             responsible=text["责任单位"], status=status, remark=text["备注"], file=file,
@@ -149,16 +153,6 @@ def _signed(sheet: Sheet, r: int, c: int) -> bool:
                if sheet.anchor(r, k) != sheet.anchor(r, c))
 
 
-def _header(sheet: Sheet) -> tuple[int | None, dict[str, int]]:
-    want = {squash(h): h for h in DISPATCH_HEADERS}
-    best, best_cols = None, {}
-    for r in range(min(sheet.height, HEADER_SEARCH_ROWS)):
-        cols = {want[squash(v)]: c for c, v in enumerate(sheet.rows[r]) if squash(v) in want}
-        if len(cols) > len(best_cols):
-            best, best_cols = r, cols
-    return (best, best_cols) if len(best_cols) >= len(want) // 2 else (None, {})
-
-
 def _number(value, fallback: int) -> int:
     number = decimal_from_number(value)
     if number is None and isinstance(value, str) and value.strip().isdecimal():
@@ -182,28 +176,6 @@ def _choice(text: str, official: dict[str, str], alias: dict[str, str], field: s
     return value
 
 
-def official_value(text: str, official: dict[str, str], alias: dict[str, str]) -> str | None:
-    """What was typed in a dropdown cell as its official value (squashed official value → value),
-    directly or through the aliases table; None when it is neither."""
-    key = squash(text).strip("()")
-    return official.get(key) or alias.get(key)
-
-
-def _listed_on(sheet: Sheet, header_row: int, config: Config, warn) -> tuple[date | None, tuple[int, int] | None]:
-    """The list's 日期 and the cell it is read from."""
-    cell = labelled_cell(sheet, LABEL_DATE, header_row)
-    if cell is None:
-        return None, None
-    raw = sheet.merged_value(*cell)
-    if raw == "":
-        warn(Code.H008, *cell, what="未填写")
-        return None, cell
-    day = parse_date(raw, default_year=config.inspection_start.year)
-    if day is None:
-        warn(Code.H008, *cell, what=f"“{cell_text(raw)[:20]}”无法识别")
-    return day, cell
-
-
 def _check_signatures(sheet: Sheet, header_row: int, config: Config, warn) -> None:
     for label in (SIGN_GROUP, SIGN_LOCAL.format(unit_label=config.unit_label)):
         for r in range(header_row + 1, sheet.height):
@@ -214,3 +186,32 @@ def _check_signatures(sheet: Sheet, header_row: int, config: Config, warn) -> No
             if not _signed(sheet, r, c):
                 warn(Code.H007, r, c, label=label)
             break
+
+
+def fingerprint(hazards: list[Hazard]) -> str:
+    return digest([(h.number, h.company, h.sector, h.level, h.description, h.requirement, h.deadline,
+                    h.responsible, h.status, h.remark) for h in hazards])
+
+
+def archive(conn, batch: list[tuple[int, list[Hazard]]]) -> None:
+    conn.executemany(
+        "INSERT INTO hazard_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(sid, h.id, h.unit, h.group, h.number, h.company, h.sector, h.level, h.description, h.requirement,
+          date_text(h.deadline), h.responsible, h.status, h.remark, h.file, h.cell, date_text(h.listed_on))
+         for sid, hazards in batch for h in hazards])
+
+
+def senders(config: Config) -> tuple[str, ...]:
+    return config.units
+
+
+def plan(campaign: Campaign, open_hazards) -> list:
+    return list(campaign.config.groups)
+
+
+def write(campaign: Campaign, group, folder):
+    return write_dispatch_template(campaign.config, group, folder)
+
+
+DISPATCH = Kind(KIND_DISPATCH, "交办清单", SHEET_DISPATCH, read, fingerprint, archive, senders, plan, write,
+                grouped=True)

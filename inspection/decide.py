@@ -1,95 +1,116 @@
-"""From accepted returns to the ranking: duplicates resolved, ties shared, missing units named."""
+"""The run's decisions, each taken once and here: which files are used (settle), the hazard ids they
+get, which 隐患整改跟踪表 rows count, the ranking, and who has sent nothing.
+"""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-import hashlib
 
+from inspection.campaign import Campaign
 from inspection.config import Config
-from inspection.findings import Code, Finding, finding
-from inspection.ingest import Ingested, KIND_NAMES
-from inspection.constants import KIND_DISPATCH, KIND_FOLLOWUP, KIND_PROGRESS, KIND_SCORING
 from inspection.filekinds import MAYBE_RETURNS
+from inspection.findings import Code, Finding, finding
+from inspection.ingest import Ingested
+from inspection.kinds import DISPATCH, FOLLOWUP, KINDS, NAMES, SCORING
+from inspection.kinds.dispatch import hazard_id
 from inspection.model import (
-    IGNORED, MISSING, RANKED, REJECTED, UNIT_REJECTED, UNREAD, CommonProblem, Hazard, InputFile, ProgressReturn,
-    RankRow, ScoringReturn, StatusUpdate,
+    ACCEPTED, IGNORED, MISSING, RANKED, REJECTED, UNIT_REJECTED, UNREAD, CommonProblem, Hazard, InputFile,
+    RankRow, ScoringReturn,
 )
+from inspection.reading.cells import squash
+from inspection.rounds import Earlier, competition_ranks
 from inspection.rubric import Rubric
 
 
 @dataclass
 class Accepted:
-    """The one accepted return per unit (or department) of each kind."""
+    """The one accepted return per unit (or department) of each kind: kind key → name → payload."""
 
-    scoring: dict[str, ScoringReturn]
-    dispatch: dict[str, list[Hazard]]
-    progress: dict[str, ProgressReturn]
-    followup: dict[str, list[StatusUpdate]]
+    by_kind: dict[str, dict[str, object]] = field(default_factory=dict)
+    files: dict[str, dict[str, InputFile]] = field(default_factory=dict)  # kind key → name → its file
 
-
-def resolve_duplicates(ingested: Ingested) -> tuple[Accepted, list[Finding]]:
-    """One accepted file per unit and kind. Copies with the same content: the first is used and
-    the rest only warn. Different contents for one unit: none is used, since nobody can tell
-    which is right."""
-    findings: list[Finding] = []
-    accepted = Accepted(
-        scoring=_choose(ingested.scoring, KIND_SCORING, _scoring_fingerprint, findings),
-        dispatch=_choose(ingested.dispatch, KIND_DISPATCH, _dispatch_fingerprint, findings),
-        progress=_choose(ingested.progress, KIND_PROGRESS, _progress_fingerprint, findings),
-        followup=_choose(ingested.followup, KIND_FOLLOWUP, _followup_fingerprint, findings),
-    )
-    return accepted, findings
+    def of(self, kind) -> dict:
+        return self.by_kind.get(kind.key, {})
 
 
-def _choose(entries, kind: str, fingerprint, findings: list[Finding]) -> dict:
-    by_unit: dict[str, list] = {}
-    for info, payload in entries:
-        by_unit.setdefault(info.unit, []).append((info, payload))
-    chosen = {}
-    for unit, group in by_unit.items():
-        first_info, first = group[0]
-        if len({fingerprint(payload) for _, payload in group}) == 1:
-            chosen[unit] = first
-            for info, _ in group[1:]:
+def settle(ingested: Ingested) -> tuple[Accepted, list[Finding]]:
+    """The status of every file read, decided here and nowhere else, with every finding about the
+    files. A file whose reader could use it and found no error is a candidate; of the candidates
+    for one unit and kind, copies with the same content are one return (the first is used, the rest
+    ignored with M010) and different contents are none (M009: nobody can tell which is right)."""
+    findings = list(ingested.findings)
+    candidates: dict[tuple[str, str], list[tuple[InputFile, object]]] = {}
+    for n, read in ingested.reads.items():
+        info = ingested.files[n]
+        findings += read.findings
+        errors = [f for f in read.findings if f.is_error]
+        if read.blank:
+            info.status, info.reason = IGNORED, Code.S008.title
+        elif read.payload is None or errors:
+            info.status, info.reason = REJECTED, errors[0].code.title if errors else "未通过校验"
+        else:
+            candidates.setdefault((info.kind, info.unit), []).append((info, read.payload))
+    accepted = Accepted({k.key: {} for k in KINDS}, {k.key: {} for k in KINDS})
+    fingerprints = {k.key: k.fingerprint for k in KINDS}
+    for (kind, unit), returns in candidates.items():
+        first_info, first = returns[0]
+        if len({fingerprints[kind](payload) for _, payload in returns}) == 1:
+            first_info.status = ACCEPTED
+            accepted.by_kind[kind][unit], accepted.files[kind][unit] = first, first_info
+            for info, _ in returns[1:]:
                 info.status, info.reason = IGNORED, f"与 {first_info.path} 内容相同"
                 findings.append(finding(Code.M010, file=info.path, unit=unit, other=first_info.path))
             continue
-        files = "、".join(info.path for info, _ in group)
-        for info, _ in group:
+        files = "、".join(info.path for info, _ in returns)
+        for info, _ in returns:
             info.status, info.reason = REJECTED, Code.M009.title
-            findings.append(finding(Code.M009, file=info.path, unit=unit, name=unit, kind=KIND_NAMES[kind],
-                                    files=files))
-    return chosen
+            findings.append(finding(Code.M009, file=info.path, unit=unit, name=unit, kind=NAMES[kind], files=files))
+    return accepted, findings
 
 
-def _digest(parts) -> str:
-    return hashlib.sha256("\n".join(str(p) for p in parts).encode()).hexdigest()
+def hazard_ids(accepted: Accepted, campaign: Campaign, earlier: Earlier) -> None:
+    """Give every accepted hazard its id, once: the id an earlier round gave it (a 备注 quoting an
+    archived id of its unit, or the same company and description in the same unit), else a new one
+    from its place in its list."""
+    config = campaign.config
+    by_key, by_unit = earlier.archived_ids()
+    taken: set[str] = set()
+    for unit in config.units:
+        for h in accepted.of(DISPATCH).get(unit, ()):
+            quoted = next((i for i in sorted(by_unit.get(h.unit, ())) if i in (h.remark or "")), None)
+            archived = quoted or by_key.get(match_key(h))
+            if archived and archived not in taken:
+                h.id = archived
+                taken.add(archived)
+            else:
+                h.id = hazard_id(config.campaign, config.round, h.group, h.place)
 
 
-def _scoring_fingerprint(ret: ScoringReturn) -> str:
-    """The content that matters, not the file's bytes: a re-saved copy is still the same return."""
-    return _digest([(d.criterion_id, d.amount, d.reason) for d in ret.deductions]
-                   + [ret.inspection_date, ret.inspectors])
+def match_key(h: Hazard) -> tuple[str, str, str]:
+    """The same company and description in the same unit is the same hazard, whatever the round."""
+    return (h.unit, squash(h.company), squash(h.description))
 
 
-def _dispatch_fingerprint(hazards: list[Hazard]) -> str:
-    return _digest([(h.number, h.company, h.sector, h.level, h.description, h.requirement, h.deadline,
-                     h.responsible, h.status, h.remark) for h in hazards])
-
-
-def _progress_fingerprint(ret: ProgressReturn) -> str:
-    return _digest(sorted(ret.values.items()))
-
-
-def _followup_fingerprint(updates: list[StatusUpdate]) -> str:
-    return _digest([(u.hazard_id, u.status, u.on, u.note) for u in updates])
-
-
-def competition_ranks(totals) -> dict[Decimal, int]:
-    """Score → rank, where a rank is 1 + how many scored higher (ties share it: 1, 1, 3)."""
-    positions: dict[Decimal, int] = {}
-    for n, total in enumerate(sorted(totals, reverse=True)):
-        positions.setdefault(total, n + 1)
-    return positions
+def check_updates(accepted: Accepted, earlier: Earlier) -> list[Finding]:
+    """Keep the 隐患整改跟踪表 rows that name a hazard the archive knows, as the sender's own, and
+    whose status could be read; the others are warned (K001, K005, or the row's own K002) and
+    dropped: the hazard stays as it was."""
+    known = earlier.known_hazards()
+    findings = []
+    for unit, updates in accepted.of(FOLLOWUP).items():
+        kept = []
+        for u in updates:
+            if u.hazard_id not in known:
+                findings.append(finding(Code.K001, file=u.file, unit=unit, sheet=FOLLOWUP.sheet, cell=u.id_cell,
+                                        value=u.hazard_id[:40] or "（空）"))
+            elif known[u.hazard_id] != unit:
+                findings.append(finding(Code.K005, file=u.file, unit=unit, sheet=FOLLOWUP.sheet, cell=u.id_cell,
+                                        hazard=u.hazard_id, owner=known[u.hazard_id], name=unit))
+            else:
+                findings += u.problems
+                if u.status:
+                    kept.append(u)
+        updates[:] = kept
+    return findings
 
 
 def rank(returns: dict[str, ScoringReturn], config: Config, files: list[InputFile],
@@ -101,7 +122,7 @@ def rank(returns: dict[str, ScoringReturn], config: Config, files: list[InputFil
     ranked = sorted(returns.values(), key=lambda r: (-r.total, order.get(r.unit, len(order))))
     positions = competition_ranks(r.total for r in ranked)
     rows = [RankRow(positions[ret.total], ret.unit, ret.total, RANKED, ret.group, ret.file) for ret in ranked]
-    scoring = [f for f in files if f.kind == KIND_SCORING]
+    scoring = [f for f in files if f.kind == SCORING.key]
     for unit in config.units:
         if unit in returns:
             continue
@@ -122,28 +143,26 @@ def rank(returns: dict[str, ScoringReturn], config: Config, files: list[InputFil
 
 def missing_findings(rows: list[RankRow], accepted: Accepted, files: list[InputFile],
                      config: Config) -> list[Finding]:
-    """Units without a scoring sheet are errors. A missing 交办清单 or 调度表 is a warning, and only
-    once some have arrived: a run that collects scoring sheets alone is not nagged about them."""
+    """Units without a scoring sheet are errors (U001). A missing return of another kind is a warning
+    (U002), and only once some of that kind have arrived: a run that collects scoring sheets alone is
+    not nagged about the others."""
     out = []
     unread = _unread(files, config)
     for row in rows:
         if row.status == MISSING:
             group = config.group_for_unit(row.unit)
             who = f"第 {group.number} 组（{group.name}）" if group else "检查组"
-            why = f"{row.why}。" if row.why else _why_missing(row.unit, KIND_SCORING, unread, config)
-            out.append(finding(Code.U001, unit=row.unit, name=row.unit, kind=KIND_NAMES[KIND_SCORING], who=who,
-                               why=why))
+            why = f"{row.why}。" if row.why else _why_missing(row.unit, SCORING.key, unread, config)
+            out.append(finding(Code.U001, unit=row.unit, name=row.unit, kind=SCORING.name, who=who, why=why))
     received = {f.kind for f in files if f.kind}
     tried = {(f.kind, f.unit) for f in files}
-    expected = {KIND_DISPATCH: config.units, KIND_PROGRESS: (*config.units, *config.departments)}
-    got = {KIND_DISPATCH: accepted.dispatch, KIND_PROGRESS: accepted.progress}
-    for kind, names in expected.items():
-        if kind not in received:
+    for kind in KINDS:
+        if kind is SCORING or kind.key not in received:
             continue
-        for name in names:
-            if name not in got[kind] and (kind, name) not in tried:
-                out.append(finding(Code.U002, unit=name, name=name, kind=KIND_NAMES[kind],
-                                   why=_why_missing(name, kind, unread, config)))
+        for name in kind.senders(config):
+            if name not in accepted.of(kind) and (kind.key, name) not in tried:
+                out.append(finding(Code.U002, unit=name, name=name, kind=kind.name,
+                                   why=_why_missing(name, kind.key, unread, config)))
     return out
 
 
@@ -164,7 +183,7 @@ def _unread(files: list[InputFile], config: Config) -> list[InputFile]:
 def _why_missing(name: str, kind: str, unread: list[InputFile], config: Config) -> str:
     """What input/ holds that may be this missing return: the files whose name has the unit's name
     in it (and no other kind's name), else every file of no known unit, at most LISTED of them."""
-    other_kinds = [k for key, k in KIND_NAMES.items() if key != kind]
+    other_kinds = [name for key, name in NAMES.items() if key != kind]
     mine = [f for f in unread if _names(f.path, name) and not any(k in f.path for k in other_kinds)]
     if len(mine) == 1:
         f = mine[0]

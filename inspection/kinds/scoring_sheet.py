@@ -16,11 +16,13 @@ from inspection.constants import (
 )
 from inspection.findings import Code, Finding, finding
 from inspection.reading.book import Book, Sheet
+from inspection.reading.layout import find_header, header_findings, missing_sheet
 from inspection.reading.cells import cell_ref, squash
 from inspection.rubric import Criterion, Rubric
 from inspection.values import cell_text, stated_in
 
-HEADER_SEARCH_ROWS = 40
+# The columns a return cannot be read without (the level columns but the criterion's are for people).
+REQUIRED = ("criterion", COL_POINTS, COL_STATUS, COL_DEDUCTION, COL_REASON, COL_SCORE)
 # How to fix a deduction the sheet does not read where it was written.
 FIX_DEDUCTION = ("扣分请填在对应评分标准所在行的“扣分”栏、原因填在“扣分原因”栏，不要插入行列或改动条款；"
                  "如不是扣分，请删去后重新报送。")
@@ -47,41 +49,23 @@ def locate(book: Book, rubric: Rubric, file: str) -> ScoringSheet:
     Raises SheetNotReadable with the findings when the structure is too broken to read values.
     Warnings about the structure (edited criterion text) are in the result's `findings`.
     """
-    problems: list[Finding] = []
     sheet = book.sheet(SHEET_SCORING)
     if sheet is None:
-        close = difflib.get_close_matches(SHEET_SCORING, book.sheet_names, n=1, cutoff=0.3)
-        hint = f"（是否改成了“{close[0]}”？）" if close else f"（现有：{'、'.join(book.sheet_names)}）"
-        raise SheetNotReadable([finding(Code.S001, file=file, sheet=SHEET_SCORING, name=SHEET_SCORING,
-                                        hint=hint)])
-
+        raise SheetNotReadable([missing_sheet(book, SHEET_SCORING, file, "")])
     labels = {
         "section": rubric.labels["section"], "item": rubric.labels["item"],
         "criterion": rubric.labels["criterion"], COL_POINTS: COL_POINTS, COL_STATUS: COL_STATUS,
         COL_DEDUCTION: COL_DEDUCTION, COL_REASON: COL_REASON, COL_SCORE: COL_SCORE,
     }
-    header_row = _header_row(sheet, labels.values())
-    if header_row is None:
-        raise SheetNotReadable([finding(Code.S002, file=file, sheet=sheet.name, label=labels["criterion"],
-                                        hint=f"（表头应有：{'、'.join(labels.values())}）")])
-    header = {squash(v): c for c, v in enumerate(sheet.rows[header_row]) if squash(v)}
-    cols: dict[str, int] = {}
-    for key, label in labels.items():
-        if squash(label) in header:
-            cols[key] = header[squash(label)]
-        elif key in ("criterion", COL_POINTS, COL_DEDUCTION, COL_REASON, COL_STATUS, COL_SCORE):
-            close = difflib.get_close_matches(squash(label), list(header), n=1, cutoff=0.4)
-            hint = f"（是否改成了“{close[0]}”？）" if close else ""
-            problems.append(finding(Code.S002, file=file, sheet=sheet.name,
-                                    cell=cell_ref(header_row, 0), label=label, hint=hint))
+    header_row, cols = find_header(sheet, labels)
+    problems = header_findings(sheet, header_row, cols, labels, REQUIRED, file, "")
     if problems:
         raise SheetNotReadable(problems)
-
-    located = ScoringSheet(sheet, cols, {}, header_row, findings=problems)
+    located = ScoringSheet(sheet, cols, {}, header_row)
     _map_criteria(located, rubric, header_row, file)
     _find_info_cells(located, header_row)
-    if any(f.is_error for f in problems):
-        raise SheetNotReadable(problems)
+    if any(f.is_error for f in located.findings):
+        raise SheetNotReadable(located.findings)
     return located
 
 
@@ -91,19 +75,6 @@ class SheetNotReadable(Exception):
     def __init__(self, findings: list[Finding]):
         super().__init__(f"{len(findings)} findings")
         self.findings = findings
-
-
-def _header_row(sheet: Sheet, labels) -> int | None:
-    """The row near the top holding most of the header labels (at least half of them)."""
-    want = {squash(label) for label in labels}
-    best, best_hits = None, len(want) // 2 - 1
-    for r in range(min(sheet.height, HEADER_SEARCH_ROWS)):
-        hits = len(want & {squash(v) for v in sheet.rows[r]})
-        if hits == len(want):
-            return r  # no later row can hold more
-        if hits > best_hits:
-            best, best_hits = r, hits
-    return best
 
 
 def _map_criteria(located: ScoringSheet, rubric: Rubric, header_row: int, file: str) -> None:

@@ -1,4 +1,4 @@
-"""One returned scoring sheet → a ScoringReturn (scores recomputed with Decimal) and its findings.
+"""The 打分表: one returned scoring sheet → a ScoringReturn (scores recomputed with Decimal) and its findings.
 
 Scores are never taken from the workbook's cached formula values: a program that wrote the file
 left none, and a person may have typed over a formula. Where a cached score exists and disagrees
@@ -12,26 +12,31 @@ when it could be a deduction. A form nobody filled in is not a return (S008).
 import dataclasses
 from decimal import Decimal
 
+from inspection.campaign import Campaign
 from inspection.config import Config
 from inspection.constants import (
-    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, LABEL_INSPECTION_DATE, LABEL_INSPECTORS,
-    SHEET_HELP, SHEET_META, SHEET_SCORING, TOTAL_LABEL,
+    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, KIND_SCORING, LABEL_INSPECTION_DATE,
+    LABEL_INSPECTORS, SHEET_HELP, SHEET_META, SHEET_SCORING, TOTAL_LABEL,
 )
 from inspection.findings import Code, Finding, finding
 from inspection.model import Deduction, ScoringReturn
+from inspection.kinds.base import Kind, Source, digest
 from inspection.reading.book import Book
 from inspection.reading.cells import cell_ref, squash
 from inspection.reading.formulas import FORMULA_XLS, SHARED_FORMULA
 from inspection.reading.coverage import (
     Coverage, help_line_test, other_sheets, shown, stray_findings, title_block,
 )
-from inspection.reading.scoring_sheet import FIX_DEDUCTION, ScoringSheet, SheetNotReadable, locate
+from inspection.kinds.scoring_sheet import FIX_DEDUCTION, ScoringSheet, SheetNotReadable, locate
 from inspection.rubric import Item, Rubric
+from inspection.archive.text import date_text, points_text
 from inspection.values import (
     cell_text, decimal_from_number, gives_no_reason, is_multiple, parse_date, parse_points, plain_number,
     stated_points,
 )
-from inspection.writers.scoring_template import help_lines, item_text, part_heading, section_text, subtitle
+from inspection.writers.scoring_template import (
+    help_lines, item_text, part_heading, section_text, subtitle, write_scoring_template,
+)
 
 TENTH = Decimal("0.1")
 # 完成情况 that says nothing about an item that lost points (the 003 bulletin's complaint).
@@ -40,11 +45,10 @@ OWN_SHEETS = (SHEET_SCORING, SHEET_HELP, SHEET_META)
 FIX_TEXT = "需要写入通报的内容，请填在对应评分标准的“扣分原因”或“完成情况”栏。"
 
 
-def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, unit: str, group: int,
-                        formulas_in=None) -> tuple[ScoringReturn | None, list[Finding]]:
+def read(book: Book, campaign: Campaign, source: Source) -> tuple[ScoringReturn | None, list[Finding]]:
     """Validate and score one workbook. The return is None when the structure cannot be read, or
-    when nothing was filled in (then the only finding is S008).
-    `formulas_in(col)` gives the formulas of a column (row → text), where the file format shows them."""
+    when nothing was filled in (then the only finding is S008)."""
+    config, rubric, file, unit = campaign.config, campaign.rubric, source.file, source.unit
     try:
         located = locate(book, rubric, file)
     except SheetNotReadable as err:
@@ -55,11 +59,10 @@ def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, u
     def add(code: Code, row: int, col: int, **values) -> None:
         findings.append(finding(code, file=file, unit=unit, sheet=sheet.name, cell=cell_ref(row, col), **values))
 
-    result = ScoringReturn(file=file, unit=unit, group=group)
+    result = ScoringReturn(file=file, unit=unit, group=source.group)
     cover = Coverage(sheet)
     col, reason_col, score_col = cols[COL_DEDUCTION], cols[COL_REASON], cols[COL_SCORE]
-    formulas = formulas_in(col) if formulas_in else {}
-    score_formulas = formulas_in(score_col) if formulas_in else {}
+    formulas, score_formulas = source.formulas(col), source.formulas(score_col)
     typed = False  # anything in a cell the inspector fills in
     any_deduction = any_status = False
     for item in rubric.items:
@@ -136,7 +139,7 @@ def read_scoring_return(book: Book, rubric: Rubric, config: Config, file: str, u
         cover.take(r, c)
         _check_score(sheet, r, c, result.total, rubric.total, score_formulas, add)
     typed = _read_info(located, config, result, add, cover) or typed
-    _cover_template(located, rubric, config, unit, group, cover, add)
+    _cover_template(located, rubric, config, unit, cover, add)
     strays = cover.strays(_where(located, rubric))
     findings += stray_findings(strays, file=file, unit=unit, sheet=sheet.name,
                                fix_error=FIX_DEDUCTION, fix_warning=FIX_TEXT)
@@ -253,8 +256,8 @@ def _read_info(located: ScoringSheet, config: Config, result: ScoringReturn, add
     return True
 
 
-def _cover_template(located: ScoringSheet, rubric: Rubric, config: Config, unit: str, group: int,
-                    cover: Coverage, add) -> None:
+def _cover_template(located: ScoringSheet, rubric: Rubric, config: Config, unit: str, cover: Coverage,
+                    add) -> None:
     """Take the cells that hold the template's own text: title and subtitle, labels, the header,
     part headings, section texts, the 总得分 label. The title block must name the unit _meta
     names: a template retitled for another unit is held (M011)."""
@@ -309,3 +312,35 @@ def _where(located: ScoringSheet, rubric: Rubric):
 
 def _with_unit(f: Finding, unit: str) -> Finding:
     return f if f.unit else dataclasses.replace(f, unit=unit)
+
+
+def fingerprint(ret: ScoringReturn) -> str:
+    return digest([(d.criterion_id, d.amount, d.reason) for d in ret.deductions]
+                  + [ret.inspection_date, ret.inspectors])
+
+
+def archive(conn, batch: list[tuple[int, ScoringReturn]]) -> None:
+    conn.executemany("INSERT INTO scores VALUES (?, ?, ?, ?, ?)",
+                     [(sid, points_text(ret.total), ret.group, date_text(ret.inspection_date), ret.inspectors)
+                      for sid, ret in batch])
+    conn.executemany("INSERT INTO item_scores VALUES (?, ?, ?)",
+                     [(sid, item, points_text(score)) for sid, ret in batch for item, score in ret.item_scores.items()])
+    conn.executemany("INSERT INTO deductions VALUES (?, ?, ?, ?, ?, ?)",
+                     [(sid, d.criterion_id, d.label, points_text(d.amount), d.reason, d.cell)
+                      for sid, ret in batch for d in ret.deductions])
+
+
+def plan(campaign: Campaign, open_hazards) -> list:
+    return list(campaign.config.groups)
+
+
+def write(campaign: Campaign, group, folder):
+    return write_scoring_template(campaign.config, campaign.rubric, group, folder)
+
+
+def senders(config: Config) -> tuple[str, ...]:
+    return config.units
+
+
+SCORING = Kind(KIND_SCORING, "打分表", SHEET_SCORING, read, fingerprint, archive, senders, plan, write,
+               grouped=True, rubric=True)

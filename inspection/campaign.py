@@ -1,0 +1,32 @@
+"""A campaign as the tool works with it: its config, rubric and progress forms, loaded and checked
+once and passed to every stage (config.campaign is only the campaign's name)."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from inspection.config import Config, load_config
+from inspection.forms import ProgressForm, load_form
+from inspection.rubric import Rubric, load_rubric
+
+
+@dataclass(frozen=True)
+class Campaign:
+    config: Config
+    rubric: Rubric
+    unit_form: ProgressForm  # the 调度表 of the units inspected
+    department_form: ProgressForm  # the 调度表 of the departments
+
+    def form_for(self, reporter: str) -> ProgressForm:
+        """The 调度表 a unit or a department fills in."""
+        return self.unit_form if self.config.is_unit(reporter) else self.department_form
+
+
+def load_campaign(config_path: Path) -> Campaign:
+    """The config and everything it names, each checked; raises SetupError subclasses."""
+    return campaign_of(load_config(config_path))
+
+
+def campaign_of(config: Config, rubric: Rubric | None = None) -> Campaign:
+    """The campaign of a config already loaded: its rubric (unless given) and forms loaded now."""
+    return Campaign(config, rubric or load_rubric(config.rubric_path), load_form(config.progress_unit_form),
+                    load_form(config.progress_department_form))

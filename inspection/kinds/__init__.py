@@ -1,0 +1,17 @@
+"""The kinds of form, one module each, and the one registry every stage iterates.
+
+Adding a kind: a module here with its reader and a `Kind` (see base.py), its template writer in
+writers/, and one line in KINDS below.
+"""
+
+from inspection.kinds.base import Kind, Source
+from inspection.kinds.dispatch import DISPATCH
+from inspection.kinds.followup import FOLLOWUP
+from inspection.kinds.progress import PROGRESS
+from inspection.kinds.scoring import SCORING
+
+KINDS: tuple[Kind, ...] = (SCORING, DISPATCH, PROGRESS, FOLLOWUP)
+BY_KEY: dict[str, Kind] = {k.key: k for k in KINDS}
+NAMES: dict[str, str] = {k.key: k.name for k in KINDS}  # key → what people call it
+
+__all__ = ["BY_KEY", "DISPATCH", "FOLLOWUP", "KINDS", "Kind", "NAMES", "PROGRESS", "SCORING", "Source"]

@@ -1,0 +1,128 @@
+"""The 隐患整改跟踪表: one returned table → status updates of hazards assigned in earlier rounds.
+
+Rows are matched by 隐患编号, never by position. A row that cannot be used (an unrecognised status
+here; an unknown id or another unit's hazard when the run decides) is a warning and is skipped: the
+hazard stays as it was. A row left blank says nothing.
+"""
+
+from inspection import aliases
+from inspection.aliases import official_value
+from inspection.archive.text import date_text
+from inspection.campaign import Campaign
+from inspection.config import Config
+from inspection.constants import (
+    FOLLOWUP_HEADERS, FOLLOWUP_TITLE, KIND_FOLLOWUP, LABEL_REPORT_DATE, RECTIFY_STATUSES, SHEET_FOLLOWUP, SHEET_HELP,
+    SHEET_META, STATUS_FIXED,
+)
+from inspection.findings import Code, Finding, finding
+from inspection.model import StatusUpdate
+from inspection.kinds.base import Kind, Source, digest
+from inspection.reading.book import Book
+from inspection.reading.coverage import Coverage, help_line_test, other_sheets, stray_findings, title_block
+from inspection.reading.cells import cell_ref, squash
+from inspection.reading.layout import find_header, header_findings, labelled_date, missing_sheet
+from inspection.values import cell_text, parse_date
+from inspection.writers.followup_template import help_lines, write_followup_template
+
+FILLED = ("整改状态", "整改完成日期", "整改情况说明")
+REQUIRED = ("隐患编号", *FILLED)
+OWN_SHEETS = (SHEET_FOLLOWUP, SHEET_HELP, SHEET_META)
+FIX_TEXT = "整改情况请填在对应隐患所在行；新发现的问题隐患请用交办清单报送。"
+LABELS = {h: h for h in FOLLOWUP_HEADERS}
+
+
+def read(book: Book, campaign: Campaign, source: Source) -> tuple[list[StatusUpdate] | None, list[Finding]]:
+    """Every row reported on, by its 隐患编号 as written: whether the archive knows that hazard, and
+    as this unit's, is decided with the run's other decisions (decide.check_updates)."""
+    config, file, unit = campaign.config, source.file, source.unit
+    sheet = book.sheet(SHEET_FOLLOWUP)
+    if sheet is None:
+        return None, [missing_sheet(book, SHEET_FOLLOWUP, file, unit)]
+    header_row, cols = find_header(sheet, LABELS)
+    problems = header_findings(sheet, header_row, cols, LABELS, REQUIRED, file, unit)
+    if problems:
+        return None, problems
+    findings: list[Finding] = []
+
+    def warn(code: Code, row: int, col: int, **values) -> None:
+        findings.append(finding(code, file=file, unit=unit, sheet=sheet.name, cell=cell_ref(row, col), **values))
+
+    cover = Coverage(sheet)
+    year = config.inspection_start.year
+    reported_on, date_cell = labelled_date(sheet, LABEL_REPORT_DATE, header_row, year,
+                                           lambda r, c, raw, what: warn(Code.K006, r, c, what=what))
+    typed = date_cell is not None and sheet.value(*date_cell) != ""
+    if date_cell:
+        cover.take(*date_cell)
+    statuses = {squash(s): s for s in RECTIFY_STATUSES}
+    updates = []
+    for r in range(header_row + 1, sheet.height):
+        text = {h: cell_text(sheet.value(r, cols[h])) for h in ("隐患编号", *FILLED)}  # what the unit filled
+        hazard = text["隐患编号"].strip()
+        if hazard or any(text[h] for h in FILLED):
+            cover.take_cols(r, cols.values())  # the printed hazard and what was reported on it
+        if not any(text[h] for h in FILLED):
+            continue  # nothing reported on this row
+        typed = True
+        problems: list[Finding] = []  # about this row: reported only if its hazard turns out to be known
+
+        def problem(code: Code, col: int, **values) -> None:
+            problems.append(finding(code, file=file, unit=unit, sheet=sheet.name, cell=cell_ref(r, col), **values))
+
+        status = official_value(text["整改状态"], statuses, aliases.RECTIFY_STATUS) or ""
+        on = reported_on
+        if not status:
+            problem(Code.K002, cols["整改状态"], hazard=hazard, value=text["整改状态"][:30] or "（未填）",
+                    choices="、".join(RECTIFY_STATUSES))
+        elif text["整改完成日期"]:
+            day = parse_date(sheet.value(r, cols["整改完成日期"]), default_year=year)
+            if day is None:
+                problem(Code.K004, cols["整改完成日期"], hazard=hazard, value=text["整改完成日期"][:30])
+            on = day or reported_on
+        elif status == STATUS_FIXED:
+            problem(Code.K003, cols["整改完成日期"], hazard=hazard)
+        updates.append(StatusUpdate(hazard, unit, status, on, text["整改情况说明"], file, cell_ref(r, 0),
+                                    id_cell=cell_ref(r, cols["隐患编号"]), problems=problems))
+    title_block(cover, header_row, texts=[FOLLOWUP_TITLE], labels=[LABEL_REPORT_DATE], names=config.unit_names,
+                unit=unit, add=warn, kind="隐患整改跟踪表", prefixes=[f"{config.unit_label}：{unit}"])
+    for c, value in enumerate(sheet.rows[header_row]):
+        if squash(value) in {squash(h) for h in FOLLOWUP_HEADERS}:
+            cover.take(header_row, c)
+    strays = cover.strays(lambda r, c: "表头上方" if r < header_row else f"第 {r + 1} 行（不是表中列出的隐患）"
+                          if c in cols.values() else f"第 {r + 1} 行的表格之外")
+    findings += stray_findings(strays, file=file, unit=unit, sheet=sheet.name, material=lambda v: False,
+                               fix_error="", fix_warning=FIX_TEXT)
+    elsewhere = other_sheets(book, sheet, OWN_SHEETS, file=file, unit=unit, material=lambda v: False,
+                             fix_error="", fix_warning=FIX_TEXT, help_sheet=SHEET_HELP,
+                             help_text=help_line_test(help_lines()))
+    findings += elsewhere
+    if not typed and not strays and not elsewhere:
+        return None, [finding(Code.S008, file=file, unit=unit, sheet=sheet.name, kind="隐患整改跟踪表", name=unit)]
+    return updates, findings
+
+
+def fingerprint(updates: list[StatusUpdate]) -> str:  # of what was reported, problems aside
+    return digest([(u.hazard_id, u.status, u.on, u.note) for u in updates])
+
+
+def archive(conn, batch: list[tuple[int, list[StatusUpdate]]]) -> None:
+    conn.executemany("INSERT INTO status_updates VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     [(sid, u.hazard_id, u.unit, u.status, date_text(u.on), u.note, u.file, u.cell)
+                      for sid, updates in batch for u in updates])
+
+
+def senders(config: Config) -> tuple[str, ...]:
+    return ()  # sent by the units that have open hazards, with the round's other forms
+
+
+def plan(campaign: Campaign, open_hazards: dict) -> list:
+    """One table per unit with hazards still open in the archive: (unit, its hazards)."""
+    return list(open_hazards.items())
+
+
+def write(campaign: Campaign, target, folder):
+    unit, hazards = target
+    return write_followup_template(campaign.config, unit, hazards, folder)
+
+
+FOLLOWUP = Kind(KIND_FOLLOWUP, "隐患整改跟踪表", SHEET_FOLLOWUP, read, fingerprint, archive, senders, plan, write)

@@ -1,0 +1,72 @@
+"""Finding a form's parts on a returned sheet, the same way for every kind: its sheet, its header
+row, and the dates written beside a label above the header."""
+
+from datetime import date
+import difflib
+
+from inspection.findings import Code, Finding, finding
+from inspection.reading.book import Book, Sheet
+from inspection.reading.cells import cell_ref, labelled_cell, squash
+from inspection.values import cell_text, parse_date
+
+# The header is looked for this far down: a title, a few lines of labels, maybe rows inserted above.
+HEADER_SEARCH_ROWS = 40
+
+
+def missing_sheet(book: Book, name: str, file: str, unit: str) -> Finding:
+    """S001 for a sheet that is not there, naming the closest sheet that is (a renamed one)."""
+    close = difflib.get_close_matches(name, book.sheet_names, n=1, cutoff=0.3)
+    hint = f"（是否改成了“{close[0]}”？）" if close else f"（现有：{'、'.join(book.sheet_names)}）"
+    return finding(Code.S001, file=file, unit=unit, sheet=name, name=name, hint=hint)
+
+
+def find_header(sheet: Sheet, labels: dict[str, str]) -> tuple[int | None, dict[str, int]]:
+    """The header row: among the first HEADER_SEARCH_ROWS rows, the first holding the most of
+    `labels` (key → label, compared squashed); and key → column for the labels it holds."""
+    want = {squash(label): key for key, label in labels.items()}
+    best, best_cols = None, {}
+    for r in range(min(sheet.height, HEADER_SEARCH_ROWS)):
+        cols = {}
+        for c, value in enumerate(sheet.rows[r]):
+            key = want.get(squash(value)) if value != "" else None
+            if key is not None and key not in cols:
+                cols[key] = c
+        if len(cols) > len(best_cols):
+            best, best_cols = r, cols
+            if len(cols) == len(want):
+                break  # no later row can hold more
+    return best, best_cols
+
+
+def header_findings(sheet: Sheet, header_row: int | None, cols: dict[str, int], labels: dict[str, str],
+                    required, file: str, unit: str) -> list[Finding]:
+    """S002 for each required label the header lacks, naming the closest text in that row."""
+    out = []
+    texts = [squash(v) for v in sheet.rows[header_row]] if header_row is not None else []
+    for key in required:
+        if key in cols:
+            continue
+        close = difflib.get_close_matches(squash(labels[key]), [t for t in texts if t], n=1, cutoff=0.4)
+        hint = f"（是否改成了“{close[0]}”？）" if close else ""
+        out.append(finding(Code.S002, file=file, unit=unit, sheet=sheet.name,
+                           cell=cell_ref(header_row or 0, 0), label=labels[key], hint=hint))
+    return out
+
+
+def labelled_date(sheet: Sheet, label: str, before_row: int, default_year: int,
+                  problem) -> tuple[date | None, tuple[int, int] | None]:
+    """The date in the cell beside `label` above the header, and that cell. When the cell is blank or
+    does not read as a date, problem(row, col, raw, what) is called, `what` saying which in Chinese
+    ("未填写" or "“八月中旬”无法识别"), so each kind reports it with its own code."""
+    cell = labelled_cell(sheet, label, before_row)
+    if cell is None:
+        return None, None
+    cell = sheet.anchor(*cell)
+    raw = sheet.value(*cell)
+    if raw == "":
+        problem(*cell, raw, "未填写")
+        return None, cell
+    day = parse_date(raw, default_year=default_year)
+    if day is None:
+        problem(*cell, raw, f"“{cell_text(raw)[:20]}”无法识别")
+    return day, cell
