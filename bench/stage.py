@@ -5,18 +5,22 @@ and the peak RSS of this process and of its largest child (a pool worker). Used 
     python bench/stage.py cli run --config C --input I --output O --quiet
     python bench/stage.py floor DIR        # python-calamine reads every sheet of every file, nothing else
     python bench/stage.py naive DIR        # what a user would script: a pandas.read_excel loop
+    python bench/stage.py writefloor REPORT  # xlsxwriter writes REPORT's cell values, nothing else
     python bench/stage.py profile run ...  # cli under cProfile: top 25 cumulative, top 15 own time, JSON
     python bench/stage.py phases run ...   # cli with the wall time of each step of run() printed, JSON
 
-Wall time is the stage's own call: interpreter start-up and module imports are not in it.
+Wall time is the stage's own call: interpreter start-up and module imports are not in it (nor, for
+writefloor, loading the values it writes).
 """
 
 from contextlib import redirect_stdout
+from datetime import date, datetime, time as clock_time, timedelta
 import io
 import json
 from pathlib import Path
 import resource
 import sys
+import tempfile
 import time
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +42,64 @@ def floor(folder: Path) -> int:
             book.get_sheet_by_name(name).to_python()
         book.close()
     return len(files)
+
+
+def report_values(path: Path) -> list[tuple[str, dict[str, list[tuple]]]]:
+    """Every sheet of a consolidated report, in order, as (name, {kind: [(row, col, value), …]}):
+    the values python-calamine reads, sorted by kind here so that the timed loop does nothing but
+    call the writer. Empty cells (and the blank parts of merged ranges) are left out."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    sheets = []
+    for name in book.sheet_names:
+        kinds: dict[str, list[tuple]] = {"string": [], "number": [], "boolean": [], "datetime": []}
+        for r, values in enumerate(book.get_sheet_by_name(name).to_python()):
+            for c, value in enumerate(values):
+                if isinstance(value, str):
+                    if value:
+                        kinds["string"].append((r, c, value))
+                elif isinstance(value, bool):
+                    kinds["boolean"].append((r, c, value))
+                elif isinstance(value, (int, float)):
+                    kinds["number"].append((r, c, value))
+                elif isinstance(value, (date, datetime, clock_time, timedelta)):
+                    kinds["datetime"].append((r, c, value))
+                else:
+                    raise SystemExit(f"{path} {name}!R{r + 1}C{c + 1}: no writer for {type(value).__name__}")
+        sheets.append((name, kinds))
+    book.close()
+    return sheets
+
+
+def write_floor(sheets: list[tuple[str, dict[str, list[tuple]]]], path: Path) -> int:
+    """Write the values into the same sheets with xlsxwriter and nothing else: no formats, widths,
+    merges, charts, conditional formats, notes, print setup. Returns the number of cells.
+
+    The workbook is opened as the real writer opens it (inspection/writers/common.py, atomic_workbook):
+    strings_to_formulas and strings_to_urls off, constant_memory off. constant_memory is left off
+    because the real writer does not use it, and a floor must take the same path per cell: every cell
+    kept in the worksheet's table until close(), text in the shared-strings table, each sheet's XML
+    written at close(). constant_memory on would write each row as it is finished, with inline
+    strings: another path, with another cost (on the N=500 report it was about 12 % slower, so off is
+    also the lower of the two). Text goes through write_string, so nothing becomes a formula; dates
+    through write_datetime (a plain serial number, no number format). The values are written sheet by
+    sheet, text first, then numbers: without constant_memory the order of the calls does not matter.
+    """
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                           "constant_memory": False})
+    cells = 0
+    for name, kinds in sheets:
+        sheet = book.add_worksheet(name)
+        for kind, write in (("string", sheet.write_string), ("number", sheet.write_number),
+                            ("boolean", sheet.write_boolean), ("datetime", sheet.write_datetime)):
+            for r, c, value in kinds[kind]:
+                write(r, c, value)
+            cells += len(kinds[kind])
+    book.close()
+    return cells
 
 
 def naive(folder: Path) -> int:
@@ -108,7 +170,12 @@ def main() -> None:
     elif stage == "naive":
         import pandas  # noqa: F401
         import openpyxl  # noqa: F401
+    elif stage == "writefloor":
+        import xlsxwriter  # noqa: F401
+        sheets = report_values(Path(rest[0]))  # loaded before the clock starts
+        written = tempfile.TemporaryDirectory(prefix="writefloor-", dir=Path(rest[0]).resolve().parent)
     output = io.StringIO()
+    cells = None
     profiler = None
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     started = time.perf_counter()
@@ -116,6 +183,8 @@ def main() -> None:
         files, code = floor(Path(rest[0])), 0
     elif stage == "naive":
         files, code = naive(Path(rest[0])), 0
+    elif stage == "writefloor":
+        cells, files, code = write_floor(sheets, Path(written.name) / "writefloor.xlsx"), 1, 0
     elif stage in ("cli", "profile", "phases"):
         if stage == "profile":
             import cProfile
@@ -130,6 +199,8 @@ def main() -> None:
     else:
         raise SystemExit(f"unknown stage {stage!r}")
     seconds = time.perf_counter() - started
+    if stage == "writefloor":
+        written.cleanup()
     if profiler:
         import pstats
 
@@ -139,7 +210,7 @@ def main() -> None:
     for name in PHASES:
         if name in spent:
             print(f"{name:<16} {spent[name]:7.2f} s")
-    print(json.dumps({"stage": stage, "seconds": seconds, "files": files, "exit": code,
+    print(json.dumps({"stage": stage, "seconds": seconds, "files": files, "cells": cells, "exit": code,
                       "rss_self_mb": peak_self_mb(), "rss_children_mb": peak_children_mb(children_before),
                       "output": output.getvalue()[-2000:]}, ensure_ascii=False))
 
