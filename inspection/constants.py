@@ -1,6 +1,7 @@
 """Names other programs and people rely on: sheet names, header labels, _meta keys, file names.
 
-Everything here is promised in CONTRACT.md; change nothing without a reason a user would accept.
+The README promises them (its sections on each command, the templates and the consolidated
+workbook); change nothing here without a reason a user would accept.
 """
 
 TOOL_VERSION = "0.1.0"

@@ -17,7 +17,7 @@ PER_FINDING_UNITS = ("家", "次", "人", "处", "个", "项")
 
 
 @dataclass(frozen=True)
-class Deduction:
+class DeductionRule:
     """One deduction clause of a criterion: a fixed amount, or an amount per finding."""
 
     amount: Decimal
@@ -29,7 +29,7 @@ class Criterion:
     id: str
     label: str  # official number without brackets, e.g. "7"; may repeat (the two "48")
     text: str
-    deductions: tuple[Deduction, ...]
+    deductions: tuple[DeductionRule, ...]
     not_applicable: bool = False  # the text says 不涉及的不扣分
     item_id: str = ""
 
@@ -258,7 +258,7 @@ def _criterion(r: _Reader, data: dict, where: str, item_id: str, item_points: De
         if amount is not None and item_points and amount > item_points:
             r.problem(f"{key}.amount", f"扣分 {amount} 超过所属细则分值 {item_points}")
         if amount is not None:
-            deductions.append(Deduction(amount=amount, per=per))
+            deductions.append(DeductionRule(amount=amount, per=per))
     na = data.get("not_applicable", False)
     if not isinstance(na, bool):
         r.problem(f"{where}.not_applicable", "应为 true 或 false")

@@ -1,7 +1,7 @@
 """Reading what people type: numbers with units and full-width digits, dates in Chinese forms.
 
-Every parser returns (value, problem): value is None when the cell cannot be read, and problem is
-False for a blank-like cell that simply means "nothing".
+A parser gives None (or, for parse_points, ok=False) when the cell cannot be read as what it should
+hold; a blank-like cell ("", 无, /) reads as nothing (0 points), not as a problem.
 """
 
 from datetime import date, datetime, timedelta

@@ -18,6 +18,7 @@ import zipfile
 
 import openpyxl
 
+from inspection.constants import DISPATCH_FILE, PROGRESS_FILE, SCORING_FILE
 from inspection.filenames import display_path
 from inspection.findings import Code
 from inspection.model import ACCEPTED, IGNORED, REJECTED, UNREAD
@@ -47,7 +48,7 @@ class Context:
         self.config, self.rubric = campaign.config, campaign.rubric
 
     def scoring_template(self, unit: str = UNIT) -> Path:
-        return self.templates / f"打分表_{self.config.group_for_unit(unit).number:02d}_{unit}.xlsx"
+        return self.templates / SCORING_FILE.format(group=self.config.group_for_unit(unit).number, unit=unit)
 
     def scoring(self, name: str = NAME, **kwargs) -> Path:
         return fill_scoring(self.scoring_template(), self.input / name, self.rubric, **kwargs)
@@ -217,7 +218,7 @@ def _oversized(ctx):
 def _dispatch(level):
     def build(ctx):
         group = ctx.config.group_for_unit(UNIT).number
-        fill_dispatch(ctx.templates / f"交办清单_{group:02d}_{UNIT}.xlsx", ctx.input / "交办.xlsx", [{
+        fill_dispatch(ctx.templates / DISPATCH_FILE.format(group=group, unit=UNIT), ctx.input / "交办.xlsx", [{
             "企业（单位）名称": "信阳某化工有限公司", "行业领域": "危险化学品", "问题隐患描述": "报警器失效",
             "隐患级别": level, "整改要求": "更换", "整改时限": date(2023, 9, 30), "责任单位": "县应急局",
             "整改状态": "未整改"}])
@@ -227,7 +228,8 @@ def _dispatch(level):
 
 def _progress(value):
     def build(ctx):
-        fill_progress(ctx.templates / f"调度表_{UNIT}_{ctx.config.round}.xlsx", ctx.input / "调度.xlsx",
+        fill_progress(ctx.templates / PROGRESS_FILE.format(reporter=UNIT, round=ctx.config.round),
+                      ctx.input / "调度.xlsx",
                       {"企业自查发现的重大事故隐患（个）": value})
         return "调度.xlsx"
     return build
@@ -236,7 +238,8 @@ def _progress(value):
 def _blank(kind: str):
     def build(ctx):
         group = ctx.config.group_for_unit(UNIT).number
-        source = {"打分表": f"打分表_{group:02d}_{UNIT}.xlsx", "调度表": f"调度表_{UNIT}_{ctx.config.round}.xlsx"}[kind]
+        source = {"打分表": SCORING_FILE.format(group=group, unit=UNIT),
+                                             "调度表": PROGRESS_FILE.format(reporter=UNIT, round=ctx.config.round)}[kind]
         return ctx.write(f"{kind}.xlsx", (ctx.templates / source).read_bytes())
     return build
 
@@ -264,7 +267,7 @@ def _repeated_numbers(ctx):
     def renumber(ws, header):
         for n in range(3):
             ws.cell(header + 1 + n, 1, 1)
-    fill_dispatch(ctx.templates / f"交办清单_{group:02d}_{UNIT}.xlsx", ctx.input / "交办.xlsx",
+    fill_dispatch(ctx.templates / DISPATCH_FILE.format(group=group, unit=UNIT), ctx.input / "交办.xlsx",
                   [{"企业（单位）名称": f"公司{n}", "问题隐患描述": "隐患"} for n in range(3)], edit=renumber)
     return "交办.xlsx"
 

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 import inspection.ingest as ingest_module
+from inspection.constants import SCORING_FILE
 from inspection.cli import main
 from inspection.findings import Code
 from inspection.model import ACCEPTED, REJECTED
@@ -24,7 +25,8 @@ def _returns(ctx) -> str:
     ctx.scoring(name="淮滨县.xlsx")
     for unit in OTHERS:
         group = ctx.config.group_for_unit(unit).number
-        fill_scoring(ctx.templates / f"打分表_{group:02d}_{unit}.xlsx", ctx.input / f"{unit}.xlsx", ctx.rubric,
+        fill_scoring(ctx.templates / SCORING_FILE.format(group=group, unit=unit),
+                     ctx.input / f"{unit}.xlsx", ctx.rubric,
                      deductions={"c01": (1, "原因")})
     return "淮滨县.xlsx"
 

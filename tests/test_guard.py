@@ -6,12 +6,12 @@ import dataclasses
 import io
 import os
 from pathlib import Path
-import time
 import tracemalloc
 import zipfile
 
 import pytest
 
+from inspection.constants import DISPATCH_FILE, PROGRESS_FILE
 from inspection.cli import main
 from inspection.campaign import campaign_of
 from inspection.config import load_config
@@ -48,51 +48,50 @@ def _codes(findings) -> list[str]:
     return [f.code.name for f in findings]
 
 
-def _timed(data: bytes, limits: Limits = DEFAULTS):
-    """check_container on `data`: (the exception, seconds, peak traced memory in bytes)."""
+def _guarded(data: bytes, limits: Limits = DEFAULTS):
+    """check_container on `data`: (the exception, peak traced memory in bytes). How long each bomb
+    takes to be refused is measured by bench/bombs.py, not asserted here (a busy machine is slow)."""
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         check_container(data, limits)
         raised = None
     except UnreadableFile as err:
         raised = err
-    seconds = time.perf_counter() - start
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return raised, seconds, peak
+    return raised, peak
 
 
 # --- zip bombs ---
 
-def test_zip_bomb__2gb_sheet__F006_within_2s(ctx, tmp_path):
+def test_zip_bomb__2gb_sheet__F006_in_bounded_memory(ctx, tmp_path):
     data = bombs.zip_bomb(ctx.good_bytes(), gigabytes=2)
     assert len(data) < 4 * MB
-    err, seconds, peak = _timed(data)
-    assert isinstance(err, SuspectedBomb) and seconds < 2 and peak < 64 * MB
+    err, peak = _guarded(data)
+    assert isinstance(err, SuspectedBomb) and peak < 64 * MB
     found = _run_with(ctx, tmp_path, HOSTILE, data)
     assert _codes(found) == ["F006"] and "压缩" in found[0].message
 
 
 def test_zip_bomb__directory_lies_about_sizes__caught_while_inflating(ctx, tmp_path):
     data = bombs.zip_bomb(ctx.good_bytes(), gigabytes=2, lie=True)
-    err, seconds, peak = _timed(data)
+    err, peak = _guarded(data)
     assert isinstance(err, SuspectedBomb) and "压缩比达到" in str(err)  # found by inflating, not declared
-    assert seconds < 2 and peak < 64 * MB
+    assert peak < 64 * MB
     assert _codes(_run_with(ctx, tmp_path, HOSTILE, data)) == ["F006"]
 
 
 def test_zip_bomb__one_entry_named_2000_times__F006(ctx, tmp_path):
     data = bombs.overlapping_bomb(ctx.good_bytes(), copies=2000)
-    err, seconds, _ = _timed(data)
-    assert isinstance(err, SuspectedBomb) and seconds < 2
+    err, _ = _guarded(data)
+    assert isinstance(err, SuspectedBomb)
     assert _codes(_run_with(ctx, tmp_path, HOSTILE, data)) == ["F006"]
 
 
 def test_zip_bomb__under_ratio_limit__stopped_by_inflated_total():
     data = bombs.dense_bomb(bombs.zip_of([]), megabytes=40)  # about 186 to 1: under max_ratio
-    err, seconds, _ = _timed(data, Limits(max_inflated_bytes=30 * MB))
-    assert isinstance(err, SuspectedBomb) and "仍未结束" in str(err) and seconds < 2
+    err, _ = _guarded(data, Limits(max_inflated_bytes=30 * MB))
+    assert isinstance(err, SuspectedBomb) and "仍未结束" in str(err)
 
 
 def test_binary_workbook_renamed_xlsx__F001(ctx, tmp_path):
@@ -188,8 +187,8 @@ def test_garbage_xls__F001(ctx, tmp_path):
 
 
 def test_xls_directory_chain_looping__F001_not_a_crash(ctx, tmp_path):
-    err, seconds, _ = _timed(bombs.ole_directory_loop())
-    assert "OLE 结构损坏" in str(err) and seconds < 1
+    err, _ = _guarded(bombs.ole_directory_loop())
+    assert "OLE 结构损坏" in str(err)
     assert _codes(_run_with(ctx, tmp_path, "旧格式.xls", bombs.ole_directory_loop())) == ["F001"]
 
 
@@ -207,19 +206,18 @@ def test_every_template__passes(templates):
         check_container(path.read_bytes(), Limits())
 
 
-def test_filled_returns__pass_and_fast(ctx, tmp_path, config):
+def test_filled_returns__pass(ctx, tmp_path, config):
     group = config.group_for_unit(UNIT).number
     hazard = {"企业（单位）名称": "信阳某化工有限公司", "行业领域": "危险化学品", "问题隐患描述": "可燃气体报警器失效" * 20,
               "隐患级别": "一般事故隐患", "整改要求": "立即更换", "责任单位": "县应急局", "整改状态": "未整改"}
     paths = [ctx.scoring(deductions={f"c{n:02d}": (1, "原因" * 50) for n in range(1, 40)}),
-             fill_dispatch(ctx.templates / f"交办清单_{group:02d}_{UNIT}.xlsx", ctx.input / "交办.xlsx", [hazard] * 50),
-             fill_progress(ctx.templates / f"调度表_{UNIT}_{config.round}.xlsx", ctx.input / "调度.xlsx",
+             fill_dispatch(ctx.templates / DISPATCH_FILE.format(group=group, unit=UNIT),
+                           ctx.input / "交办.xlsx", [hazard] * 50),
+             fill_progress(ctx.templates / PROGRESS_FILE.format(reporter=UNIT, round=config.round),
+                           ctx.input / "调度.xlsx",
                            {"企业自查发现的重大事故隐患（个）": 3})]
     for path in paths:
-        data = path.read_bytes()
-        start = time.perf_counter()
-        check_container(data, Limits())
-        assert time.perf_counter() - start < 0.5
+        check_container(path.read_bytes(), Limits())  # raises if refused; its time: bench/bombs.py
 
 
 # --- [limits] in config.toml ---

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from inspection.constants import DISPATCH_FILE
 from inspection.findings import WARNING, Code
 from inspection.model import ACCEPTED
 from inspection.run import run
@@ -28,7 +29,7 @@ def box(tmp_path, config, rubric, templates, campaign):
         input = tmp_path / "input"
 
         def template(self, unit):
-            return templates.folder / f"交办清单_{config.group_for_unit(unit).number:02d}_{unit}.xlsx"
+            return templates.folder / DISPATCH_FILE.format(group=config.group_for_unit(unit).number, unit=unit)
 
         def fill(self, unit, hazards=HAZARDS, name=None, **kwargs):
             return fill_dispatch(self.template(unit), self.input / (name or f"{unit}交办.xlsx"), hazards, **kwargs)

@@ -9,6 +9,7 @@ import os
 import openpyxl
 import pytest
 
+from inspection.constants import PROGRESS_FILE, SCORING_FILE
 from inspection.cli import main
 from inspection.filekinds import UNZIP_FIX
 from inspection.findings import ERROR, INFO, WARNING, Code
@@ -30,7 +31,7 @@ def _run(ctx, tmp_path, **kwargs):
 def _return(ctx, unit: str, points=1) -> bytes:
     """A filled 打分表 of `unit` with one deduction, as bytes."""
     group = ctx.config.group_for_unit(unit).number
-    path = fill_scoring(ctx.templates / f"打分表_{group:02d}_{unit}.xlsx", ctx.input.parent / f".{unit}.xlsx",
+    path = fill_scoring(ctx.templates / SCORING_FILE.format(group=group, unit=unit), ctx.input.parent / f".{unit}.xlsx",
                         ctx.rubric, deductions={"c07": (points, "台账不全")})
     data = path.read_bytes()
     path.unlink()
@@ -253,7 +254,8 @@ def test_missing_unit__nothing_unread__message_unchanged(ctx, tmp_path):
 
 def test_missing_dispatch_or_progress__U002_names_the_file_of_its_kind(ctx, tmp_path):
     ctx.scoring()
-    fill_progress(ctx.templates / f"调度表_{UNIT}_{ctx.config.round}.xlsx", ctx.input / "调度.xlsx", {})
+    fill_progress(ctx.templates / PROGRESS_FILE.format(reporter=UNIT, round=ctx.config.round),
+                  ctx.input / "调度.xlsx", {})
     ctx.write(f"{SECOND}调度表.jpg", b"\xff\xd8")
     ctx.write(f"{SECOND}打分表.jpg", b"\xff\xd8")  # names another kind: not this one's reason
     result = _run(ctx, tmp_path)

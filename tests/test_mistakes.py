@@ -10,6 +10,7 @@ import shutil
 import openpyxl
 import pytest
 
+from inspection.constants import PROGRESS_FILE
 from inspection.findings import Code, finding
 from inspection.model import ACCEPTED, IGNORED, MISSING, REJECTED, UNIT_REJECTED
 from inspection.run import run
@@ -321,7 +322,8 @@ def test_progress_number_beside_the_table__S010_held(box, config, templates):
 
     def beside(ws, header):
         ws.cell(header + 1, 6, 12)  # column F, right of 累计数
-    fill_progress(templates.folder / f"调度表_{UNIT}_{config.round}.xlsx", box.input / "调度.xlsx", {}, default=3,
+    fill_progress(templates.folder / PROGRESS_FILE.format(reporter=UNIT, round=config.round),
+                  box.input / "调度.xlsx", {}, default=3,
                   edit=beside)
     result = box.run()
     info, found = mine(result, "调度.xlsx")

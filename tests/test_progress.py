@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from inspection.constants import PROGRESS_FILE
 from inspection.findings import Code
 from inspection.model import ACCEPTED, REJECTED
 from inspection.run import run
@@ -20,7 +21,7 @@ def box(tmp_path, config, rubric, templates, campaign):
         input = tmp_path / "input"
 
         def fill(self, reporter, values, **kwargs):
-            template = templates.folder / f"调度表_{reporter}_2023-08.xlsx"
+            template = templates.folder / PROGRESS_FILE.format(reporter=reporter, round="2023-08")
             return fill_progress(template, self.input / f"{reporter}调度.xlsx", values, **kwargs)
 
         def run(self):

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 import python_calamine
 
+from inspection.constants import DISPATCH_FILE, SCORING_FILE
 from inspection.run import run
 from inspection.writers.common import clip, format_points
 from inspection.writers.report_ranking import clean_reason
@@ -25,9 +26,9 @@ def report(tmp_path_factory, config, rubric, templates, campaign):
     for unit, deductions in {"新县": {"c01": (2, "未明确第一责任人。")},
                              "息县": {"c16": (1, "未组织警示教育\n记录缺失；"), "c20": (Decimal("0.5"), "演练流于形式")}}.items():
         group = config.group_for_unit(unit)
-        fill_scoring(templates.folder / f"打分表_{group.number:02d}_{unit}.xlsx", inputs / f"{unit}打分.xlsx",
+        fill_scoring(templates.folder / SCORING_FILE.format(group=group.number, unit=unit), inputs / f"{unit}打分.xlsx",
                      rubric, deductions=deductions)
-        fill_dispatch(templates.folder / f"交办清单_{group.number:02d}_{unit}.xlsx", inputs / f"{unit}交办.xlsx",
+        fill_dispatch(templates.folder / DISPATCH_FILE.format(group=group.number, unit=unit), inputs / f"{unit}交办.xlsx",
                       HAZARDS)
     fill_progress(templates.folder / "调度表_息县_2023-08.xlsx", inputs / "息县调度.xlsx",
                   {"企业自查发现的重大事故隐患（个）": 12, "企业自查发现重大事故隐患中已完成整改（个）": 9})

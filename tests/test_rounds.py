@@ -11,6 +11,7 @@ import textwrap
 import openpyxl
 import pytest
 
+from inspection.constants import DISPATCH_FILE, PROGRESS_FILE, SCORING_FILE
 from inspection.archive.record import record
 from inspection.archive.schema import SCHEMA_VERSION, open_archive
 from inspection.cli import main
@@ -53,13 +54,15 @@ class Rounds:
         inputs = self.folder / f"input-{round_}"
         for unit, deductions in (scoring or {}).items():
             number = config.group_for_unit(unit).number
-            fill_scoring(templates.folder / f"打分表_{number:02d}_{unit}.xlsx", inputs / f"{unit}打分.xlsx",
+            fill_scoring(templates.folder / SCORING_FILE.format(group=number, unit=unit), inputs / f"{unit}打分.xlsx",
                          self.rubric, deductions=deductions)
         for unit, rows in (dispatch or {}).items():
             number = config.group_for_unit(unit).number
-            fill_dispatch(templates.folder / f"交办清单_{number:02d}_{unit}.xlsx", inputs / f"{unit}交办.xlsx", rows)
+            fill_dispatch(templates.folder / DISPATCH_FILE.format(group=number, unit=unit),
+                          inputs / f"{unit}交办.xlsx", rows)
         for unit, values in (progress or {}).items():
-            fill_progress(templates.folder / f"调度表_{unit}_{round_}.xlsx", inputs / f"{unit}调度.xlsx", values)
+            fill_progress(templates.folder / PROGRESS_FILE.format(reporter=unit, round=round_),
+                          inputs / f"{unit}调度.xlsx", values)
         inputs.mkdir(parents=True, exist_ok=True)
         return self.rerun(round_, as_of=as_of)
 
@@ -173,6 +176,22 @@ def test_history_command_lists_rounds_units_files(rounds, capsys):
     assert "共 2 轮（2023-08、2023-09）" in out
     assert "2023-08：打分表 1 份、调度表 1 份" in out and "2023-09：打分表 2 份" in out
     assert "淮滨县打分.xlsx" in out and "商城县\t商城县打分.xlsx" in out
+
+
+def test_one_archive_location__run_output_then_history_output(ctx, tmp_path, capsys, monkeypatch):
+    """run --output X keeps the archive in X, and history --output X reads that one."""
+    ctx.scoring()
+    elsewhere = tmp_path / "另一个输出"
+    config = str(ROOT / "config.toml")
+    assert main(["run", "--config", config, "--input", str(ctx.input), "--output", str(elsewhere), "--quiet"]) == 1
+    assert (elsewhere / "归档.sqlite").exists()
+    capsys.readouterr()
+    assert main(["history", "--config", config, "--output", str(elsewhere)]) == 0
+    out = capsys.readouterr().out
+    assert f"归档：{elsewhere / '归档.sqlite'}" in out and "淮滨县\t淮滨县.xlsx" in out
+    monkeypatch.chdir(tmp_path)  # no output/ here: history without --output finds none, and says so
+    assert main(["history", "--config", config]) == 0
+    assert "找不到归档 output/归档.sqlite" in capsys.readouterr().out
 
 
 def test_archive_newer_or_foreign__setup_error(tmp_path):

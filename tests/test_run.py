@@ -6,6 +6,7 @@ import hashlib
 import openpyxl
 import pytest
 
+from inspection.constants import SCORING_FILE
 from inspection.cli import main
 from inspection.model import MISSING, RANKED
 from inspection.run import run
@@ -28,7 +29,7 @@ def outcome(tmp_path_factory, config, rubric, templates, campaign):
     inputs = folder / "input"
     for unit, deductions in RETURNS.items():
         group = config.group_for_unit(unit)
-        fill_scoring(templates.folder / f"打分表_{group.number:02d}_{unit}.xlsx",
+        fill_scoring(templates.folder / SCORING_FILE.format(group=group.number, unit=unit),
                      inputs / f"{unit}.xlsx", rubric, deductions=deductions)
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs.iterdir()}
     result = run(campaign, inputs, folder / "output")

@@ -12,6 +12,7 @@ import zipfile
 import openpyxl
 import pytest
 
+from inspection.constants import SCORING_FILE
 from inspection.cli import main
 from inspection.errors import SetupError
 from inspection.run import report_path, run
@@ -80,7 +81,8 @@ def report_content(path: Path) -> dict:
 def test_same_inputs_same_report_whatever_the_listing_order(ctx, tmp_path, config, rubric, monkeypatch, campaign):
     for unit, points in (("淮滨县", 1), ("商城县", 2), ("息县", 0.5)):
         group = config.group_for_unit(unit).number
-        fill_scoring(ctx.templates / f"打分表_{group:02d}_{unit}.xlsx", ctx.input / f"sub{points}" / f"{unit}.xlsx",
+        fill_scoring(ctx.templates / SCORING_FILE.format(group=group, unit=unit),
+                     ctx.input / f"sub{points}" / f"{unit}.xlsx",
                      rubric, deductions={"c01": (points, "原因")})
     (ctx.input / "坏文件.xlsx").write_bytes(b"not a workbook")
     (ctx.input / "~$淮滨县.xlsx").write_bytes(b"lock")
@@ -118,7 +120,7 @@ def test_killed_run_leaves_previous_report_whole_or_new_one_whole(ctx, tmp_path,
     old = run(campaign, ctx.input, output).output_path.read_bytes()
     for unit in config.units[1:]:
         group = config.group_for_unit(unit).number
-        fill_scoring(ctx.templates / f"打分表_{group:02d}_{unit}.xlsx", ctx.input / f"{unit}.xlsx", rubric)
+        fill_scoring(ctx.templates / SCORING_FILE.format(group=group, unit=unit), ctx.input / f"{unit}.xlsx", rubric)
     script = tmp_path / "killer.py"
     script.write_text(KILLER, encoding="utf-8")
     interrupted = []  # what a kill that landed before the run was done left: "old" or "new"

@@ -7,6 +7,7 @@ import os
 import python_calamine as calamine
 import pytest
 
+from inspection.constants import DISPATCH_FILE, PROGRESS_FILE, SCORING_FILE
 from inspection import ingest as ingest_module, pool as pool_module
 from inspection.cli import main
 from inspection.progressbar import file_progress
@@ -27,10 +28,13 @@ def mixed_input(tmp_path_factory, config, rubric, templates):
         deductions = {"c01": (n % 3, "未明确第一责任人")} if n % 3 else {}
         if n == 2:
             deductions["c07"] = ("两分", "原因")  # rejected: D001
-        fill_scoring(templates.folder / f"打分表_{group:02d}_{unit}.xlsx", folder / f"组{group}" / f"{unit}.xlsx",
+        fill_scoring(templates.folder / SCORING_FILE.format(group=group, unit=unit),
+                     folder / f"组{group}" / f"{unit}.xlsx",
                      rubric, deductions=deductions, inspection_date=date(2023, 8, 10 + n))
-        fill_dispatch(templates.folder / f"交办清单_{group:02d}_{unit}.xlsx", folder / f"{unit}交办.xlsx", HAZARDS)
-        fill_progress(templates.folder / f"调度表_{unit}_{config.round}.xlsx", folder / f"{unit}调度.xlsx", {})
+        fill_dispatch(templates.folder / DISPATCH_FILE.format(group=group, unit=unit),
+                      folder / f"{unit}交办.xlsx", HAZARDS)
+        fill_progress(templates.folder / PROGRESS_FILE.format(reporter=unit, round=config.round),
+                      folder / f"{unit}调度.xlsx", {})
     (folder / "坏的.xlsx").write_bytes(b"broken")
     (folder / "~$锁.xlsx").write_bytes(b"lock")
     first = config.units[0]

@@ -6,7 +6,7 @@ import re
 import openpyxl
 import pytest
 
-from inspection.constants import DISPATCH_HEADERS, DISPATCH_ROWS, META_KEYS, PROGRESS_HEADERS
+from inspection.constants import DISPATCH_HEADERS, DISPATCH_ROWS, META_KEYS, PROGRESS_FILE, PROGRESS_HEADERS
 from inspection.forms import load_form
 from inspection.templates import generate_templates
 
@@ -172,7 +172,7 @@ def test_dispatch__structured_annex_3(templates, config):
 ])
 def test_progress__every_numbered_field_a_fill_in_cell(templates, config, reporter, form_attr, form_id):
     form = load_form(getattr(config, form_attr))
-    path = templates.folder / f"调度表_{reporter}_2023-08.xlsx"
+    path = templates.folder / PROGRESS_FILE.format(reporter=reporter, round="2023-08")
     wb = openpyxl.load_workbook(path)
     ws = wb["调度表"]
     header = _header_row(ws, "类别")

@@ -22,6 +22,7 @@ from inspection.findings import Code, Finding, finding
 from inspection.model import Deduction, ScoringReturn
 from inspection.kinds.base import Kind, Source, digest
 from inspection.reading.book import Book
+from inspection.reading.layout import labelled_date
 from inspection.reading.cells import cell_ref, squash
 from inspection.reading.formulas import FORMULA_XLS, SHARED_FORMULA
 from inspection.reading.coverage import (
@@ -31,7 +32,7 @@ from inspection.kinds.scoring_sheet import FIX_DEDUCTION, ScoringSheet, SheetNot
 from inspection.rubric import Item, Rubric
 from inspection.archive.text import date_text, points_text
 from inspection.values import (
-    cell_text, decimal_from_number, gives_no_reason, is_multiple, parse_date, parse_points, plain_number,
+    cell_text, decimal_from_number, gives_no_reason, is_multiple, parse_points, plain_number,
     stated_points,
 )
 from inspection.writers.scoring_template import (
@@ -95,10 +96,10 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[ScoringReturn 
                 add(Code.D002, row, col, value=plain_number(amount))
                 continue
             if not is_multiple(amount, TENTH) and amount != 0:
-                add(Code.D003, row, col, value=amount)
+                add(Code.D003, row, col, value=plain_number(amount))
                 continue
             if amount > item.points:
-                add(Code.D004, row, col, value=amount, points=item.points)
+                add(Code.D004, row, col, value=plain_number(amount), points=plain_number(item.points))
                 continue
             if amount == 0 and reason:
                 written = stated_points(reason_raw)
@@ -108,17 +109,18 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[ScoringReturn 
                     add(Code.D007, row, reason_col, label=label)
             if amount > 0 and gives_no_reason(reason):
                 what = "但没有填写扣分原因" if not reason else f"扣分原因只写了“{shown(reason_raw)}”"
-                add(Code.D006, row, reason_col, label=label, value=amount, what=what)
+                add(Code.D006, row, reason_col, label=label, value=plain_number(amount), what=what)
             step = criterion.per_finding_step
             if amount > 0 and step and not is_multiple(amount, step):
-                add(Code.D008, row, col, label=label, per=criterion.deductions[0].per, step=step, value=amount)
+                add(Code.D008, row, col, label=label, per=criterion.deductions[0].per, step=plain_number(step),
+                    value=plain_number(amount))
             if amount > 0:
                 item_total += amount
                 result.deductions.append(Deduction(criterion.id, criterion.label, amount, reason,
                                                    cell_ref(row, col)))
         if item_total > item.points:
-            add(Code.D005, rows[0], cols[COL_DEDUCTION], item=item.label.rstrip("."), total=item_total,
-                points=item.points)
+            add(Code.D005, rows[0], cols[COL_DEDUCTION], item=item.label.rstrip("."), total=plain_number(item_total),
+                points=plain_number(item.points))
         score = max(Decimal(0), item.points - item_total)
         result.item_scores[item.id] = score
         status = _status_text(rows, sheet, cols[COL_STATUS])
@@ -232,28 +234,27 @@ def _read_info(located: ScoringSheet, config: Config, result: ScoringReturn, add
     sheet = located.sheet
     typed = False
     if located.inspectors_cell:
-        cover.take(*located.inspectors_cell)
+        cover.take(*sheet.anchor(*located.inspectors_cell))
         result.inspectors = cell_text(sheet.merged_value(*located.inspectors_cell))
         typed = bool(result.inspectors)
-    if not located.date_cell:
+
+    def problem(row, col, raw, what) -> None:
+        add(Code.T004, row, col) if raw == "" else add(Code.T001, row, col, value=cell_text(raw)[:40])
+
+    day, cell = labelled_date(sheet, LABEL_INSPECTION_DATE, located.header_row, config.inspection_start.year, problem)
+    if cell is None:
         return typed
-    cover.take(*located.date_cell)
-    raw = sheet.merged_value(*located.date_cell)
-    row, col = sheet.anchor(*located.date_cell)
-    if raw == "":
-        add(Code.T004, row, col)
-        return typed
-    day = parse_date(raw, default_year=config.inspection_start.year)
-    if day is None:
-        add(Code.T001, row, col, value=cell_text(raw)[:40])
-        return True
+    cover.take(*cell)
+    typed = typed or sheet.value(*cell) != ""
     result.inspection_date = day
+    if day is None:
+        return typed
     if day > config.deadline:
-        add(Code.T003, row, col, what="检查日期", value=f"{day:%Y-%m-%d}", deadline=f"{config.deadline:%Y-%m-%d}")
+        add(Code.T003, *cell, what="检查日期", value=f"{day:%Y-%m-%d}", deadline=f"{config.deadline:%Y-%m-%d}")
     elif not config.inspection_start <= day <= config.inspection_end:
-        add(Code.T002, row, col, value=f"{day:%Y-%m-%d}", start=f"{config.inspection_start:%Y-%m-%d}",
+        add(Code.T002, *cell, value=f"{day:%Y-%m-%d}", start=f"{config.inspection_start:%Y-%m-%d}",
             end=f"{config.inspection_end:%Y-%m-%d}")
-    return True
+    return typed
 
 
 def _cover_template(located: ScoringSheet, rubric: Rubric, config: Config, unit: str, cover: Coverage,

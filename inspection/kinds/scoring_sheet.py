@@ -11,13 +11,12 @@ import re
 import unicodedata
 
 from inspection.constants import (
-    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, LABEL_INSPECTION_DATE,
-    LABEL_INSPECTORS, SHEET_SCORING, TOTAL_LABEL,
+    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, LABEL_INSPECTORS, SHEET_SCORING, TOTAL_LABEL,
 )
 from inspection.findings import Code, Finding, finding
 from inspection.reading.book import Book, Sheet
 from inspection.reading.layout import find_header, header_findings, missing_sheet
-from inspection.reading.cells import cell_ref, squash
+from inspection.reading.cells import cell_ref, labelled_cell, squash
 from inspection.rubric import Criterion, Rubric
 from inspection.values import cell_text, stated_in
 
@@ -37,7 +36,6 @@ class ScoringSheet:
     cols: dict[str, int]
     criterion_rows: dict[str, int]  # criterion id → row
     header_row: int = 0
-    date_cell: tuple[int, int] | None = None
     inspectors_cell: tuple[int, int] | None = None
     total_cell: tuple[int, int] | None = None
     findings: list[Finding] = field(default_factory=list)
@@ -179,16 +177,10 @@ def _ratio(a: str, b: str) -> float:
 
 
 def _find_info_cells(located: ScoringSheet, header_row: int) -> None:
-    """检查日期 and 检查人员 above the header: the first cell right of each label; 总得分 below."""
+    """检查人员 above the header (the cell right of its label) and 总得分 below. (检查日期 is read by
+    reading.layout.labelled_date, as every kind reads its dates.)"""
     sheet = located.sheet
-    for r in range(0, header_row):
-        row = sheet.rows[r]
-        for c, value in enumerate(row):
-            text = squash(value).rstrip(":：")
-            if text == LABEL_INSPECTION_DATE and located.date_cell is None:
-                located.date_cell = sheet.right_of(r, c)
-            elif text == LABEL_INSPECTORS and located.inspectors_cell is None:
-                located.inspectors_cell = sheet.right_of(r, c)
+    located.inspectors_cell = labelled_cell(sheet, LABEL_INSPECTORS, header_row)
     score_col = located.cols[COL_SCORE]
     for r in range(sheet.height - 1, header_row, -1):
         if any(squash(v) == TOTAL_LABEL for v in sheet.rows[r][:score_col]):
