@@ -79,11 +79,12 @@ def ingest(input_dir: Path, campaign: Campaign, *, jobs: int = 1, progress=None,
         info, read = reads.get(n, (entry.info, None))
         if read is not None and read.crash:
             info.error = read.crash
-        crashed = [finding(Code.F013, file=info.path, unit=info.unit, error=short_error(info.error), log=error_log)]
-        if read is None:
-            out.findings += crashed if info.error else entry.findings
+        crashed = info.error and [finding(Code.F013, file=info.path, unit=info.unit, error=short_error(info.error),
+                                          log=error_log)]
+        if read is None:  # decided when found (ignored, not read, unpacked …), or crashed while unpacking
+            out.findings += crashed or entry.findings
         else:
-            out.reads[n] = Read(findings=crashed, crash=read.crash) if read.crash else read
+            out.reads[n] = Read(findings=crashed, crash=read.crash) if crashed else read
         out.files.append(info)
     return out
 

@@ -15,6 +15,7 @@ from dateutil import parser as date_parser
 NOTHING = {"", "无", "-", "—", "－", "/", "／", "\\", "0分", "不扣分", "未扣分", "不涉及", "无扣分"}
 _NUMBER = re.compile(r"^扣?\s*([+-]?\d+(?:\.\d+)?)\s*分?$")
 # "……，扣1分", "扣 0.5 分": a deduction written in words (after NFKC, so "扣１分" too).
+_NUMBER_START = re.compile(r"\s*[+\-0-9０-９．.]")  # a text that may be a bare number, before NFKC
 _STATED = re.compile(r"扣\s*(\d+(?:\.\d+)?)\s*分")
 # What people type as a reason that gives none: the bulletin cannot print "（5）无，扣 1 分".
 NO_REASON = {"无", "没有", "暂无", "略", "空", "同上", "同前", "见上", "-", "—", "－", "--", "/", "／", "\\", ".", "。",
@@ -79,6 +80,8 @@ def stated_points(value) -> Decimal | None:
     if number is not None:
         return number
     if not isinstance(value, str) or not value.strip():
+        return None
+    if "扣" not in value and not _NUMBER_START.match(value):  # most text: a sentence that states no points
         return None
     text = normalize_text(value)
     whole = _NUMBER.match(text.replace(" ", ""))

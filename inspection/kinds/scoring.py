@@ -165,9 +165,11 @@ def _formula_shown(text: str) -> str:
 
 
 def _status_text(rows: list[int], sheet, col: int) -> str:
-    texts = []
-    for row in rows:
-        text = cell_text(sheet.merged_value(row, col))
+    """完成情况 of an item: one cell merged over its rows, or, merges undone, one text a row."""
+    first = cell_text(sheet.merged_value(rows[0], col))
+    texts = [first] if first else []
+    for row in rows[1:]:
+        text = cell_text(sheet.value(row, col))  # inside the merge: "" (the value is at its top)
         if text and text not in texts:
             texts.append(text)
     return "".join(texts)

@@ -55,7 +55,7 @@ class Coverage:
         cleared); otherwise it is a stray, reported with what it used to say. True if unchanged."""
         at = self.sheet.anchor(row, col)
         value = self.sheet.value(*at)
-        if value == "" or squash(value) == squash(expected):
+        if value == "" or value == expected or squash(value) == squash(expected):
             self.taken.add(at)
             return True
         self.edited[at] = expected
@@ -196,7 +196,10 @@ def title_block(cover: Coverage, header_row: int, *, texts, labels, names: NameF
             if value == "" or (r, c) in cover.taken:
                 continue
             text = squash(value)
-            if text.rstrip(":：") in labels or text in texts or (prefixes and text.startswith(prefixes)):
+            if text in texts:  # the template's own title: it names the unit _meta names
+                cover.take(r, c)
+                continue
+            if text.rstrip(":：") in labels or (prefixes and text.startswith(prefixes)):
                 cover.take(r, c)
             others = [n for n in names.find(text) if n != unit]
             if others:  # reported as the page naming another unit, not again as a stray
