@@ -41,7 +41,7 @@ def build_cases(folder: Path) -> list[tuple[str, str]]:
     config, rubric = campaign.config, campaign.rubric
     templates = generate_templates(campaign, folder / "templates")
     template = templates.scoring[0].read_bytes()
-    unit = config.groups[0].unit
+    unit = config.visits[0].unit
     filled = fill_scoring(templates.scoring[0], folder / "filled.xlsx", rubric,
                           deductions={"c01": (2, "未明确第一责任人")}).read_bytes()
     cases = [

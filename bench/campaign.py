@@ -106,9 +106,9 @@ def write_returns(config_path: Path, templates: Path, folder: Path, *, all_kinds
     from inspection.config import load_config
 
     config = load_config(config_path)
-    tasks = [("scoring", n) for n in range(len(config.groups))]
+    tasks = [("scoring", n) for n in range(len(config.visits))]
     if all_kinds:
-        tasks += [("dispatch", n) for n in range(len(config.groups))]
+        tasks += [("dispatch", n) for n in range(len(config.visits))]
         tasks += [("progress", n) for n in range(len(config.units))]
     done = done or (lambda n: None)
     if jobs > 1 and len(tasks) > 1:
@@ -145,9 +145,9 @@ def _fill_task(task: tuple[str, int]) -> Path:
     kind, n = task
     config, templates, folder = _filler["config"], _filler["templates"], _filler["folder"]
     if kind == "scoring":
-        template = write_scoring_template(config, _filler["rubric"], config.groups[n], templates)
+        template = write_scoring_template(config, _filler["rubric"], config.visits[n], templates)
         return fill_return(template, _filler["rubric"], folder, 7 + n)
     if kind == "dispatch":
-        return fill_dispatch_return(write_dispatch_template(config, config.groups[n], templates), folder, 11 + n)
+        return fill_dispatch_return(write_dispatch_template(config, config.visits[n], templates), folder, 11 + n)
     return fill_progress_return(write_progress_template(config, _filler["unit_form"], config.units[n], templates),
                                 folder)

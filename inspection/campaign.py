@@ -13,11 +13,11 @@ from inspection.rubric import Rubric, load_rubric
 class Campaign:
     config: Config
     rubric: Rubric
-    unit_form: ProgressForm  # the 调度表 of the units inspected
-    department_form: ProgressForm  # the 调度表 of the departments
+    unit_form: ProgressForm | None  # the 调度表 of the units inspected; None: the campaign has none
+    department_form: ProgressForm | None  # the 调度表 of the departments
 
-    def form_for(self, reporter: str) -> ProgressForm:
-        """The 调度表 a unit or a department fills in."""
+    def form_for(self, reporter: str) -> ProgressForm | None:
+        """The 调度表 a unit or a department fills in (None where the campaign has none)."""
         return self.unit_form if self.config.is_unit(reporter) else self.department_form
 
 
@@ -28,5 +28,6 @@ def load_campaign(config_path: Path) -> Campaign:
 
 def campaign_of(config: Config, rubric: Rubric | None = None) -> Campaign:
     """The campaign of a config already loaded: its rubric (unless given) and forms loaded now."""
-    return Campaign(config, rubric or load_rubric(config.rubric_path), load_form(config.progress_unit_form),
-                    load_form(config.progress_department_form))
+    unit_form, department_form = (load_form(path) if path else None
+                                  for path in (config.progress_unit_form, config.progress_department_form))
+    return Campaign(config, rubric or load_rubric(config.rubric_path), unit_form, department_form)

@@ -4,49 +4,87 @@ Nothing here says "county": a unit is whatever the campaign inspects (县区, �
 `units.label` says what to call it in the workbooks.
 """
 
+import difflib
 import functools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 import re
 import tomllib
+import unicodedata
 
 from inspection.errors import ConfigError
 from inspection.reading.cells import NameFinder
 from inspection.reading.limits import MB, Limits
 from inspection.tomlfile import load_toml, to_decimal
 
-ROUND_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]*$")
 # Characters Windows does not allow in file names; unit and department names end up in them.
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+# The campaign's own words, where config.toml does not give them: the 信阳 2023 notice's.
+DEFAULT_GROUP_NOUN = "专项行动组"
+DEFAULT_RECEIVER = "市安委会办公室"
+DEFAULT_PERIOD = "每月"
 
 
 @dataclass(frozen=True)
 class Group:
     number: int
-    name: str  # e.g. "浉河区组"
-    unit: str  # the unit this group inspects
+    name: str  # e.g. "浉河区组", "第一组"
+    units: tuple[str, ...]  # the units this group inspects: one 打分表 and one 交办清单 each
     members: tuple[str, ...] = ()
+    leader: str = ""  # 组长, 副组长, 联络员 and a phone, as the notice lists them (may be "")
+    deputy: str = ""
+    liaison: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One unit as its group inspects it: one 打分表 and one 交办清单. `group` is None in a campaign
+    without groups (the office assesses the units itself)."""
+
+    unit: str
+    group: Group | None
 
 
 @dataclass(frozen=True)
 class Config:
     path: Path
     campaign: str
-    round: str
+    round: str  # the round in its sortable form ("2023-08", "2023-Q3", "2023"): _meta, the archive
     issuer: str
     rubric_path: Path
     unit_label: str
     units: tuple[str, ...]
-    groups: tuple[Group, ...]
+    groups: tuple[Group, ...]  # () when the office assesses the units itself
     departments: tuple[str, ...]
     sectors: tuple[str, ...]
     inspection_start: date
     inspection_end: date
     deadline: date
-    progress_unit_form: Path
-    progress_department_form: Path
+    progress_unit_form: Path | None  # None: the campaign has no 调度表 for the units
+    progress_department_form: Path | None
     limits: Limits = Limits()  # [limits]: how much a returned file may hold before it is read
+    round_label: str = ""  # the round as config.toml writes it ("2023年第三季度"): shown on the forms
+    group_noun: str = DEFAULT_GROUP_NOUN  # 专项行动组, 综合检查组, 考评组, 督导组 …
+    receiver: str = DEFAULT_RECEIVER  # who the forms are sent to: 市安委会办公室, 区安委会办公室 …
+    period: str = DEFAULT_PERIOD  # how often 调度表 are sent: 每月, 每季度 …
+    uses_dispatch: bool = True  # 交办清单
+    uses_followup: bool = True  # 隐患整改跟踪表
+
+    @property
+    def shown_round(self) -> str:
+        return self.round_label or self.round
+
+    @property
+    def visits(self) -> tuple[Visit, ...]:
+        """Every unit with the group that inspects it, group by group (unit by unit without groups)."""
+        if not self.groups:
+            return tuple(Visit(unit, None) for unit in self.units)
+        return tuple(Visit(unit, g) for g in self.groups for unit in g.units)
+
+    def visit(self, unit: str) -> Visit:
+        return Visit(unit, self.group_for_unit(unit))
 
     def group_for_unit(self, unit: str) -> Group | None:
         return self._lookup[0].get(unit)
@@ -72,13 +110,19 @@ class Config:
         """By name, for a province's 3,000 units (a tuple is searched one by one)."""
         groups: dict[str, Group] = {}
         for g in self.groups:
-            groups.setdefault(g.unit, g)
+            for unit in g.units:
+                groups.setdefault(unit, g)
         return groups, frozenset(self.units), frozenset(self.departments)
 
 
 def normalize_name(name: str) -> str:
     """Unit and department names are compared without spaces: "息 县" is 息县."""
     return re.sub(r"\s+", "", name)
+
+
+def _at(where: str, key: str) -> str:
+    """Where a key is, as the messages name it: "campaign.round", "第 3 组的 units"."""
+    return f"{where}.{key}" if where.isascii() else f"{where}的 {key}"
 
 
 class _Keys:
@@ -98,36 +142,45 @@ class _Keys:
         return value
 
     def text(self, table: dict, key: str, where: str, default: str | None = None) -> str:
-        value = table.get(key, default)
+        """A text; `default` when the key is left out ("" makes it optional)."""
+        if key not in table and default is not None:
+            return default
+        value = table.get(key)
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(f"{where}.{key}", "应为非空文字")
+            raise self.fail(_at(where, key), "应为非空文字，写在英文双引号里，如 \"某某\"")
         return value.strip()
+
+    def flag(self, table: dict, key: str, where: str) -> bool:
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(_at(where, key), "应写 true（用）或 false（不用），不加引号")
+        return value
 
     def day(self, table: dict, key: str, where: str) -> date:
         value = table.get(key)
         if not isinstance(value, date):
-            raise self.fail(f"{where}.{key}", "应为日期，写作 2023-08-07（不加引号）")
+            raise self.fail(_at(where, key), "应为日期，写作 2023-08-07（不加引号）")
         return value
 
     def names(self, table: dict, key: str, where: str, *, allow_empty: bool = False) -> tuple[str, ...]:
         value = table.get(key, [] if allow_empty else None)
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.fail(f"{where}.{key}", "应为文字列表，如 [\"甲\", \"乙\"]")
+            raise self.fail(_at(where, key), "应为文字列表，如 [\"甲\", \"乙\"]")
         if not value and not allow_empty:
-            raise self.fail(f"{where}.{key}", "列表不能为空")
+            raise self.fail(_at(where, key), "列表不能为空")
         names = tuple(normalize_name(v) for v in value)
         for name in names:
             if UNSAFE_FILENAME.search(name):
-                raise self.fail(f"{where}.{key}", f"名称 {name!r} 含有不能用于文件名的字符")
+                raise self.fail(_at(where, key), f"名称“{name}”含有不能用于文件名的字符（\\ / : * ? \" < > |）")
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise self.fail(f"{where}.{key}", f"名称重复：{'、'.join(dupes)}")
+            raise self.fail(_at(where, key), f"名称重复：{'、'.join(dupes)}")
         return names
 
     def path_key(self, table: dict, key: str, where: str) -> Path:
         target = self.path.parent / self.text(table, key, where)
         if not target.is_file():
-            raise self.fail(f"{where}.{key}", f"找不到文件 {target}")
+            raise self.fail(_at(where, key), f"找不到文件 {target}")
         return target
 
 
@@ -146,13 +199,24 @@ def load_config(path: str | Path) -> Config:
     k = _Keys(path, data)
     campaign = k.table("campaign")
     units_t = k.table("units")
-    depts_t = k.table("departments")
-    hazards_t = k.table("hazards")
-    forms_t = k.table("forms")
+    forms_t = data.get("forms", {})
+    if not isinstance(forms_t, dict):
+        raise k.fail("[forms]", "应为一个表：另起一行写 [forms]，下面逐行写本次用到的表格")
+    for key in forms_t:
+        if key not in FORM_KEYS:
+            raise k.fail(f"forms.{key}", f"没有这一项，可写的有 {'、'.join(FORM_KEYS)}")
+    uses_dispatch = k.flag(forms_t, "dispatch", "forms")
+    uses_followup = k.flag(forms_t, "followup", "forms")
+    if uses_followup and not uses_dispatch:
+        raise k.fail("forms.followup", "隐患整改跟踪表跟踪的是交办清单里的隐患：用它时 dispatch 也要写 true")
+    unit_form = k.path_key(forms_t, "progress_unit", "forms") if "progress_unit" in forms_t else None
+    department_form = (k.path_key(forms_t, "progress_department", "forms")
+                       if "progress_department" in forms_t else None)
 
-    round_ = str(campaign.get("round", "")).strip()
-    if not ROUND_PATTERN.match(round_):
-        raise k.fail("campaign.round", f"应为 2023-08 这样的轮次，现为 {campaign.get('round')!r}")
+    raw_round = campaign.get("round", "")
+    round_ = parse_round(raw_round) if isinstance(raw_round, (str, int)) else None
+    if round_ is None:
+        raise k.fail("campaign.round", f"“{raw_round}”不是认得的轮次写法。{ROUND_FORMS}")
 
     units = k.names(units_t, "names", "units")
     groups = _groups(k, data, units)
@@ -163,25 +227,67 @@ def load_config(path: str | Path) -> Config:
         raise k.fail("campaign.inspection_end", f"{end} 早于开始日期 {start}")
     if deadline < end:
         raise k.fail("campaign.deadline", f"{deadline} 早于检查结束日期 {end}")
+    departments = (k.names(k.table("departments"), "names", "departments")
+                   if department_form else _optional_names(k, data, "departments", "names"))
+    sectors = (k.names(k.table("hazards"), "sectors", "hazards")
+               if uses_dispatch else _optional_names(k, data, "hazards", "sectors"))
 
     return Config(
         path=path,
         campaign=k.text(campaign, "name", "campaign"),
         round=round_,
+        round_label=str(raw_round).strip(),
         issuer=k.text(campaign, "issuer", "campaign"),
+        receiver=k.text(campaign, "receiver", "campaign", DEFAULT_RECEIVER),
+        group_noun=k.text(campaign, "group_noun", "campaign", DEFAULT_GROUP_NOUN),
+        period=k.text(campaign, "period", "campaign", DEFAULT_PERIOD),
         rubric_path=k.path_key(campaign, "rubric", "campaign"),
         unit_label=k.text(units_t, "label", "units"),
         units=units,
         groups=groups,
-        departments=k.names(depts_t, "names", "departments", allow_empty=True),
-        sectors=k.names(hazards_t, "sectors", "hazards"),
+        departments=departments,
+        sectors=sectors,
         inspection_start=start,
         inspection_end=end,
         deadline=deadline,
-        progress_unit_form=k.path_key(forms_t, "progress_unit", "forms"),
-        progress_department_form=k.path_key(forms_t, "progress_department", "forms"),
+        progress_unit_form=unit_form,
+        progress_department_form=department_form,
+        uses_dispatch=uses_dispatch,
+        uses_followup=uses_followup,
         limits=_limits(k, data.get("limits", {})),
     )
+
+
+FORM_KEYS = ("dispatch", "followup", "progress_unit", "progress_department")
+ROUND_FORMS = ("轮次可写作：2023-08 或 2023年8月（月）、2023-Q3 或 2023年第三季度（季度）、2023-H1 或 2023年上半年、"
+               "2023 或 2023年度（年）。同一次活动的各轮请用同一种写法，按时间先后排列。")
+_CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def parse_round(value) -> str | None:
+    """A round as the clerk writes it → its sortable form, or None when it is none of the forms
+    ROUND_FORMS lists. Rounds of one campaign sort by this text: "2023-08" < "2023-09",
+    "2023-Q2" < "2023-Q3", "2023-H1" < "2023-H2"."""
+    text = "".join(unicodedata.normalize("NFKC", str(value)).split())
+    if m := re.fullmatch(r"(\d{4})[-./年]?(\d{1,2})月?", text):
+        year, month = m.groups()
+        return f"{year}-{int(month):02d}" if 1 <= int(month) <= 12 and len(month) <= 2 and (
+            len(month) == 2 or "年" in text or "-" in text or "." in text or "/" in text) else None
+    if m := re.fullmatch(r"(\d{4})(?:-?Q|年第?)([1-4一二三四])(?:季度?)?", text, re.I):
+        if text[4:5] == "年" and not text.endswith(("季", "季度")):
+            return None
+        return f"{m.group(1)}-Q{_CHINESE_DIGITS[m.group(2)]}"
+    if m := re.fullmatch(r"(\d{4})(?:-?H([12])|年(上|下)半年)", text, re.I):
+        return f"{m.group(1)}-H{m.group(2) or (1 if m.group(3) == '上' else 2)}"
+    if m := re.fullmatch(r"(\d{4})(?:年度?)?", text):
+        return m.group(1)
+    return None
+
+
+def _optional_names(k: "_Keys", data: dict, table: str, key: str) -> tuple[str, ...]:
+    """Names of a table the campaign does not need (a form it does not use): checked if given."""
+    value = data.get(table)
+    return k.names(value, key, table, allow_empty=True) if isinstance(value, dict) else ()
 
 
 # [limits] key → (Limits field, unit in bytes or 1, whole numbers only)
@@ -216,25 +322,40 @@ def _limits(k: _Keys, table) -> Limits:
 
 
 def _groups(k: _Keys, data: dict, units: tuple[str, ...]) -> tuple[Group, ...]:
-    raw = data.get("groups")
-    if not isinstance(raw, list) or not raw or not all(isinstance(g, dict) for g in raw):
-        raise k.fail("[[groups]]", "至少要有一个检查组")
+    """[[groups]], named by 组号 in every message; each unit in exactly one group. A campaign may
+    have none (the office assesses the units itself): then every unit gets its own 打分表."""
+    raw = data.get("groups", [])
+    if not isinstance(raw, list) or not all(isinstance(g, dict) for g in raw):
+        raise k.fail("[[groups]]", "每个检查组另起一段，以 [[groups]] 开头")
     groups: list[Group] = []
-    for n, g in enumerate(raw):
-        where = f"groups[{n}]"
+    owner: dict[str, int] = {}
+    for n, g in enumerate(raw, start=1):
         number = g.get("number")
         if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 9999:
-            raise k.fail(f"{where}.number", "组号应为 1 到 9999 的整数")
-        unit = normalize_name(k.text(g, "unit", where))
-        if unit not in units:
-            raise k.fail(f"{where}.unit", f"“{unit}”不在 units.names 中")
+            raise k.fail(f"第 {n} 个 [[groups]] 的 number", "组号应为 1 到 9999 的整数，如 number = 1")
+        where = f"第 {number} 组"
+        if any(other.number == number for other in groups):
+            raise k.fail(where, f"组号 {number} 用了两次：每个检查组的组号要不同")
+        if "unit" in g and "units" in g:
+            raise k.fail(where, "unit 和 units 只写一个：检查一个单位写 unit = \"甲\"，几个写 units = [\"甲\", \"乙\"]")
         members = g.get("members", [])
         if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
-            raise k.fail(f"{where}.members", "应为姓名列表")
-        groups.append(Group(number, k.text(g, "name", where), unit, tuple(m.strip() for m in members)))
-    for attr, what in (("number", "组号"), ("unit", "被检查单位")):
-        values = [getattr(g, attr) for g in groups]
-        dupes = sorted({str(v) for v in values if values.count(v) > 1})
-        if dupes:
-            raise k.fail("[[groups]]", f"{what}重复：{'、'.join(dupes)}")
+            raise k.fail(f"{where}的 members", "应为姓名列表，如 [\"张三\", \"李四\"]")
+        its_units = (normalize_name(k.text(g, "unit", where)),) if "unit" in g else k.names(g, "units", where)
+        for unit in its_units:
+            if unit not in units:
+                raise k.fail(f"{where}的被检查单位", f"“{unit}”不在被检查单位名单（units.names）中{_nearest(unit, units)}")
+            if unit in owner:
+                raise k.fail(where, f"“{unit}”也在第 {owner[unit]} 组：每个被检查单位只能由一个组检查")
+            owner[unit] = number
+        extra = {key: k.text(g, key, where, "") for key in ("leader", "deputy", "liaison", "phone")}
+        groups.append(Group(number, k.text(g, "name", where), its_units, tuple(m.strip() for m in members), **extra))
+    missing = [u for u in units if u not in owner]
+    if groups and missing:
+        raise k.fail("[[groups]]", f"“{'、'.join(missing)}”没有检查组：请把它写进某个组的 units")
     return tuple(groups)
+
+
+def _nearest(name: str, names) -> str:
+    close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.5)
+    return f"，是否为“{close[0]}”？" if close else ""

@@ -42,13 +42,12 @@ DISPATCH_ROWS = 50
 HAZARD_LEVELS = ("重大事故隐患", "一般隐患")
 RECTIFY_STATUSES = ("未整改", "整改中", "已整改")
 STATUS_OPEN, STATUS_FIXED = RECTIFY_STATUSES[0], RECTIFY_STATUSES[-1]  # the first and the closing one
-LABEL_GROUP = "专项行动组"
 LABEL_DATE = "日期"
-SIGN_GROUP = "专项行动组人员签字"
+SIGN_GROUP = "{group_noun}人员签字"
 SIGN_LOCAL = "属地{unit_label}安委会人员签字"
 DISPATCH_NOTE = (
-    "备注：该清单一式三份，由专项行动组人员现场填写，并与属地{unit_label}安委会人员共同签字后，"
-    "一份交属地{unit_label}安委会，一份由专项行动组存档，一份报市安委会办公室。"
+    "备注：该清单一式三份，由{group_noun}人员现场填写，并与属地{unit_label}安委会人员共同签字后，"
+    "一份交属地{unit_label}安委会，一份由{group_noun}存档，一份报{receiver}。"
 )
 
 # --- follow-up table (隐患整改跟踪表): open hazards of earlier rounds, one table per unit ---
@@ -74,6 +73,8 @@ META_KEYS = (
 # --- file names ---
 SCORING_FILE = "打分表_{group:02d}_{unit}.xlsx"
 DISPATCH_FILE = "交办清单_{group:02d}_{unit}.xlsx"
+SCORING_FILE_UNGROUPED = "打分表_{unit}.xlsx"  # a campaign without groups
+DISPATCH_FILE_UNGROUPED = "交办清单_{unit}.xlsx"
 PROGRESS_FILE = "调度表_{reporter}_{round}.xlsx"
 FOLLOWUP_FILE = "隐患整改跟踪表_{unit}_{round}.xlsx"
 

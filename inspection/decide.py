@@ -11,7 +11,7 @@ from inspection.filekinds import MAYBE_RETURNS
 from inspection.findings import Code, Finding, finding
 from inspection.ingest import Ingested
 from inspection.kinds import DISPATCH, FOLLOWUP, KINDS, NAMES, SCORING
-from inspection.kinds.dispatch import hazard_id
+from inspection.kinds.dispatch import hazard_id, place_of_unit
 from inspection.model import (
     ACCEPTED, IGNORED, MISSING, RANKED, REJECTED, UNIT_REJECTED, UNREAD, CommonProblem, Hazard, InputFile,
     RankRow, ScoringReturn,
@@ -82,7 +82,7 @@ def hazard_ids(accepted: Accepted, campaign: Campaign, earlier: Earlier) -> None
                 h.id = archived
                 taken.add(archived)
             else:
-                h.id = hazard_id(config.campaign, config.round, h.group, h.place)
+                h.id = hazard_id(config.campaign, config.round, place_of_unit(config, h.unit), h.place)
 
 
 def match_key(h: Hazard) -> tuple[str, str, str]:
@@ -151,7 +151,7 @@ def missing_findings(rows: list[RankRow], accepted: Accepted, files: list[InputF
     for row in rows:
         if row.status == MISSING:
             group = config.group_for_unit(row.unit)
-            who = f"第 {group.number} 组（{group.name}）" if group else "检查组"
+            who = f"第 {group.number} 组（{group.name}）" if group else row.unit
             why = f"{row.why}。" if row.why else _why_missing(row.unit, SCORING.key, unread, config)
             out.append(finding(Code.U001, unit=row.unit, name=row.unit, kind=SCORING.name, who=who, why=why))
     received = {f.kind for f in files if f.kind}

@@ -62,6 +62,8 @@ class Code(Enum):
                 "可能是用{meta}的模板填写了{page}。请用{page}的模板重新填写；如确是{meta}的，请把表上的单位改回“{meta}”。")
     M012 = Rule(ERROR, "文件名写的单位与识别信息不符", "文件名写的是“{page}”，而隐藏的识别信息表明这是{meta}的{kind}，"
                 "可能是用{meta}的模板填写了{page}。请用{page}的模板重新填写；如确是{meta}的，请把文件名改为{meta}。")
+    M013 = Rule(ERROR, "本次检查不用这种表格", "这是一份{kind}，而本次检查（{campaign}）不收{kind}。"
+                "如果报错了文件，请不要放进 input；如果本次确实要收，请在配置文件的 [forms] 中写上它。")
     # --- sheet structure ---
     S001 = Rule(ERROR, "缺少工作表", "找不到工作表“{name}”{hint}。请不要改动工作表名称。")
     S002 = Rule(ERROR, "缺少表头", "找不到表头“{label}”{hint}。请不要改动表头文字。")

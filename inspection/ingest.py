@@ -163,8 +163,8 @@ def _read_content(book: Book, data: bytes, container: Container, info: InputFile
     if any(f.is_error for f in findings):
         return Read(findings=findings)
     kind = BY_KEY[info.kind]
-    group = meta.get("group", "").strip()
-    source = Source(info.path, info.unit, int(group) if kind.grouped else None,
+    group = campaign.config.group_for_unit(info.unit)  # _meta's is the same (_identify checked)
+    source = Source(info.path, info.unit, group.number if group and kind.grouped else None,
                     formulas_by_column(container, kind.sheet))
     payload, found = kind.read(book, campaign, source)
     if payload is None and found and all(f.code == Code.S008 for f in found):  # the blank form, sent back
@@ -190,12 +190,16 @@ def _identify(meta: dict | None, info: InputFile, campaign: Campaign) -> list[Fi
         return [finding(Code.M004, file=file, unit=unit, value=meta["campaign"][:60], expected=config.campaign)]
     if meta["round"] != config.round:
         return [finding(Code.M008, file=file, unit=unit, value=meta["round"][:20], expected=config.round)]
+    if not kind.used(config) or (kind.by_departments and campaign.form_for(unit) is None
+                                 and (config.is_unit(unit) or config.is_department(unit))):
+        return [finding(Code.M013, file=file, unit=unit, kind=kind.name, campaign=config.campaign)]
     if not config.is_unit(unit) and not (kind.by_departments and config.is_department(unit)):
         return [finding(Code.M006, file=file, unit=unit, value=unit[:40])]
     group = config.group_for_unit(unit)
-    if kind.grouped and str(group.number) != meta.get("group", "").strip():
-        return [finding(Code.M007, file=file, unit=unit, group=meta.get("group", "?")[:10], name=unit,
-                        expected=f"第 {group.number} 组")]
+    expected = str(group.number) if group else ""
+    if kind.grouped and expected != meta.get("group", "").strip():
+        return [finding(Code.M007, file=file, unit=unit, group=meta.get("group", "") [:10] or "（无）", name=unit,
+                        expected=f"第 {group.number} 组" if group else "不分组的考评")]
     if kind.rubric and (meta.get("rubric_id"), meta.get("rubric_version")) != (rubric.id, rubric.version):
         return [finding(Code.M005, file=file, unit=unit,
                         value=f"{meta.get('rubric_id', '')[:60]} 第 {meta.get('rubric_version', '')[:10]} 版",

@@ -38,6 +38,7 @@ class Kind:
     senders: Callable  # senders(config) → names that must send one each round; () for none
     plan: Callable  # plan(campaign, open_hazards) → the targets of its blank templates
     write: Callable  # write(campaign, target, folder) → the path of one blank template
+    used: Callable = lambda config: True  # whether the campaign uses this kind of form at all
     grouped: bool = False  # _meta names the inspection group, which must be the unit's
     by_departments: bool = False  # departments send it too, not only the units inspected
     rubric: bool = False  # _meta names the rubric, which must be the campaign's

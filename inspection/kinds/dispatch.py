@@ -13,8 +13,8 @@ from inspection.aliases import official_value
 from inspection.campaign import Campaign
 from inspection.config import Config
 from inspection.constants import (
-    DISPATCH_HEADERS, DISPATCH_NOTE, DISPATCH_TITLE, HAZARD_LEVELS, KIND_DISPATCH, LABEL_DATE, LABEL_GROUP,
-    RECTIFY_STATUSES, SHEET_DISPATCH, SHEET_HELP, SHEET_META, SIGN_GROUP, SIGN_LOCAL, STATUS_OPEN,
+    DISPATCH_HEADERS, DISPATCH_TITLE, HAZARD_LEVELS, KIND_DISPATCH, LABEL_DATE, RECTIFY_STATUSES, SHEET_DISPATCH,
+    SHEET_HELP, SHEET_META, STATUS_OPEN,
 )
 from inspection.findings import Code, Finding, finding
 from inspection.model import Hazard
@@ -25,19 +25,34 @@ from inspection.reading.coverage import Coverage, help_line_test, other_sheets, 
 from inspection.reading.cells import cell_ref, squash
 from inspection.archive.text import date_text
 from inspection.values import cell_text, decimal_from_number, parse_date
-from inspection.writers.dispatch_template import group_title, help_lines, write_dispatch_template
+from inspection.writers.dispatch_template import (
+    dispatch_note, group_title, help_lines, signature_labels, write_dispatch_template,
+)
 
 OWN_SHEETS = (SHEET_DISPATCH, SHEET_HELP, SHEET_META)
 FIX_TEXT = "问题隐患请填在表格的空行中（一个隐患一行），不要写在表格之外；如不是问题隐患，请删去。"
 LABELS = {h: h for h in DISPATCH_HEADERS}
 
 
-def hazard_id(campaign: str, round_: str, group: int, place: int) -> str:
-    """A new hazard's id, stable across runs: campaign, round, group and the row's place among the
-    list's hazards (its 序号 when they run 1, 2, 3 …; a repeated or missing 序号 still gives every row
-    its own). Given once, when the run decides ids (decide.hazard_ids), not by the reader."""
+def hazard_id(campaign: str, round_: str, place_of_unit: str, place: int) -> str:
+    """A new hazard's id, stable across runs: campaign, round, where the unit stands among the
+    groups (`place_of_unit`: "01" for the unit of group 1; "03B" for the second unit of group 3; the
+    unit's own number in a campaign without groups) and the row's place among the list's hazards
+    (its 序号 when they run 1, 2, 3 …; a repeated or missing 序号 still gives every row its own).
+    Given once, when the run decides ids (decide.hazard_ids), not by the reader."""
     tag = hashlib.sha256(campaign.encode()).hexdigest()[:4].upper()
-    return f"{tag}-{round_}-{group:02d}-{place:03d}"
+    return f"{tag}-{round_}-{place_of_unit}-{place:03d}"
+
+
+def place_of_unit(config: Config, unit: str) -> str:
+    """"01" for the one unit of group 1 (the ids before groups could cover several units), "03B"
+    for the second unit of group 3, the unit's number in config order without groups."""
+    group = config.group_for_unit(unit)
+    if group is None:
+        return f"{config.units.index(unit) + 1:02d}" if unit in config.units else "00"
+    if len(group.units) == 1:
+        return f"{group.number:02d}"
+    return f"{group.number:02d}{chr(ord('A') + group.units.index(unit))}"
 
 
 def read(book: Book, campaign: Campaign, source: Source) -> tuple[list[Hazard] | None, list[Finding]]:
@@ -73,7 +88,7 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[list[Hazard] |
             typed = typed or _signed(sheet, r, 0)
             continue
         if first.startswith("备注") and not any(cell_text(v) for h, v in values.items() if h != "序号"):
-            cover.template(r, cols["序号"], DISPATCH_NOTE.format(unit_label=config.unit_label))
+            cover.template(r, cols["序号"], dispatch_note(config))
             continue
         cover.take_cols(r, cols.values())
         if not any(cell_text(v) for h, v in values.items() if h != "序号"):
@@ -113,9 +128,9 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[list[Hazard] |
         if len(rows) > 1:
             warn(Code.H009, rows[1], cols["序号"], no=number, cells="、".join(cell_ref(r, cols["序号"]) for r in rows))
     _check_signatures(sheet, header_row, config, warn)
-    own = config.group_for_unit(unit)
-    title_block(cover, header_row, texts=[DISPATCH_TITLE, *([group_title(own), own.unit] if own else [])],
-                labels=[LABEL_GROUP, f"督导{config.unit_label}", LABEL_DATE], names=config.unit_names, unit=unit,
+    visit = config.visit(unit)
+    title_block(cover, header_row, texts=[DISPATCH_TITLE, group_title(config, visit.group), unit],
+                labels=[config.group_noun, f"督导{config.unit_label}", LABEL_DATE], names=config.unit_names, unit=unit,
                 add=warn, kind="交办清单")
     for c, value in enumerate(sheet.rows[header_row]):
         if squash(value) in {squash(h) for h in DISPATCH_HEADERS}:
@@ -125,7 +140,7 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[list[Hazard] |
                                fix_error="", fix_warning=FIX_TEXT)
     elsewhere = other_sheets(book, sheet, OWN_SHEETS, file=file, unit=unit, material=lambda v: False,
                              fix_error="", fix_warning=FIX_TEXT, help_sheet=SHEET_HELP,
-                             help_text=help_line_test(help_lines(config, own) if own else []))
+                             help_text=help_line_test(help_lines(config, visit)))
     findings += elsewhere
     if not typed and not strays and not elsewhere:
         return None, [finding(Code.S008, file=file, unit=unit, sheet=sheet.name, kind="交办清单", name=unit)]
@@ -143,7 +158,7 @@ def _where(r: int, c: int, header_row: int, cols: dict[str, int]) -> str:
 
 
 def _signature_labels(config: Config) -> set[str]:
-    return {squash(SIGN_GROUP), squash(SIGN_LOCAL.format(unit_label=config.unit_label))}
+    return {squash(label) for label in signature_labels(config)}
 
 
 def _signed(sheet: Sheet, r: int, c: int) -> bool:
@@ -177,7 +192,7 @@ def _choice(text: str, official: dict[str, str], alias: dict[str, str], field: s
 
 
 def _check_signatures(sheet: Sheet, header_row: int, config: Config, warn) -> None:
-    for label in (SIGN_GROUP, SIGN_LOCAL.format(unit_label=config.unit_label)):
+    for label in signature_labels(config):
         for r in range(header_row + 1, sheet.height):
             row = sheet.rows[r]
             c = next((c for c, v in enumerate(row) if squash(v).rstrip(":：") == squash(label)), None)
@@ -201,17 +216,21 @@ def archive(conn, batch: list[tuple[int, list[Hazard]]]) -> None:
          for sid, hazards in batch for h in hazards])
 
 
+def used(config: Config) -> bool:
+    return config.uses_dispatch
+
+
 def senders(config: Config) -> tuple[str, ...]:
-    return config.units
+    return config.units if used(config) else ()
 
 
 def plan(campaign: Campaign, open_hazards) -> list:
-    return list(campaign.config.groups)
+    return list(campaign.config.visits) if used(campaign.config) else []
 
 
-def write(campaign: Campaign, group, folder):
-    return write_dispatch_template(campaign.config, group, folder)
+def write(campaign: Campaign, visit, folder):
+    return write_dispatch_template(campaign.config, visit, folder)
 
 
-DISPATCH = Kind(KIND_DISPATCH, "交办清单", SHEET_DISPATCH, read, fingerprint, archive, senders, plan, write,
+DISPATCH = Kind(KIND_DISPATCH, "交办清单", SHEET_DISPATCH, read, fingerprint, archive, senders, plan, write, used,
                 grouped=True)

@@ -115,9 +115,13 @@ def senders(config: Config) -> tuple[str, ...]:
     return ()  # sent by the units that have open hazards, with the round's other forms
 
 
+def used(config: Config) -> bool:
+    return config.uses_followup
+
+
 def plan(campaign: Campaign, open_hazards: dict) -> list:
     """One table per unit with hazards still open in the archive: (unit, its hazards)."""
-    return list(open_hazards.items())
+    return list(open_hazards.items()) if used(campaign.config) else []
 
 
 def write(campaign: Campaign, target, folder):
@@ -125,4 +129,5 @@ def write(campaign: Campaign, target, folder):
     return write_followup_template(campaign.config, unit, hazards, folder)
 
 
-FOLLOWUP = Kind(KIND_FOLLOWUP, "隐患整改跟踪表", SHEET_FOLLOWUP, read, fingerprint, archive, senders, plan, write)
+FOLLOWUP = Kind(KIND_FOLLOWUP, "隐患整改跟踪表", SHEET_FOLLOWUP, read, fingerprint, archive, senders, plan, write,
+                used)

@@ -75,7 +75,7 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[ProgressReturn
     findings += stray_findings(strays, file=file, unit=reporter, sheet=sheet.name,
                                fix_error=FIX_NUMBER, fix_warning=FIX_TEXT)
     elsewhere = other_sheets(book, sheet, OWN_SHEETS, file=file, unit=reporter, fix_error=FIX_NUMBER,
-                             fix_warning=FIX_TEXT, help_sheet=SHEET_HELP, help_text=help_line_test(help_lines(form)))
+                             fix_warning=FIX_TEXT, help_sheet=SHEET_HELP, help_text=help_line_test(help_lines(config, form)))
     findings += elsewhere
     if not typed and not strays and not elsewhere:
         return None, [finding(Code.S008, file=file, unit=reporter, sheet=sheet.name, kind="调度表", name=reporter)]
@@ -161,8 +161,14 @@ def archive(conn, batch: list[tuple[int, ProgressReturn]]) -> None:
                      [(sid, key, date_text(value)) for sid, ret in batch for key, value in ret.values.items()])
 
 
+def used(config: Config) -> bool:
+    return bool(config.progress_unit_form or config.progress_department_form)
+
+
 def senders(config: Config) -> tuple[str, ...]:
-    return (*config.units, *config.departments)
+    """The units when the campaign has a 调度表 for them, the departments when it has one for them."""
+    return ((*config.units,) if config.progress_unit_form else ()) + (
+        (*config.departments,) if config.progress_department_form else ())
 
 
 def plan(campaign: Campaign, open_hazards) -> list:
@@ -173,5 +179,5 @@ def write(campaign: Campaign, reporter: str, folder):
     return write_progress_template(campaign.config, campaign.form_for(reporter), reporter, folder)
 
 
-PROGRESS = Kind(KIND_PROGRESS, "调度表", SHEET_PROGRESS, read, fingerprint, archive, senders, plan, write,
+PROGRESS = Kind(KIND_PROGRESS, "调度表", SHEET_PROGRESS, read, fingerprint, archive, senders, plan, write, used,
                 by_departments=True)

@@ -145,10 +145,9 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[ScoringReturn 
     strays = cover.strays(_where(located, rubric))
     findings += stray_findings(strays, file=file, unit=unit, sheet=sheet.name,
                                fix_error=FIX_DEDUCTION, fix_warning=FIX_TEXT)
-    own = config.group_for_unit(unit)
     elsewhere = other_sheets(book, sheet, OWN_SHEETS, file=file, unit=unit, fix_error=FIX_DEDUCTION,
                              fix_warning=FIX_TEXT, help_sheet=SHEET_HELP,
-                             help_text=help_line_test(help_lines(config, rubric, own) if own else []))
+                             help_text=help_line_test(help_lines(config, rubric, config.visit(unit))))
     findings += elsewhere
     if not typed and not strays and not elsewhere and not located.findings:
         return None, [finding(Code.S008, file=file, unit=unit, sheet=sheet.name, kind="打分表", name=unit)]
@@ -265,8 +264,7 @@ def _cover_template(located: ScoringSheet, rubric: Rubric, config: Config, unit:
     part headings, section texts, the 总得分 label. The title block must name the unit _meta
     names: a template retitled for another unit is held (M011)."""
     sheet, header = located.sheet, located.header_row
-    own = config.group_for_unit(unit)
-    title_block(cover, header, texts=[rubric.title, *([subtitle(rubric, own)] if own else [])],
+    title_block(cover, header, texts=[rubric.title, subtitle(config, rubric, config.visit(unit))],
                 labels=[LABEL_INSPECTION_DATE, LABEL_INSPECTORS], names=config.unit_names, unit=unit, add=add,
                 kind="打分表")
     header_labels = {squash(v) for v in (*rubric.labels.values(), COL_POINTS, COL_STATUS, COL_DEDUCTION,
@@ -334,11 +332,11 @@ def archive(conn, batch: list[tuple[int, ScoringReturn]]) -> None:
 
 
 def plan(campaign: Campaign, open_hazards) -> list:
-    return list(campaign.config.groups)
+    return list(campaign.config.visits)
 
 
-def write(campaign: Campaign, group, folder):
-    return write_scoring_template(campaign.config, campaign.rubric, group, folder)
+def write(campaign: Campaign, visit, folder):
+    return write_scoring_template(campaign.config, campaign.rubric, visit, folder)
 
 
 def senders(config: Config) -> tuple[str, ...]:

@@ -37,7 +37,7 @@ def write_followup_template(config: Config, unit: str, hazards: list[TrackedHaza
         _write_sheet(ws, st, config, unit, hazards)
         _write_help(wb.add_worksheet(SHEET_HELP), st)
         write_meta(wb, config, kind=KIND_FOLLOWUP, form="followup", reporter=unit, county=unit,
-                   group=str(group.number), identity=(str(len(hazards)),))
+                   group=str(group.number) if group else "", identity=(str(len(hazards)),))
         ws.activate()
     return path
 
@@ -48,7 +48,7 @@ def _write_sheet(ws, st: Styles, config: Config, unit: str, hazards: list[Tracke
         ws.set_column(col, col, width)
     ws.merge_range(0, 0, 0, last, FOLLOWUP_TITLE, st.title)
     ws.set_row(0, 30)
-    ws.merge_range(1, 0, 1, last, f"{config.unit_label}：{unit}　　轮次：{config.round}　　"
+    ws.merge_range(1, 0, 1, last, f"{config.unit_label}：{unit}　　轮次：{config.shown_round}　　"
                                   f"共 {len(hazards)} 条未销号的问题隐患", st.subtitle)
     ws.write_string(2, 0, f"{LABEL_REPORT_DATE}：", st.label)
     ws.merge_range(2, 1, 2, 2, None, st.input_date)

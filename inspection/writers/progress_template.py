@@ -24,7 +24,7 @@ def progress_file_name(reporter: str, round_: str) -> str:
 
 
 def progress_subtitle(config: Config, form: ProgressForm, reporter: str) -> str:
-    return f"{form.reporter_label}：{reporter}　　轮次：{config.round}"
+    return f"{form.reporter_label}：{reporter}　　轮次：{config.shown_round}"
 
 
 def write_progress_template(config: Config, form: ProgressForm, reporter: str, folder: Path) -> Path:
@@ -109,15 +109,16 @@ def _rule(cell: FormCell) -> dict:
 
 
 def _write_help(ws, st: Styles, config: Config, form: ProgressForm) -> None:
-    write_help(ws, st, help_lines(form))
+    write_help(ws, st, help_lines(config, form))
 
 
-def help_lines(form: ProgressForm) -> list[str]:
+def help_lines(config: Config, form: ProgressForm) -> list[str]:
     """The 填表说明 sheet, a line a row (the first is its title)."""
+    span = {"每月": "月", "每季度": "季度", "每半年": "半年", "每年": "年"}.get(config.period, "期")
     return [
         f"{form.title} 填表说明",
         "",
-        "1. 填写自专项行动开展以来的累计数，每月报送一次；本月数不应小于上月数。",
+        f"1. 填写自专项行动开展以来的累计数，{config.period}报送一次；本{span}数不应小于上{span}数。",
         "2. 数量填整数；金额（万元）可带小数；“是否”项从下拉列表选择。没有发生的填 0，不要留空。",
         "3. “已完成整改”不超过对应的“发现”数，“其中”不超过总数。",
         "4. 只填写浅黄色单元格，不要增删行列；表内隐藏的识别信息请勿改动。",

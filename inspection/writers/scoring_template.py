@@ -1,16 +1,18 @@
-"""The blank scoring sheet (打分表) for one group and the unit it inspects."""
+"""The blank scoring sheet (打分表) for one unit, as its group inspects it."""
 
 from dataclasses import dataclass
 from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from inspection.config import Config, Group
+from inspection.config import Config, Group, Visit
 from inspection.constants import (
     COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, KIND_SCORING,
-    LABEL_INSPECTION_DATE, LABEL_INSPECTORS, SCORING_FILE, SHEET_HELP, SHEET_SCORING, TOTAL_LABEL,
+    LABEL_INSPECTION_DATE, LABEL_INSPECTORS, SCORING_FILE, SCORING_FILE_UNGROUPED, SHEET_HELP, SHEET_SCORING,
+    TOTAL_LABEL,
 )
 from inspection.rubric import Item, Part, Rubric, Section
+from inspection.writers.dispatch_template import group_title
 from inspection.writers.common import (
     Styles, atomic_workbook, merge_column, chinese_number, height_for, lines_needed, print_setup, protect,
     format_points, write_help, write_meta,
@@ -34,13 +36,32 @@ class ScoringLayout:
     total_row: int
 
 
-def scoring_file_name(group: Group) -> str:
-    return SCORING_FILE.format(group=group.number, unit=group.unit)
+def scoring_file_name(visit: Visit) -> str:
+    if visit.group is None:
+        return SCORING_FILE_UNGROUPED.format(unit=visit.unit)
+    return SCORING_FILE.format(group=visit.group.number, unit=visit.unit)
 
 
-def subtitle(rubric: Rubric, group: Group) -> str:
-    text = rubric.subtitle or "（第{group_no}专项行动组检查{unit}）"
-    return text.format(group_no=chinese_number(group.number), unit=group.unit)
+def subtitle(config: Config, rubric: Rubric, visit: Visit) -> str:
+    """The line under the title: the rubric's own (with {group_no}, {group_noun}, {unit}) or
+    "（第一专项行动组检查淮滨县）"; without a group, "（县区：淮滨县）"."""
+    if visit.group is None:
+        text = rubric.subtitle if rubric.subtitle and "{group_no}" not in rubric.subtitle else "（{unit_label}：{unit}）"
+    else:
+        text = rubric.subtitle or "（第{group_no}{group_noun}检查{unit}）"
+    return text.format(group_no=chinese_number(visit.group.number) if visit.group else "",
+                       group_noun=config.group_noun, unit=visit.unit, unit_label=config.unit_label)
+
+
+def group_people(group: Group | None) -> str:
+    """"组长：…；副组长：…；联络员：…（电话）" from what the config gives; "" when it gives none."""
+    if group is None:
+        return ""
+    parts = [f"{label}：{value}" for label, value in (("组长", group.leader), ("副组长", group.deputy))
+             if value]
+    if group.liaison or group.phone:
+        parts.append(f"联络员：{group.liaison}{f'（{group.phone}）' if group.phone else ''}")
+    return "；".join(parts)
 
 
 def part_heading(part: Part) -> str:
@@ -60,28 +81,29 @@ def item_text(item: Item) -> str:
     return f"{item.label}{item.text}"
 
 
-def write_scoring_template(config: Config, rubric: Rubric, group: Group, folder: Path) -> Path:
-    path = folder / scoring_file_name(group)
+def write_scoring_template(config: Config, rubric: Rubric, visit: Visit, folder: Path) -> Path:
+    path = folder / scoring_file_name(visit)
+    number = str(visit.group.number) if visit.group else ""
     with atomic_workbook(path) as wb:
         st = Styles(wb)
         ws = wb.add_worksheet(SHEET_SCORING)
-        _write_scoring_sheet(ws, st, config, rubric, group)
-        _write_help(wb.add_worksheet(SHEET_HELP), st, config, rubric, group)
-        write_meta(wb, config, kind=KIND_SCORING, form="scoring", reporter=group.unit, county=group.unit,
-                   group=str(group.number), rubric_id=rubric.id, rubric_version=rubric.version,
-                   identity=(str(group.number), rubric.id, rubric.version))
+        _write_scoring_sheet(ws, st, config, rubric, visit)
+        _write_help(wb.add_worksheet(SHEET_HELP), st, config, rubric, visit)
+        write_meta(wb, config, kind=KIND_SCORING, form="scoring", reporter=visit.unit, county=visit.unit,
+                   group=number, rubric_id=rubric.id, rubric_version=rubric.version,
+                   identity=(number, rubric.id, rubric.version))
         ws.activate()
     return path
 
 
-def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, group: Group) -> ScoringLayout:
+def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, visit: Visit) -> ScoringLayout:
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
     last_col = len(COLUMNS) - 1
 
     ws.merge_range(0, 0, 0, last_col, rubric.title, st.title)
     ws.set_row(0, 30)
-    ws.merge_range(1, 0, 1, last_col, subtitle(rubric, group), st.subtitle)
+    ws.merge_range(1, 0, 1, last_col, subtitle(config, rubric, visit), st.subtitle)
     ws.set_row(1, 22)
     _write_info_row(ws, st, config)
 
@@ -136,7 +158,7 @@ def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, group: 
 
     ws.freeze_panes(FIRST_BODY_ROW, 0)
     print_setup(ws, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW),
-                title=f"{rubric.title} {subtitle(rubric, group)}")
+                title=f"{rubric.title} {subtitle(config, rubric, visit)}")
     ws.print_area(0, 0, total_row, last_col)
     protect(ws)
     return ScoringLayout(criterion_rows, item_rows, total_row)
@@ -196,16 +218,17 @@ def _sum_formula(cells: list[str]) -> str:
     return "=SUM(" + ",".join(f"SUM({c})" for c in chunks) + ")"
 
 
-def _write_help(ws, st: Styles, config: Config, rubric: Rubric, group: Group) -> None:
-    write_help(ws, st, help_lines(config, rubric, group), width=110)
+def _write_help(ws, st: Styles, config: Config, rubric: Rubric, visit: Visit) -> None:
+    write_help(ws, st, help_lines(config, rubric, visit), width=110)
 
 
-def help_lines(config: Config, rubric: Rubric, group: Group) -> list[str]:
+def help_lines(config: Config, rubric: Rubric, visit: Visit) -> list[str]:
     """The 填表说明 sheet, a line a row (the first is its title)."""
     return [
         f"{rubric.title} 填表说明",
         "",
-        f"1. 本表由第{chinese_number(group.number)}专项行动组（{group.name}）填写，检查对象：{group.unit}。"
+        f"1. 本表由{group_title(config, visit.group)}填写，检查对象：{visit.unit}。"
+        f"{group_people(visit.group) and group_people(visit.group) + '。'}"
         f"检查时间 {config.inspection_start:%Y年%m月%d日} 至 {config.inspection_end:%Y年%m月%d日}，"
         f"请于 {config.deadline:%Y年%m月%d日} 前报送。",
         "2. 只填写浅黄色单元格。不要增删行列、不要修改条款文字和分值，也不要改动工作表名称。",
