@@ -24,9 +24,6 @@ from inspection.kinds import PROGRESS
 from inspection.templates import generate_templates
 
 DEMO_INPUT = Path("demo") / "input"
-# The demo leaves one unit out and plants warnings in another, to show what the report says.
-DEMO_MISSING_UNIT = "羊山新区"
-DEMO_WARNING_UNIT = "息县"
 DEMO_ARCHIVE = "演示归档.sqlite"
 
 EXIT_OK, EXIT_PARTIAL, EXIT_SETUP = 0, 1, 2
@@ -97,8 +94,13 @@ def cmd_templates(args) -> int:
         print(f"已生成 {len(result.all)} 个空白表格，位于 {result.folder}。用时 {result.seconds:.1f} 秒。")
         return EXIT_OK
     print(f"已生成 {len(result.all)} 个空白表格，位于 {result.folder}{'/' if not str(result.folder).endswith('/') else ''}：")
-    print(f"  打分表 {len(result.scoring)} 份、交办清单 {len(result.dispatch)} 份（每个检查组各一份）")
-    print(f"  {config.unit_label}调度表 {len(result.progress_units)} 份、部门调度表 {len(result.progress_departments)} 份")
+    per = f"每个{config.unit_label}一份" if config.groups else f"每个{config.unit_label}一份，不分检查组"
+    print(f"  打分表 {len(result.scoring)} 份" + (f"、交办清单 {len(result.dispatch)} 份" if config.uses_dispatch else "")
+          + f"（{per}）")
+    progress = [f"{config.unit_label}调度表 {len(result.progress_units)} 份" if config.progress_unit_form else "",
+                f"部门调度表 {len(result.progress_departments)} 份" if config.progress_department_form else ""]
+    if any(progress):
+        print(f"  {'、'.join(p for p in progress if p)}")
     print(f"考评细则：{rubric.name}（{len(rubric.items)} 项细则、{len(rubric.criteria)} 条评分标准，"
           f"满分 {rubric.total} 分）。")
     if result.followup:
@@ -198,13 +200,17 @@ def cmd_demo(args) -> int:
     print(f"第一步：已生成 {len(templates.all)} 个空白表格，位于 {templates.folder}。")
     scratch = Path(args.input)
     _clear_scratch(scratch)
-    scoring = fill_scoring_returns(config, rubric, templates.scoring, scratch,
-                                   skip_units=(DEMO_MISSING_UNIT,), warning_unit=DEMO_WARNING_UNIT)
+    # The demo leaves the last unit out and plants warnings in one two thirds down the list (羊山新区 and
+    # 息县 in the default campaign), to show what the report says of each.
+    missing, warned = config.units[-1], config.units[len(config.units) * 2 // 3]
+    scoring = fill_scoring_returns(config, rubric, templates.scoring, scratch, skip_units=(missing,),
+                                   warning_unit=warned)
     dispatch = fill_dispatch_returns(config, templates.dispatch, scratch)
     forms = {path: campaign.form_for(name) for name, path in templates.by_kind[PROGRESS.key]}
     progress = fill_progress_returns(forms, scratch, report_day=config.inspection_end)
-    print(f"第二步：模拟填好 {len(scoring)} 份打分表、{len(dispatch)} 份交办清单、{len(progress)} 份调度表，"
-          f"放在 {scratch}（故意缺少{DEMO_MISSING_UNIT}的打分表，{DEMO_WARNING_UNIT}的打分表带两处提醒）。")
+    filled = "、".join(f"{n} 份{what}" for n, what in ((len(scoring), "打分表"), (len(dispatch), "交办清单"),
+                                                   (len(progress), "调度表")) if n)
+    print(f"第二步：模拟填好 {filled}，放在 {scratch}（故意缺少{missing}的打分表，{warned}的打分表带两处提醒）。")
     print(f"第三步：汇总（隐患是否逾期按报送截止日 {config.deadline:%Y-%m-%d} 判断）——")
     # The demo keeps its own archive, rebuilt each time, so it never mixes with a real one.
     archive = Path(args.output) / DEMO_ARCHIVE

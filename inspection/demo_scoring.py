@@ -83,8 +83,10 @@ def fill_scoring_returns(config: Config, rubric: Rubric, scoring_templates: list
         rng = random.Random(seed + index)
         wb = openpyxl.load_workbook(template)
         _fill_sheet(wb[SHEET_SCORING], config, rubric, levels, unit, targets[unit], rng, unit == warning_unit)
-        names = (f"{unit}打分表（第{meta.get('group', '')}组）.xlsx", f"第{meta.get('group', '')}组检查{unit}打分表.xlsx",
-                 f"{unit}交叉检查打分表（已填）.xlsx")
+        group = meta.get("group", "")
+        names = (f"{unit}打分表（第{group}组）.xlsx" if group else f"{unit}打分表.xlsx",
+                 f"第{group}组检查{unit}打分表.xlsx" if group else f"{unit}打分表（已填）.xlsx",
+                 f"{unit}检查打分表（已填）.xlsx")
         target = folder / names[index % len(names)]
         wb.save(target)
         written.append(target)

@@ -25,12 +25,15 @@ def write_report(result: RunResult, campaign: Campaign, path: Path) -> Path:
         write_scores(wb, st, result, config, rubric)
         write_common(wb, st, result, config, rubric)
         write_trend(wb, st, result, config)
-        write_ledger(wb, st, result, config)
-        write_progress(wb, st, result, config, campaign.unit_form, config.units,
-                       SHEET_PROGRESS_UNITS.format(unit_label=config.unit_label), config.unit_label)
-        write_progress(wb, st, result, config, campaign.department_form, config.departments,
-                       SHEET_PROGRESS_DEPARTMENTS, "部门")
+        if config.uses_dispatch:  # the sheets of forms the campaign does not use are left out
+            write_ledger(wb, st, result, config)
+        if campaign.unit_form:
+            write_progress(wb, st, result, config, campaign.unit_form, config.units,
+                           SHEET_PROGRESS_UNITS.format(unit_label=config.unit_label), config.unit_label)
+        if campaign.department_form:
+            write_progress(wb, st, result, config, campaign.department_form, config.departments,
+                           SHEET_PROGRESS_DEPARTMENTS, "部门")
         write_findings(wb, st, result, config)
         write_about(wb, st, result, config, rubric)
-        wb.set_properties({"title": f"{config.campaign} 排名汇总（{config.round}）", "comments": "由检查打分汇总工具生成"})
+        wb.set_properties({"title": f"{config.campaign} 排名汇总（{config.shown_round}）", "comments": "由检查打分汇总工具生成"})
     return path
