@@ -86,7 +86,7 @@ def fill_scoring_returns(config: Config, rubric: Rubric, scoring_templates: list
         group = meta.get("group", "")
         names = (f"{unit}打分表（第{group}组）.xlsx" if group else f"{unit}打分表.xlsx",
                  f"第{group}组检查{unit}打分表.xlsx" if group else f"{unit}打分表（已填）.xlsx",
-                 f"{unit}检查打分表（已填）.xlsx")
+                 f"{unit}交叉检查打分表（已填）.xlsx")
         target = folder / names[index % len(names)]
         wb.save(target)
         written.append(target)
@@ -99,12 +99,21 @@ def _meta(wb) -> dict[str, str]:
     return meta
 
 
+def _fewest_picks(rubric: Rubric) -> int:
+    """Six deductions a unit at least, fewer in a short rubric (a dozen criteria: four)."""
+    return max(1, min(6, len(rubric.criteria) // 3))
+
+
 def _plan_totals(units: list[str], seed: int, rubric: Rubric) -> dict[str, Decimal]:
-    """Total deduction per unit: 6–25 % of the total in half points, all different but two that tie."""
+    """Total deduction per unit: 6–25 % of the total in half points (whole points where no clause is
+    worth a half), all different where the rubric allows, but two that tie."""
     rng = random.Random(f"totals-{seed}")
-    halves = rng.sample(range(12, 51), len(units))
-    least = 6 * _typical_amount(rubric)  # room for the minimum of six deductions
-    targets = {u: max(least, (rubric.total * h / 100).to_integral_value() / 2) for u, h in zip(units, halves)}
+    halves = [rng.randint(12, 50) for _ in units] if len(units) > 39 else rng.sample(range(12, 51), len(units))
+    least = _fewest_picks(rubric) * _typical_amount(rubric)  # room for the fewest deductions
+    has_halves = any(d.amount % 1 for c in rubric.criteria for d in c.deductions)
+    targets = {u: max(least, (rubric.total * h / 100).to_integral_value() / 2 if has_halves
+                      else (rubric.total * h / 200).to_integral_value())
+               for u, h in zip(units, halves)}
     if len(units) >= 2:
         first, second = rng.sample(units, 2)
         targets[second] = targets[first]
@@ -154,7 +163,8 @@ def _choose(rubric: Rubric, target: Decimal, rng: random.Random) -> list[Pick]:
     low = _typical_amount(rubric)
     high = 3 * low  # keep what is left reachable by the remaining picks
     for _ in range(2000):
-        count = rng.randint(max(6, int(target / high) + 1), min(18, int(target / low)))
+        fewest = max(_fewest_picks(rubric), int(target / high) + 1)
+        count = rng.randint(min(fewest, int(target / low)), min(18, int(target / low)))
         pool = rng.sample(rubric.criteria, len(rubric.criteria))
         if halves and (target % 1 or rng.random() < 0.5):  # make sure some returns show a 0.5
             pool.insert(0, pool.pop(pool.index(rng.choice(halves))))

@@ -19,6 +19,7 @@ import zipfile
 
 import pytest
 
+from inspection.config import parse_round
 from inspection.forms import load_form
 from inspection.rubric import load_rubric
 from tests.conftest import ROOT
@@ -161,7 +162,7 @@ def test_new_schema__config_loads(folder):
     config = load_config(folder / "config.toml")
     assert config.units == tuple(data["units"]["names"])
     assert config.unit_label == data["units"]["label"]
-    assert config.round == data["campaign"]["round"]
+    assert config.round_label == str(data["campaign"]["round"]) and config.round == parse_round(config.round_label)
     assert (len(config.groups), len(config.departments)) == (groups, departments)
     assert config.rubric_path.resolve() == (folder / data["campaign"]["rubric"]).resolve()
     # new keys (attribute names guessed)
@@ -179,7 +180,8 @@ def test_new_schema__001_a_group_inspects_two_units():
 
 def test_new_schema__002_quarterly_townships():
     config = load_config(JIANAN_2023 / "config.toml")
-    assert (config.unit_label, config.round, config.period) == ("乡镇（街道）", "2023年第三季度", "每季度")
+    assert (config.unit_label, config.round, config.shown_round, config.period) == (
+        "乡镇（街道）", "2023-Q3", "2023年第三季度", "每季度")
     assert config.group_noun == "综合检查组" and config.receiver == "区安委会办公室"
 
 
@@ -218,3 +220,28 @@ def test_new_schema__004_subtitle_reads_without_a_group(tmp_path):
     for path in result.scoring:
         text = _workbook_text(path)
         assert "第考评组" not in text and "{group_no}" not in text and "{unit}" not in text, path.name
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=ids)
+def test_example_end_to_end__templates_filled_returns_ranking(folder, tmp_path, capsys):
+    """Each example as a clerk would try it: `demo --config` writes its templates, fills them as the
+    groups would (leaving the last unit out), and ranks the rest."""
+    from inspection.cli import main
+
+    *_, units, groups, departments = FACTS[folder]
+    out = tmp_path / "output"
+    assert main(["demo", "--config", str(folder / "config.toml"), "--templates", str(tmp_path / "templates"),
+                 "--input", str(tmp_path / "input"), "--output", str(out), "--jobs", "1"]) == 0
+    config = load_config(folder / "config.toml")
+    assert f"已排名 {units - 1} 个{config.unit_label}。未报送：{config.units[-1]}。" in capsys.readouterr().out
+    report = next(out.glob("排名汇总_*.xlsx"))
+    import openpyxl
+    wb = openpyxl.load_workbook(report, read_only=True)
+    ranked = [row[1] for row in wb["排名"].iter_rows(min_row=2, values_only=True) if isinstance(row[0], int)]
+    assert len(ranked) == units - 1 and config.units[-1] not in ranked
+    has = set(wb.sheetnames)
+    assert ("问题隐患台账" in has) == config.uses_dispatch
+    assert ("进展调度汇总（部门）" in has) == bool(config.progress_department_form)
+    if folder is JIANAN_2023:
+        text = _workbook_text(report)
+        assert not [w for w in FOREIGN_WORDS if w in text]
