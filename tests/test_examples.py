@@ -245,3 +245,16 @@ def test_example_end_to_end__templates_filled_returns_ranking(folder, tmp_path, 
     if folder is JIANAN_2023:
         text = _workbook_text(report)
         assert not [w for w in FOREIGN_WORDS if w in text]
+
+
+def test_001_a_group_of_two_units__their_hazards_get_different_ids(tmp_path):
+    from inspection.run import run
+    from tests.filling import fill_dispatch
+
+    campaign = load_campaign(PINGDINGSHAN_2023 / "config.toml")
+    templates = generate_templates(campaign, tmp_path / "templates")
+    for path in templates.dispatch[:2]:  # 第一组: 宝丰县 and 湛河区, one list each
+        fill_dispatch(path, tmp_path / "input" / path.name, [{"企业（单位）名称": "某公司", "问题隐患描述": "某隐患"}],
+                      listed_on=campaign.config.inspection_start)
+    result = run(campaign, tmp_path / "input", tmp_path / "output")
+    assert sorted((h.unit, h.id[-7:]) for h in result.hazards) == [("宝丰县", "01A-001"), ("湛河区", "01B-001")]

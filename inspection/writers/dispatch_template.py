@@ -34,6 +34,17 @@ def group_title(config: Config, group: Group | None) -> str:
     return title if re.fullmatch(r"第[一二三四五六七八九十百0-9]+组", group.name) else f"{title}（{group.name}）"
 
 
+def group_people(group: Group | None) -> str:
+    """"组长：…；副组长：…；联络员：…（电话）" from what the config gives; "" when it gives none."""
+    if group is None:
+        return ""
+    parts = [f"{label}：{value}" for label, value in (("组长", group.leader), ("副组长", group.deputy))
+             if value]
+    if group.liaison or group.phone:
+        parts.append(f"联络员：{group.liaison}{f'（{group.phone}）' if group.phone else ''}")
+    return "；".join(parts)
+
+
 def signature_labels(config: Config) -> tuple[str, str]:
     """The two signature lines under the table: the group's and the unit's."""
     return SIGN_GROUP.format(group_noun=config.group_noun), SIGN_LOCAL.format(unit_label=config.unit_label)
@@ -118,7 +129,7 @@ def help_lines(config: Config, visit: Visit) -> list[str]:
         f"{DISPATCH_TITLE} 填表说明",
         "",
         f"1. 由{group_title(config, visit.group)}在督导{visit.unit}时现场填写，一个问题隐患填一行，预留 {DISPATCH_ROWS} 行，"
-        "不够时另用一份清单。",
+        f"不够时另用一份清单。{group_people(visit.group) and group_people(visit.group) + '。'}",
         "2. “行业领域”“隐患级别”“整改状态”从下拉列表中选择；“整改时限”填日期（如 2023/9/30）。",
         "3. 重大事故隐患按行业领域判定标准认定，其余为一般隐患。",
         "4. 整改要求写明措施和标准；责任单位写负责督促整改的部门或单位。",

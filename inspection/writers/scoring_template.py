@@ -5,14 +5,14 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from inspection.config import Config, Group, Visit
+from inspection.config import Config, Visit
 from inspection.constants import (
     COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, KIND_SCORING,
     LABEL_INSPECTION_DATE, LABEL_INSPECTORS, SCORING_FILE, SCORING_FILE_UNGROUPED, SHEET_HELP, SHEET_SCORING,
     TOTAL_LABEL,
 )
 from inspection.rubric import Item, Part, Rubric, Section
-from inspection.writers.dispatch_template import group_title
+from inspection.writers.dispatch_template import group_people, group_title
 from inspection.writers.common import (
     Styles, atomic_workbook, merge_column, chinese_number, height_for, lines_needed, print_setup, protect,
     format_points, write_help, write_meta,
@@ -51,17 +51,6 @@ def subtitle(config: Config, rubric: Rubric, visit: Visit) -> str:
         text = rubric.subtitle or "（第{group_no}{group_noun}检查{unit}）"
     return text.format(group_no=chinese_number(visit.group.number) if visit.group else "",
                        group_noun=config.group_noun, unit=visit.unit, unit_label=config.unit_label)
-
-
-def group_people(group: Group | None) -> str:
-    """"组长：…；副组长：…；联络员：…（电话）" from what the config gives; "" when it gives none."""
-    if group is None:
-        return ""
-    parts = [f"{label}：{value}" for label, value in (("组长", group.leader), ("副组长", group.deputy))
-             if value]
-    if group.liaison or group.phone:
-        parts.append(f"联络员：{group.liaison}{f'（{group.phone}）' if group.phone else ''}")
-    return "；".join(parts)
 
 
 def part_heading(part: Part) -> str:
