@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from pathlib import Path
-import tomllib
 
 from inspection.errors import FormError
 from inspection.tomlfile import load_toml
@@ -50,9 +49,11 @@ def load_form(path: str | Path) -> ProgressForm:
     """Load and check a form file; FormError names the file and key of the first problem."""
     path = Path(path)
     try:
-        data = load_toml(path)
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise FormError(f"调度表表样 {path} 无法读取：{err}") from err
+        data = load_toml(path, FormError, "调度表表样")
+    except FileNotFoundError as err:
+        raise FormError(f"找不到调度表表样：{path}") from err
+    except OSError as err:
+        raise FormError(f"调度表表样 {path} 无法读取：{err.strerror or err}") from err
 
     def fail(key: str, message: str) -> FormError:
         return FormError(f"{path.name}：{key}：{message}")

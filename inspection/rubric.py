@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
-import tomllib
 
 from inspection.errors import RubricError
 from inspection.tomlfile import load_toml, to_decimal
@@ -153,11 +152,11 @@ def load_rubric(path: str | Path) -> Rubric:
     """Load and check a rubric file. Raises RubricError naming the file and key of the problem."""
     path = Path(path)
     try:
-        data = load_toml(path)
+        data = load_toml(path, RubricError, "考评细则文件")
     except FileNotFoundError as err:
         raise RubricError(f"找不到考评细则文件：{path}") from err
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise RubricError(f"考评细则文件无法读取：{path.name}：{err}") from err
+    except OSError as err:
+        raise RubricError(f"考评细则文件无法读取：{path.name}：{err.strerror or err}") from err
 
     r = _Reader(path)
     head = data.get("rubric")
