@@ -1,17 +1,18 @@
 """Mistakes a clerk makes typing config.toml, a rubric or a form in Notepad with a Chinese input
 method, each written into a real file: the message names the file, the line and column, the
-character or value to change and how, in Chinese."""
+character or value to change and how, in Chinese; a rubric lists every problem by its labels."""
 
 from pathlib import Path
+import shutil
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 
 from inspection.cli import main
 from inspection.config import load_config
-from inspection.errors import ConfigError, FormError, RubricError
+from inspection.errors import PROBLEM_LINE, SEVERAL_PROBLEMS, ConfigError, FormError, RubricError
 from inspection.forms import load_form
-from inspection.rubric import load_rubric
+from inspection.rubric import DEDUCTION_ABOVE, PART_SUM, SECTION_SUM, TOTAL_SUM, load_rubric
 from inspection.tomlsyntax import (
     DATE, FULLWIDTH, FULLWIDTH_CHARS, FULLWIDTH_QUOTE, MISSING_CLOSE, MISSING_COMMA, MISSING_EQUALS,
     MISSING_QUOTE, NOT_UTF8, SYNTAX, ARRAY, INLINE_TABLE, shown as shown_line,
@@ -245,6 +246,94 @@ def test_cli__syntax_error__exit_2_one_chinese_line(tmp_path, capsys):
     assert err.count("\n") == 1 and err.startswith("无法运行：配置文件 config.toml 第 6 行第 12 列")
     assert "日期请写作 2018-12-10（不加引号）" in err
     assert not any(word in err for word in ENGLISH)
+
+
+# --- a rubric: every problem, each named by the labels of its place ---
+
+def _rubric_folder(tmp_path: Path, replacements: list[tuple[str, str]]) -> Path:
+    """A copy of the default campaign whose rubric file has the replacements made."""
+    config = load_config(ROOT / "config.toml")
+    shutil.copy(ROOT / "config.toml", tmp_path / "config.toml")
+    (tmp_path / "forms").symlink_to(ROOT / "forms")
+    rubric = tmp_path / config.rubric_path.relative_to(ROOT)
+    rubric.parent.mkdir(parents=True, exist_ok=True)
+    text = XINYANG.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    rubric.write_text(text, encoding="utf-8")
+    return tmp_path / "config.toml"
+
+
+SECTION_14 = 'label = "（十四）"\ntitle = "牢固树立安全红线意识"\npoints = '
+CRITERION_15 = 'deductions = [{ amount = 2, per = "处" }]'
+
+
+def test_rubric__wrong_section_sum_and_large_deduction__all_listed_by_labels(tmp_path):
+    config = _rubric_folder(tmp_path, [(SECTION_14 + "4", SECTION_14 + "2"),
+                                       (CRITERION_15, CRITERION_15.replace("amount = 2", "amount = 3"))])
+    with pytest.raises(RubricError) as err:
+        load_rubric(load_config(config).rubric_path)
+    problems = [
+        "（三）9. 第 (15) 条：" + DEDUCTION_ABOVE.format(amount=3, points=2),
+        "二、县区政府层面（十四）：" + SECTION_SUM.format(points=2, got=4),
+        "二、县区政府层面：" + PART_SUM.format(points=21, level="考评项目", got=19),
+        "[rubric]的 total：" + TOTAL_SUM.format(points=100, level="考评项目", got=98),
+    ]
+    assert err.value.problems == tuple(problems)
+    file = load_config(config).rubric_path.name
+    assert str(err.value) == "\n".join([SEVERAL_PROBLEMS.format(source=f"考评细则文件 {file}", count=4),
+                                        *(PROBLEM_LINE.format(problem=p) for p in problems)])
+    assert "（三）9. 第 (15) 条：扣分 3 超过该细则分值 2" in str(err.value)
+    assert "二、县区政府层面（十四）：分值 2，其下细则合计 4" in str(err.value)
+
+
+def test_cli__rubric_with_several_problems__headline_then_one_line_each(tmp_path, capsys):
+    config = _rubric_folder(tmp_path, [(SECTION_14 + "4", SECTION_14 + "2")])
+    assert main(["templates", "--config", str(config), "--output", str(tmp_path / "t")]) == 2
+    lines = capsys.readouterr().err.rstrip("\n").split("\n")
+    assert lines[0] == f"无法运行：考评细则文件 {XINYANG.name} 有 3 处问题，请逐条改正："
+    assert lines[1:] == ["  二、县区政府层面（十四）：分值 2，其下细则合计 4",
+                         "  二、县区政府层面：分值 21，其下考评项目合计 19",
+                         "  [rubric]的 total：总分 100，各考评项目合计 98"]
+
+
+def test_rubric__one_problem__one_line(tmp_path):
+    config = _rubric_folder(tmp_path, [(CRITERION_15, CRITERION_15.replace("amount = 2", "amount = 3"))])
+    with pytest.raises(RubricError) as err:
+        load_rubric(load_config(config).rubric_path)
+    assert str(err.value) == f"考评细则文件 {XINYANG.name}：（三）9. 第 (15) 条：扣分 3 超过该细则分值 2"
+
+
+def test_rubric__unlabelled_section_and_item__named_by_title_and_id(tmp_path):
+    xuchang = (ROOT / "rubrics" / "xuchang_2018_responsibility_targets.toml").read_text(encoding="utf-8")
+    old = 'deductions = [{ amount = 0.5, per = "次" }]'
+    path = tmp_path / "xuchang.toml"
+    path.write_text(xuchang.replace(old, old.replace("0.5", "1.5"), 1), encoding="utf-8")
+    with pytest.raises(RubricError) as err:
+        load_rubric(path)
+    # 许昌's 类别 have no label: the title names them.
+    assert err.value.problems == ("党委政府领导责任 2. 第 (2) 条：" + DEDUCTION_ABOVE.format(amount="1.5", points=1),)
+
+
+# --- a form: every problem, named by the table's own words ---
+
+def test_form__duplicate_key_and_bad_type__both_listed_by_labels(tmp_path):
+    source = (ROOT / "forms" / "progress_department.toml").read_text(encoding="utf-8")
+    text = source.replace('key = "cases_dangerous_work"', 'key = "cases_published"', 1)
+    text = text.replace('label = "行政处罚金额（万元）", unit = "万元", type = "amount"',
+                        'label = "行政处罚金额（万元）", unit = "万元", type = "money"', 1)
+    path = tmp_path / "progress_department.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FormError) as err:
+        load_form(path)
+    section = "“部门精准严格执法情况”"
+    assert err.value.problems == (
+        f"{section}第 3 项“行政处罚金额（万元）”的 type：应为 count、amount、yesno 之一，现为 “money”",
+        f"{section}第 8 项“其中危险作业罪案例（个）”的 key：“cases_published”与{section}第 8 项“公布典型执法案例（个）”重复，"
+        "每格的 key 在文件内必须唯一",
+    )
+    assert str(err.value).startswith("调度表表样 progress_department.toml 有 2 处问题，请逐条改正：\n  ")
 
 
 # --- whatever is typed, a Chinese message or a file that loads; never a crash ---
