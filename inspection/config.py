@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 import re
-import tomllib
 import unicodedata
 
 from inspection.errors import ConfigError
@@ -188,11 +187,9 @@ def load_config(path: str | Path) -> Config:
     """Read and check config.toml. Raises ConfigError with one Chinese line naming the key."""
     path = Path(path)
     try:
-        data = load_toml(path)
+        data = load_toml(path, ConfigError, "配置文件")  # a syntax or encoding error: ConfigError
     except FileNotFoundError as err:
         raise ConfigError(f"找不到配置文件：{path}") from err
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"配置文件 {path.name} 格式错误：{err}") from err
     except OSError as err:
         raise ConfigError(f"配置文件 {path} 无法读取：{err.strerror}") from err
 

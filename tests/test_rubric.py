@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from inspection.errors import RubricError
-from inspection.rubric import load_rubric
+from inspection.rubric import DEDUCTION_ABOVE, DUPLICATE_ID, SECTION_SUM, TOTAL_SUM, load_rubric
 from tests.conftest import XINYANG, XUCHANG
 
 # ../shared/seeds/README.md, "Facts about Annex 2 of 000".
@@ -99,14 +99,14 @@ def _broken(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
 
 
 @pytest.mark.parametrize("old, new, expected", [
-    ('id = "s01"', 'id = "s02"', "编号重复"),
-    ('total = 100', 'total = 99', "rubric.total"),
-    ('points = 7\n', 'points = 8\n', "parts[0].sections[0].points"),
-    ('label = "1"\n', 'label = ""\n', "parts[0].sections[0].items[0].criteria[0].label"),
-    ('per = "家"', 'per = "只"', ".per"),
-    ('title = "市安委办专项行动组安全生产交叉检查打分表"', '', "rubric.title"),
+    ('id = "s01"', 'id = "s02"', "一、企业层面（二）：" + DUPLICATE_ID.format(id="s02", other="一、企业层面（一）")),
+    ('total = 100', 'total = 99', "[rubric]的 total：" + TOTAL_SUM.format(points=99, level="考评项目", got=100)),
+    ('points = 7\n', 'points = 8\n', "一、企业层面（一）：" + SECTION_SUM.format(points=8, got=7)),
+    ('label = "1"\n', 'label = ""\n', "（一）1. 评分标准 c01 的 label：不能为空"),
+    ('per = "家"', 'per = "只"', "（一）2. 第 (4) 条的 per："),
+    ('title = "市安委办专项行动组安全生产交叉检查打分表"', '', "[rubric]的 title：缺少此项"),
 ])
-def test_broken_rubric__named_error(tmp_path, old, new, expected):
+def test_broken_rubric__error_names_the_file_and_the_place_by_its_labels(tmp_path, old, new, expected):
     with pytest.raises(RubricError) as err:
         load_rubric(_broken(tmp_path, old, new))
     assert "broken.toml" in str(err.value)
@@ -114,8 +114,9 @@ def test_broken_rubric__named_error(tmp_path, old, new, expected):
 
 
 def test_broken_rubric__deduction_above_item_points(tmp_path):
-    with pytest.raises(RubricError, match=r"criteria\[0\]\.deductions\[0\]\.amount.*超过所属细则分值"):
+    with pytest.raises(RubricError) as err:
         load_rubric(_broken(tmp_path, "deductions = [{ amount = 2 }]", "deductions = [{ amount = 9 }]"))
+    assert err.value.problems == ("（一）1. 第 (1) 条：" + DEDUCTION_ABOVE.format(amount=9, points=3),)
 
 
 def test_broken_rubric__not_toml(tmp_path):
