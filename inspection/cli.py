@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="读取输入文件夹（含子文件夹和 .zip 压缩包）中报回的全部表格，按隐藏的识别信息确认"
                                    "是哪个单位的哪张表，逐格校验，重新计算得分，生成排名汇总表。"
                                    "退出码：0 全部收齐且通过；1 已生成汇总表，但有文件未通过或单位未报送；"
-                                   "2 无法运行（配置或考评细则有误，或程序出错），只给出一行原因。")
+                                   "2 无法运行（配置或考评细则有误，或程序出错），用中文说明原因。")
     p.add_argument("--input", default=DEFAULT_INPUT_DIR, metavar="DIR", help="报回表格所在文件夹（默认 input）")
     p.add_argument("--output", default=DEFAULT_OUTPUT_DIR, metavar="DIR", help="汇总表输出文件夹（默认 output）")
     p.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="判断隐患是否逾期的日期（默认今天）")
