@@ -21,8 +21,15 @@ class Campaign:
         return self.unit_form if self.config.is_unit(reporter) else self.department_form
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
 def load_campaign(config_path: Path) -> Campaign:
-    """The config and everything it names, each checked; raises SetupError subclasses."""
+    """The config and everything it names, each checked; raises SetupError subclasses. The config
+    is a config.toml, or a setup workbook (检查活动设置.xlsx) saying the same in Excel."""
+    if Path(config_path).suffix.lower() in WORKBOOK_SUFFIXES:
+        from inspection.setup.read import campaign_from_workbook  # the workbook needs the rubric parser
+        return campaign_from_workbook(Path(config_path))
     return campaign_of(load_config(config_path))
 
 

@@ -72,6 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default=DEFAULT_OUTPUT_DIR, metavar="DIR", help="汇总表输出文件夹（默认 output）")
     p.set_defaults(handler=cmd_demo)
 
+    p = sub.add_parser("setup", parents=[common], help="生成“检查活动设置.xlsx”，在 Excel 里设置一次检查；或由它写出配置文件",
+                       description="按当前配置（--config）生成“检查活动设置.xlsx”：基本信息、被检查单位、检查组、部门、"
+                                   "行业领域、考评细则（可从通知附件直接粘贴打分表）。改好后可直接用 --config 检查活动设置.xlsx "
+                                   "运行各命令，或用 --from-workbook 写出 config.toml 和考评细则文件。")
+    p.add_argument("--output", metavar="DIR",
+                   help="写到哪个文件夹（默认：生成表格时为当前文件夹；--from-workbook 时为表格旁的“…_配置”文件夹）")
+    p.add_argument("--from-workbook", metavar="PATH", help="由这个设置表格写出 config.toml 和 rubric.toml（及解析结果）")
+    p.set_defaults(handler=cmd_setup)
+
     p = sub.add_parser("history", parents=[common], help="列出归档中的各轮次及每轮记录的单位和文件",
                        description="列出归档（各轮汇总时采用的文件）中的轮次，以及每轮记录了哪些单位的哪些文件。")
     p.add_argument("--output", default=DEFAULT_OUTPUT_DIR, metavar="DIR",
@@ -130,6 +139,24 @@ def cmd_run(args) -> int:
                  jobs=args.jobs, progress=partial(file_progress, quiet=args.quiet))
     print_summary(result, campaign.config.unit_label, quiet=args.quiet)
     return exit_code(result)
+
+
+def cmd_setup(args) -> int:
+    from inspection.setup.commands import default_toml_folder, toml_from_workbook, workbook_from_config
+
+    if args.from_workbook:
+        workbook = Path(args.from_workbook)
+        folder = Path(args.output) if args.output else default_toml_folder(workbook)
+        campaign, config_path, rubric_path, parsed = toml_from_workbook(workbook, folder)
+        print(f"已由 {workbook} 写出：\n  {config_path}\n  {rubric_path}\n  {parsed}（请核对考评细则的解析结果）")
+        print(f"考评细则：{campaign.rubric.name}（{len(campaign.rubric.items)} 项细则、{len(campaign.rubric.criteria)} 条评分标准，"
+              f"满分 {campaign.rubric.total} 分）。生成模板：python process.py templates --config {config_path}")
+        return EXIT_OK
+    campaign, path = workbook_from_config(Path(args.config), Path(args.output or "."))
+    print(f"已生成 {path}：{campaign.config.campaign}，{len(campaign.config.units)} 个{campaign.config.unit_label}、"
+          f"{len(campaign.config.groups)} 个检查组、{len(campaign.rubric.criteria)} 条评分标准。")
+    print(f"在 Excel 或 WPS 中修改后，用 python process.py templates --config {path} 生成模板。")
+    return EXIT_OK
 
 
 def cmd_history(args) -> int:

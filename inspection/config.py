@@ -127,12 +127,13 @@ def _at(where: str, key: str) -> str:
 class _Keys:
     """Typed access to the parsed TOML that names the key in every error."""
 
-    def __init__(self, path: Path, data: dict):
+    def __init__(self, path: Path, data: dict, source: str = ""):
         self.path = path
         self.data = data
+        self.source = source or f"配置文件 {path.name}"
 
     def fail(self, key: str, message: str) -> ConfigError:
-        return ConfigError(f"配置文件 {self.path.name} 中 {key}：{message}")
+        return ConfigError(f"{self.source} 中 {key}：{message}")
 
     def table(self, key: str) -> dict:
         value = self.data.get(key)
@@ -192,8 +193,13 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(f"找不到配置文件：{path}") from err
     except OSError as err:
         raise ConfigError(f"配置文件 {path} 无法读取：{err.strerror}") from err
+    return config_from_data(data, path)
 
-    k = _Keys(path, data)
+
+def config_from_data(data: dict, path: Path, source: str = "") -> Config:
+    """Check and build the Config from `data`, shaped as config.toml parses (a setup workbook gives
+    the same shape). Paths in it are relative to `path`'s folder; `source` names it in messages."""
+    k = _Keys(path, data, source)
     campaign = k.table("campaign")
     units_t = k.table("units")
     forms_t = data.get("forms", {})

@@ -1,0 +1,220 @@
+"""Reading a setup workbook (检查活动设置.xlsx) into the campaign, checked cell by cell.
+
+The workbook is a file from outside like any return: it passes the same guard and reader. What it
+says becomes the same data config.toml and a rubric file parse to, so the campaign is checked and
+built by the same code (config_from_data, rubric_from_data); what only the workbook can get wrong
+(a cell left blank, a date that is no date, a unit not in the list) is reported by sheet and cell,
+every problem at once, errors first.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+import difflib
+from pathlib import Path
+
+from inspection.campaign import Campaign
+from inspection.config import config_from_data, normalize_name
+from inspection.errors import SetupError
+from inspection.forms import load_form
+from inspection.reading.book import Sheet, UnreadableFile, read_book
+from inspection.reading.cells import cell_ref, squash
+from inspection.reading.guard import check_container
+from inspection.reading.layout import find_header
+from inspection.reading.limits import Limits
+from inspection.reading.repack import reader_bytes
+from inspection.rubric import rubric_from_data
+from inspection.setup.layout import (
+    BASICS, DEPARTMENTS_HEADER, GROUP_KEYS, GROUPS_HEADER, MEMBER_SEPARATORS, NO, SECTORS_HEADER, SHEET_BASICS,
+    SHEET_DEPARTMENTS, SHEET_GROUPS, SHEET_RUBRIC, SHEET_SECTORS, SHEET_UNITS, UNITS_HEADER, YES,
+)
+from inspection.setup.rubric_table import parse_rubric_table
+from inspection.values import cell_text, decimal_from_number, parse_date
+
+ERROR, WARNING = "错误", "警告"
+
+
+@dataclass(frozen=True)
+class Problem:
+    cell: str  # "检查组!C7"
+    level: str
+    message: str
+
+
+@dataclass
+class SetupData:
+    config: dict = field(default_factory=dict)  # shaped as config.toml parses
+    rubric: dict = field(default_factory=dict)  # shaped as a rubric file parses
+    problems: list[Problem] = field(default_factory=list)
+
+
+def campaign_from_workbook(path: Path) -> Campaign:
+    """The campaign a setup workbook describes; raises SetupError listing every problem."""
+    source = f"设置表格 {path.name}"
+    data = read_setup(path)
+    if any(p.level == ERROR for p in data.problems):
+        problems = sorted(data.problems, key=lambda p: p.level != ERROR)
+        raise SetupError.listing(source, [f"{p.cell}：{p.message}" for p in problems])
+    config = config_from_data(data.config, path, source)
+    rubric = rubric_from_data(data.rubric, source, str(path))
+    forms = (load_form(p) if p else None for p in (config.progress_unit_form, config.progress_department_form))
+    return Campaign(config, rubric, *forms)
+
+
+def read_setup(path: Path) -> SetupData:
+    """What the workbook says, and its problems by cell."""
+    try:
+        raw = path.read_bytes()
+        book = read_book(path, reader_bytes(raw, check_container(raw, Limits())))
+    except FileNotFoundError as err:
+        raise SetupError(f"找不到设置表格：{path}") from err
+    except (OSError, UnreadableFile) as err:
+        raise SetupError(f"设置表格 {path.name} 无法读取：{getattr(err, 'detail', None) or err}") from err
+    out = SetupData()
+    with book:
+        sheets = {name: book.sheet(name) for name in (SHEET_BASICS, SHEET_UNITS, SHEET_GROUPS, SHEET_DEPARTMENTS,
+                                                       SHEET_SECTORS, SHEET_RUBRIC)}
+        for name, sheet in sheets.items():
+            if sheet is None and name in (SHEET_BASICS, SHEET_UNITS, SHEET_RUBRIC):
+                out.problems.append(Problem(name, ERROR, f"找不到工作表“{name}”，请用 python process.py setup 生成的表格"))
+        if out.problems:
+            return out
+        head = _basics(sheets[SHEET_BASICS], out, path.name)
+        units = _names(sheets[SHEET_UNITS], UNITS_HEADER, out)
+        out.config["units"] = {"label": head["units"].get("label", ""), "names": list(units)}
+        groups = _groups(sheets[SHEET_GROUPS], units, out) if sheets[SHEET_GROUPS] else []
+        if groups:
+            out.config["groups"] = groups
+        for name, header, table, key in ((SHEET_DEPARTMENTS, DEPARTMENTS_HEADER, "departments", "names"),
+                                         (SHEET_SECTORS, SECTORS_HEADER, "hazards", "sectors")):
+            names = _names(sheets[name], header, out) if sheets[name] else {}
+            if names:
+                out.config[table] = {key: list(names)}
+        out.rubric, found = parse_rubric_table(_rows(sheets[SHEET_RUBRIC]), header=head["rubric"])
+        out.problems += [Problem(p.cell if "!" in p.cell else f"{SHEET_RUBRIC}!{p.cell}", p.level, p.message)
+                         for p in found]
+    return out
+
+
+def _rows(sheet: Sheet) -> list[tuple[int, list]]:
+    return [(r + 1, row) for r, row in enumerate(sheet.rows)]
+
+
+def _basics(sheet: Sheet, out: SetupData, workbook_name: str) -> dict[str, dict]:
+    """基本信息 → config's campaign and forms tables, the unit label, and the rubric's head."""
+    header, cols = find_header(sheet, {"label": "项目", "value": "内容"})
+    tables: dict[str, dict] = {"campaign": {"rubric": workbook_name}, "units": {}, "forms": {}, "rubric": {}}
+    if header is None or len(cols) < 2:
+        out.problems.append(Problem(f"{SHEET_BASICS}!A1", ERROR, "找不到表头“项目”“内容”"))
+        return tables
+    rows = {squash(sheet.value(r, cols["label"])): r for r in range(header + 1, sheet.height)}
+    for basic in BASICS:
+        r = rows.get(squash(basic.label))
+        where = f"{SHEET_BASICS}!{cell_ref(r if r is not None else header, cols['value'])}"
+        if r is None:
+            out.problems.append(Problem(where, ERROR, f"缺少“{basic.label}”一行，请不要删去这一行"))
+            continue
+        raw = sheet.merged_value(r, cols["value"])
+        value = _basic_value(basic, raw, where, out)
+        if value is not None:
+            tables[basic.table][basic.key] = value
+    out.config.update(campaign=tables["campaign"], forms=tables["forms"])
+    return tables
+
+
+def _basic_value(basic, raw, where: str, out: SetupData):
+    text = cell_text(raw)
+    if basic.kind == "date":
+        day = raw.date() if isinstance(raw, datetime) else raw if isinstance(raw, date) else (
+            parse_date(raw, default_year=date.today().year) if text else None)
+        if day is None:
+            out.problems.append(Problem(where, ERROR, f"“{basic.label}”{'没有填写' if not text else f'“{text}”不是日期'}，"
+                                                        "请填写日期，如 2023/8/7"))
+        return day
+    if basic.kind == "yesno":
+        if text not in (YES, NO):
+            out.problems.append(Problem(where, ERROR, f"“{basic.label}”应填“是”或“否”，现为“{text}”"))
+            return None
+        return text == YES
+    if basic.kind == "number":
+        number = decimal_from_number(raw)
+        if number is None and text:
+            out.problems.append(Problem(where, ERROR, f"“{basic.label}”应为数字，现为“{text}”"))
+        return number
+    if basic.kind in ("path", "optional"):
+        return text or None
+    if not text:
+        out.problems.append(Problem(where, ERROR, f"“{basic.label}”没有填写：{basic.note}"))
+        return None
+    return text
+
+
+def _names(sheet: Sheet, header_labels: tuple[str, str], out: SetupData) -> dict[str, str]:
+    """The names in a list sheet's name column, in order, each with its cell; blank rows skipped;
+    a repeat is an error."""
+    header, cols = find_header(sheet, {"name": header_labels[1]})
+    if header is None:
+        out.problems.append(Problem(f"{sheet.name}!B1", ERROR, f"找不到表头“{header_labels[1]}”"))
+        return {}
+    names: dict[str, str] = {}
+    for r in range(header + 1, sheet.height):
+        name = normalize_name(cell_text(sheet.value(r, cols["name"])))
+        if not name:
+            continue
+        if name in names:
+            out.problems.append(Problem(f"{sheet.name}!{cell_ref(r, cols['name'])}", ERROR,
+                                        f"“{name}”写了两次，请删去一行"))
+            continue
+        names[name] = f"{sheet.name}!{cell_ref(r, cols['name'])}"
+    return names
+
+
+def _groups(sheet: Sheet, units: dict[str, str], out: SetupData) -> list[dict]:
+    """检查组 → [[groups]]: a row per (group, unit); the group's own facts where first given."""
+    labels = dict(zip(("number", "name", "unit", *GROUP_KEYS.values(), "members"), GROUPS_HEADER))
+    header, cols = find_header(sheet, labels)
+    if header is None:
+        return []
+    groups: dict[int, dict] = {}
+    owner: dict[str, tuple[int, str]] = {}
+    for r in range(header + 1, sheet.height):
+        value = {key: sheet.value(r, c) for key, c in cols.items()}
+        if not any(cell_text(v) for v in value.values()):
+            continue
+        at = {key: f"{sheet.name}!{cell_ref(r, c)}" for key, c in cols.items()}
+        number = decimal_from_number(value.get("number", ""))
+        if number is None or number != number.to_integral_value() or not 1 <= number <= 9999:
+            out.problems.append(Problem(at.get("number", f"{sheet.name}!A{r + 1}"), ERROR,
+                                        f"组号应为 1 到 9999 的整数，现为“{cell_text(value.get('number', ''))}”"))
+            continue
+        group = groups.setdefault(int(number), {"number": int(number), "name": "", "units": []})
+        for key in ("name", *GROUP_KEYS.values()):
+            text = cell_text(value.get(key, ""))
+            if text and not group.get(key):
+                group[key] = text
+        members = cell_text(value.get("members", ""))
+        if members and "members" not in group:
+            for sep in MEMBER_SEPARATORS:
+                members = members.replace(sep, "、")
+            group["members"] = [m.strip() for m in members.split("、") if m.strip()]
+        unit = normalize_name(cell_text(value.get("unit", "")))
+        if not unit:
+            out.problems.append(Problem(at.get("unit", f"{sheet.name}!C{r + 1}"), ERROR, "没有填写被检查单位"))
+        elif unit not in units:
+            close = difflib.get_close_matches(unit, list(units), n=1, cutoff=0.5)
+            hint = f"，是否为“{close[0]}”？" if close else f"，请先写进“{SHEET_UNITS}”工作表"
+            out.problems.append(Problem(at["unit"], ERROR, f"“{unit}”不在被检查单位中{hint}"))
+        elif unit in owner:
+            out.problems.append(Problem(at["unit"], ERROR, f"“{unit}”已在第 {owner[unit][0]} 组（{owner[unit][1]}），"
+                                                            "每个被检查单位只能由一个组检查"))
+        else:
+            owner[unit] = (int(number), at["unit"])
+            group["units"].append(unit)
+    for group in groups.values():
+        if not group["name"]:
+            group["name"] = f"第{group['number']}组"
+    if groups:
+        for unit, where in units.items():
+            if unit not in owner:
+                out.problems.append(Problem(where, ERROR, f"“{unit}”没有检查组：请在“{SHEET_GROUPS}”工作表给它一行"))
+    return [g for g in groups.values() if g["units"]]
+
