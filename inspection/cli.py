@@ -210,10 +210,20 @@ def print_summary(result: RunResult, unit_label: str, *, quiet: bool = False) ->
             print(f"  {info.status} {info.path}：{info.reason}")
     print(f"发现错误 {errors} 条、警告 {warnings} 条，逐条见汇总表的“校验报告”工作表。")
     print(f"排名汇总表：{result.output_path}")
+    print(reminder_line(result))
     if result.archive_path:
         print(f"归档：{result.archive_path}（{result.previous_round and f'上一轮 {result.previous_round}，' or ''}"
               f"隐患 {len(result.tracked)} 条跟踪中或已销号）")
     print(f"用时 {result.seconds:.1f} 秒。")
+
+
+def reminder_line(result: RunResult) -> str:
+    """The summary's 催报 line: how many returns are owed and by how many senders, and where the list is."""
+    if not result.reminders:
+        return "催报：应报的表格已全部收到并采用，无需催报。"
+    senders = len({r.sender for r in result.reminders})
+    return (f"催报：{len(result.reminders)} 份表格未收到或未采用，涉及 {senders} 个报送对象，"
+            f"见汇总表的“催报清单”；可直接转发的催报消息在 {result.reminders_path}")
 
 
 def cmd_demo(args) -> int:

@@ -1,5 +1,5 @@
 """The run's decisions, each taken once and here: which files are used (settle), the hazard ids they
-get, which 隐患整改跟踪表 rows count, the ranking, and who has sent nothing.
+get, which 隐患整改跟踪表 rows count, the ranking, and who has sent nothing (findings, and the 催报清单).
 """
 
 from dataclasses import dataclass, field
@@ -13,8 +13,8 @@ from inspection.ingest import Ingested
 from inspection.kinds import DISPATCH, FOLLOWUP, KINDS, NAMES, SCORING
 from inspection.kinds.dispatch import hazard_id, place_of_unit
 from inspection.model import (
-    ACCEPTED, IGNORED, MISSING, RANKED, REJECTED, UNIT_REJECTED, UNREAD, CommonProblem, Hazard, InputFile,
-    RankRow, ScoringReturn,
+    ACCEPTED, BLANK_RECEIVED, IGNORED, MISSING, NOT_ACCEPTED, NOT_RECEIVED, RANKED, REJECTED, UNIT_REJECTED, UNREAD,
+    CommonProblem, Hazard, InputFile, RankRow, Reminder, ScoringReturn, TrackedHazard,
 )
 from inspection.reading.cells import squash
 from inspection.rounds import Earlier, competition_ranks
@@ -164,6 +164,51 @@ def missing_findings(rows: list[RankRow], accepted: Accepted, files: list[InputF
                 out.append(finding(Code.U002, unit=name, name=name, kind=kind.name,
                                    why=_why_missing(name, kind.key, unread, config)))
     return out
+
+
+def owed(rows: list[RankRow], accepted: Accepted, files: list[InputFile], config: Config,
+         tracked: list[TrackedHazard]) -> list[Reminder]:
+    """The 催报清单: every return the campaign expects and did not get in usable form, by who sends it
+    (the groups in their order, then the units, then the departments) and form. Expected are the
+    打分表 of every unit, the other forms the campaign uses from their senders, and a 隐患整改跟踪表 from
+    every unit with a hazard still open when the round began."""
+    unread = _unread(files, config)
+    why_scoring = {row.unit: row.why for row in rows}
+    open_units = {t.hazard.unit for t in tracked
+                  if t.first_round < config.round and (not t.closed_round or t.closed_round >= config.round)}
+    order = {name: n for n, name in enumerate((*config.units, *config.departments))}
+    out = []
+    for k, kind in enumerate(KINDS):
+        if kind is FOLLOWUP:
+            names = [u for u in config.units if u in open_units] if kind.used(config) else []
+        else:
+            names = kind.senders(config)
+        for name in names:
+            if name in accepted.of(kind):
+                continue
+            mine = [f for f in files if f.kind == kind.key and f.unit == name]
+            state, detail = _owed_state(mine, why_scoring.get(name, "") if kind is SCORING else "")
+            if state == NOT_RECEIVED and not detail:
+                detail = _why_missing(name, kind.key, unread, config)
+            group = config.group_for_unit(name) if kind.grouped else None
+            sender = f"第 {group.number} 组（{group.name}）" if group else name
+            key = (0, group.number, order[name], k) if group else (1, order[name], k)
+            out.append((key, Reminder(name, kind.name, sender, group.leader if group else "",
+                                      group.phone if group else "", state, detail)))
+    return [r for _, r in sorted(out, key=lambda pair: pair[0])]
+
+
+def _owed_state(mine: list[InputFile], why: str) -> tuple[str, str]:
+    """What became of the files received for one return, none of them accepted."""
+    rejected = [f for f in mine if f.status == REJECTED]
+    if rejected:
+        return NOT_ACCEPTED, "；".join(f"{f.path}：{f.reason}" for f in rejected) + "。请修改后重新报送"
+    blank = [f for f in mine if f.status == IGNORED and f.reason == Code.S008.title]
+    if blank:
+        return BLANK_RECEIVED, f"收到的 {blank[0].path} 是未填写的空白模板，请填写后报送"
+    if why:  # filled in on another unit's template (M011, M012)
+        return NOT_ACCEPTED, why
+    return NOT_RECEIVED, ""
 
 
 LISTED = 3  # unidentified files named in a unit's finding; the rest are counted

@@ -77,6 +77,24 @@ class RankRow:
 
 
 @dataclass
+class Reminder:
+    """An expected return not received or not accepted: one line of the 催报清单."""
+
+    name: str  # the unit or department the return is for
+    kind: str  # the form, as named: 打分表, 交办清单, 调度表, 隐患整改跟踪表
+    sender: str  # who sends it: "第 1 组（浉河区组）", or the unit or department itself
+    leader: str  # the group's 组长 and phone, when the campaign lists them
+    phone: str
+    state: str  # NOT_RECEIVED / NOT_ACCEPTED / BLANK_RECEIVED
+    detail: str  # what was received for it and what to do, in Chinese
+
+
+NOT_RECEIVED = "未收到"
+NOT_ACCEPTED = "未通过校验"
+BLANK_RECEIVED = "收到空白表"
+
+
+@dataclass
 class CommonProblem:
     """A criterion on which units lost points, for the "存在的主要问题" table."""
 
@@ -181,8 +199,10 @@ class RunResult:
     previous_round: str = ""
     previous: dict[str, tuple[Decimal, int]] = field(default_factory=dict)  # unit → (score, rank) last round
     trend: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # unit → round → score
+    reminders: list[Reminder] = field(default_factory=list)  # the 催报清单, by sender
     archive_path: Path | None = None
     output_path: Path | None = None
+    reminders_path: Path | None = None  # 催报消息_….txt
     seconds: float = 0.0
 
     def files_with(self, status: str) -> list[InputFile]:

@@ -11,7 +11,7 @@ from inspection.archive.record import record
 from inspection.archive.schema import open_archive
 from inspection.campaign import Campaign
 from inspection.config import Config
-from inspection.decide import check_updates, common_problems, hazard_ids, missing_findings, rank, settle
+from inspection.decide import check_updates, common_problems, hazard_ids, missing_findings, owed, rank, settle
 from inspection.errorlog import log_name, write_log
 from inspection.errors import SetupError
 from inspection.findings import sort_key
@@ -20,6 +20,7 @@ from inspection.kinds import BY_KEY, DISPATCH, FOLLOWUP, PROGRESS, SCORING
 from inspection.model import RunResult
 from inspection.rounds import ARCHIVE_FILE, Earlier, view
 from inspection.writers.common import TEMP_PREFIX, clear_stale_temps
+from inspection.writers.reminders import messages_path, write_reminder_messages
 from inspection.writers.report import write_report
 
 REPORT_FILE = "排名汇总_{campaign}_{round}.xlsx"
@@ -68,12 +69,18 @@ def run(campaign: Campaign, input_dir: Path, output_dir: Path, *, as_of: date | 
     result.tracked, result.previous_round, result.previous, result.trend = (
         rounds.tracked, rounds.previous_round, rounds.previous, rounds.trend)
     result.findings = sorted(findings + rounds.findings, key=sort_key)
+    result.reminders = owed(result.ranking, accepted, result.files, config, result.tracked)
     result.output_path = report_path(config, output_dir)
     try:
         write_report(result, campaign, result.output_path)
     except OSError as err:
         raise SetupError(f"无法写入汇总表 {result.output_path}：{err.strerror or err}"
                          "（文件是否正在 Excel 中打开？请关闭后重试）") from err
+    try:
+        result.reminders_path = write_reminder_messages(result, config, result.output_path)
+    except OSError as err:
+        raise SetupError(f"汇总表已写好，但无法写入催报消息 {messages_path(result.output_path)}："
+                         f"{err.strerror or err}") from err
     result.seconds = time.perf_counter() - started
     return result
 

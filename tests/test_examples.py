@@ -3,14 +3,12 @@ campaign of 乡镇（街道）, quarterly) says nothing that belongs to another 
 
 Two kinds of tests here:
 
-- The first part runs now: it reads each config.toml with tomllib only (not with the tool's loader), checks
-  the files it names exist, loads the rubrics with inspection.rubric.load_rubric and the 调度表 forms with
+- The first part reads each config.toml with tomllib only (not with the tool's loader), checks the files it
+  names exist, loads the rubrics with inspection.rubric.load_rubric and the 调度表 forms with
   inspection.forms.load_form, and searches 002's files for the forbidden words.
-- The second part, under "WAITING ON THE NEW CONFIG SCHEMA", loads the configs with
-  inspection.config.load_config and writes their templates. The examples are written in the new schema
-  ([forms] switches, campaign.receiver/group_noun/period, groups with `units`, no [[groups]] in 004), so these
-  fail until that schema is merged. The attribute names they use on Config and Group for the new keys
-  (receiver, group_noun, period, Group.units) are guesses: rename them to whatever the new code calls them.
+- The second part loads the configs with the tool's own loader ([forms] switches,
+  campaign.receiver/group_noun/period, groups with `units`, no [[groups]] in 004), writes their templates
+  and runs the demo on each.
 """
 
 from pathlib import Path
@@ -145,9 +143,7 @@ def test_004__scoring_sheet_only():
 
 
 # ======================================================================================================
-# WAITING ON THE NEW CONFIG SCHEMA: these load the examples with the tool's own loader and write their
-# templates. They fail on the current loader (which wants [departments], [hazards], both forms, groups
-# with `unit` and a round like 2023-08); run them once the new schema is merged.
+# The examples through the tool's own loader: their templates, and the demo on each.
 # ======================================================================================================
 
 from inspection.campaign import load_campaign  # noqa: E402

@@ -58,6 +58,20 @@ def atomic_workbook(path: Path):
         raise
 
 
+def atomic_text(path: Path, text: str) -> Path:
+    """Write a text file for Windows Notepad (UTF-8 with BOM, CRLF) that appears only when complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".txt", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="\r\n") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
 class Styles:
     """The formats of one workbook, created once (xlsxwriter formats belong to a workbook)."""
 

@@ -14,6 +14,7 @@ from inspection.writers.report_progress import SHEET_PROGRESS_DEPARTMENTS, SHEET
 from inspection.writers.report_ranking import write_ranking, write_reasons
 from inspection.writers.report_scores import write_common, write_scores
 from inspection.writers.report_trend import write_trend
+from inspection.writers.reminders import write_reminder_sheet
 
 
 def write_report(result: RunResult, campaign: Campaign, path: Path) -> Path:
@@ -33,6 +34,7 @@ def write_report(result: RunResult, campaign: Campaign, path: Path) -> Path:
         if campaign.department_form:
             write_progress(wb, st, result, config, campaign.department_form, config.departments,
                            SHEET_PROGRESS_DEPARTMENTS, "部门")
+        write_reminder_sheet(wb, st, result, config)
         write_findings(wb, st, result, config)
         write_about(wb, st, result, config, rubric)
         wb.set_properties({"title": f"{config.campaign} 排名汇总（{config.shown_round}）", "comments": "由检查打分汇总工具生成"})

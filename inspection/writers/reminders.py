@@ -1,0 +1,110 @@
+"""催报: the 催报清单 sheet of the consolidated workbook, and 催报消息_….txt beside it, one short
+message per group (or unit, or department) ready to paste into a chat."""
+
+from datetime import date
+from pathlib import Path
+
+from inspection.config import Config
+from inspection.model import BLANK_RECEIVED, NOT_ACCEPTED, Reminder, RunResult
+from inspection.writers.common import Styles, atomic_text, clip, height_for, lines_needed, print_setup
+
+SHEET_REMINDERS = "催报清单"
+
+
+def days_overdue(config: Config, as_of: date) -> int:
+    """Days past the deadline on `as_of`; 0 on the day itself, negative before it."""
+    return (as_of - config.deadline).days
+
+
+def has_contacts(config: Config) -> bool:
+    return any(g.leader or g.phone for g in config.groups)
+
+
+def write_reminder_sheet(wb, st: Styles, result: RunResult, config: Config) -> None:
+    """One row per return owed, by who sends it, with the deadline and how late it is."""
+    ws = wb.add_worksheet(SHEET_REMINDERS)
+    as_of = result.as_of or date.today()
+    contacts = has_contacts(config)
+    overdue = days_overdue(config, as_of)
+    headers = ["序号", "催报对象", *(["组长", "联系电话"] if contacts else []), "单位", "表格", "情况", "说明",
+               "报送截止", f"逾期天数\n截至{as_of:%Y-%m-%d}"]
+    widths = [6, 18, *([28, 13] if contacts else []), 16, 12, 10, 40 if contacts else 56, 12, 16]
+    detail_col = headers.index("说明")
+    ws.write_row(0, 0, headers, st.header)
+    ws.set_row(0, _height(headers, widths))
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    for n, r in enumerate(result.reminders, start=1):
+        values = [n, r.sender, *([r.leader, r.phone] if contacts else []), r.name, r.kind, r.state, clip(r.detail),
+                  f"{config.deadline:%Y-%m-%d}"]
+        for col, value in enumerate(values):
+            if isinstance(value, int):
+                ws.write_number(n, col, value, st.points)
+            else:
+                ws.write_string(n, col, value, st.text if col == detail_col else st.text_center)
+        ws.set_row(n, _height(values, widths))
+        last = len(values)
+        if overdue > 0:
+            ws.write_number(n, last, overdue, st.points)
+        else:
+            ws.write_string(n, last, "未逾期", st.text_center)
+    if not result.reminders:
+        ws.write_string(1, 0, "应报的表格已全部收到并采用，无需催报。", st.plain)
+    ws.freeze_panes(1, 0)
+    print_setup(ws, landscape=True, repeat_rows=(0, 0),
+                title=f"{config.campaign} 催报清单（{config.shown_round}，截至{as_of:%Y-%m-%d}）")
+
+
+def _height(values: list, widths: list[float]) -> float:
+    """A row tall enough for its longest wrapped cell (xlsxwriter does not fit rows to text)."""
+    return height_for(max(lines_needed(v, w) for v, w in zip(values, widths)))
+
+
+def messages_path(output_path: Path) -> Path:
+    """催报消息_… beside the consolidated workbook, named as it is."""
+    return output_path.with_name(output_path.stem.replace("排名汇总", "催报消息", 1) + ".txt")
+
+
+def reminder_messages(result: RunResult, config: Config) -> str:
+    """The text of 催报消息_….txt: a heading, then one paragraph per sender."""
+    as_of = result.as_of or date.today()
+    head = (f"{config.campaign}（{config.shown_round}）催报消息，截至 {_day(as_of)}。\n"
+            "每段是一条消息，可直接复制到微信、短信或工作群发给对方；逐条明细见汇总表的“催报清单”。\n")
+    if not result.reminders:
+        return head + "\n应报的表格已全部收到并采用，无需催报。\n"
+    by_sender: dict[str, list[Reminder]] = {}
+    for r in result.reminders:
+        by_sender.setdefault(r.sender, []).append(r)
+    blocks = [_message(sender, owed, config, as_of) for sender, owed in by_sender.items()]
+    return head + "".join(f"\n{block}\n" for block in blocks)
+
+
+def _message(sender: str, owed: list[Reminder], config: Config, as_of: date) -> str:
+    first = owed[0]
+    # "孙宝印（市应急管理局局长）" is greeted as 孙宝印组长
+    greeting = f"{first.leader.split('（')[0].strip()}组长" if first.leader else sender
+    to = sender + (f"，组长 {first.leader}" if first.leader else "") + (f"，电话 {first.phone}" if first.phone else "")
+    items = "；".join(f"{r.name}{r.kind}（{_state(r)}）" for r in owed)
+    late = days_overdue(config, as_of)
+    when = (f"报送截止日期为{_day(config.deadline)}，已逾期 {late} 天" if late > 0
+            else f"今天（{_day(config.deadline)}）是报送截止日" if late == 0
+            else f"报送截止日期为{_day(config.deadline)}，还有 {-late} 天")
+    return (f"【发给 {to}】\n"
+            f"{greeting}：您好！{config.campaign}（{config.shown_round}）以下表格尚未收齐：{items}。"
+            f"{when}，请尽快报送{config.receiver}。如已报送，请告知发送时间，以便核对。谢谢！")
+
+
+def _state(r: Reminder) -> str:
+    if r.state == NOT_ACCEPTED:
+        return "已收到，但未通过校验，请按退回的修改说明改好后重新报送"
+    if r.state == BLANK_RECEIVED:
+        return "收到的是空白表，请填写后报送"
+    return "未收到"
+
+
+def _day(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def write_reminder_messages(result: RunResult, config: Config, output_path: Path) -> Path:
+    return atomic_text(messages_path(output_path), reminder_messages(result, config))
