@@ -20,7 +20,7 @@ from inspection.progressbar import default_jobs, file_progress
 from inspection.rounds import ARCHIVE_FILE
 from inspection.run import run
 from inspection.campaign import load_campaign
-from inspection.kinds import PROGRESS
+from inspection.kinds import PROGRESS, SELF_CHECK, SELF_SCORING
 from inspection.templates import generate_templates
 
 DEMO_INPUT = Path("demo") / "input"
@@ -110,6 +110,9 @@ def cmd_templates(args) -> int:
                 f"部门调度表 {len(result.progress_departments)} 份" if config.progress_department_form else ""]
     if any(progress):
         print(f"  {'、'.join(p for p in progress if p)}")
+    if config.uses_self_assessment:
+        print(f"  自评表 {len(result.paths(SELF_SCORING))} 份" + (f"、自查问题清单 {len(result.paths(SELF_CHECK))} 份"
+              if config.uses_dispatch else "") + f"（各{config.unit_label}自己填写，与复核对照）")
     print(f"考评细则：{rubric.name}（{len(rubric.items)} 项细则、{len(rubric.criteria)} 条评分标准，"
           f"满分 {rubric.total} 分）。")
     if result.followup:
@@ -230,6 +233,7 @@ def cmd_demo(args) -> int:
     # Only the demo fills templates, so only it imports the fillers.
     from inspection.demo_lists import fill_dispatch_returns, fill_progress_returns
     from inspection.demo_scoring import fill_scoring_returns
+    from inspection.demo_self import fill_self_returns
 
     campaign = load_campaign(Path(args.config))
     config, rubric = campaign.config, campaign.rubric
@@ -245,9 +249,19 @@ def cmd_demo(args) -> int:
     dispatch = fill_dispatch_returns(config, templates.dispatch, scratch)
     forms = {path: campaign.form_for(name) for name, path in templates.by_kind[PROGRESS.key]}
     progress = fill_progress_returns(forms, scratch, report_day=config.inspection_end)
+    own, planted = [], ""
+    if config.uses_self_assessment:
+        # Units' own forms: one unit sends none (固始县 by default); one group (that of 光山县) is planted
+        # to copy part of its unit's self-check and to deduct less than the unit did itself.
+        no_self, lenient = config.units[-2], config.units[len(config.units) // 3]
+        own = fill_self_returns(config, rubric, templates.paths(SELF_SCORING), templates.paths(SELF_CHECK), scoring,
+                                dispatch, scratch, lenient_unit=lenient, skip_units=(no_self,))
+        group = config.group_for_unit(lenient)
+        planted = (f"；{no_self}未报自评表，{f'第 {group.number} 组' if group else lenient}的复核照搬了{lenient}的部分自查内容、"
+                   "扣分少于自评")
     filled = "、".join(f"{n} 份{what}" for n, what in ((len(scoring), "打分表"), (len(dispatch), "交办清单"),
-                                                   (len(progress), "调度表")) if n)
-    print(f"第二步：模拟填好 {filled}，放在 {scratch}（故意缺少{missing}的打分表，{warned}的打分表带两处提醒）。")
+                                                   (len(progress), "调度表"), (len(own), "自评表和自查问题清单")) if n)
+    print(f"第二步：模拟填好 {filled}，放在 {scratch}（故意缺少{missing}的打分表，{warned}的打分表带两处提醒{planted}）。")
     print(f"第三步：汇总（隐患是否逾期按报送截止日 {config.deadline:%Y-%m-%d} 判断）——")
     # The demo keeps its own archive, rebuilt each time, so it never mixes with a real one.
     archive = Path(args.output) / DEMO_ARCHIVE

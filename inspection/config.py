@@ -70,6 +70,7 @@ class Config:
     period: str = DEFAULT_PERIOD  # how often 调度表 are sent: 每月, 每季度 …
     uses_dispatch: bool = True  # 交办清单
     uses_followup: bool = True  # 隐患整改跟踪表
+    uses_self_assessment: bool = False  # 自评表 (and 自查问题清单 with 交办清单): each unit assesses itself first
 
     @property
     def shown_round(self) -> str:
@@ -210,6 +211,7 @@ def config_from_data(data: dict, path: Path, source: str = "") -> Config:
             raise k.fail(f"forms.{key}", f"没有这一项，可写的有 {'、'.join(FORM_KEYS)}")
     uses_dispatch = k.flag(forms_t, "dispatch", "forms")
     uses_followup = k.flag(forms_t, "followup", "forms")
+    uses_self = k.flag(forms_t, "self_assessment", "forms")
     if uses_followup and not uses_dispatch:
         raise k.fail("forms.followup", "隐患整改跟踪表跟踪的是交办清单里的隐患：用它时 dispatch 也要写 true")
     unit_form = k.path_key(forms_t, "progress_unit", "forms") if "progress_unit" in forms_t else None
@@ -257,11 +259,12 @@ def config_from_data(data: dict, path: Path, source: str = "") -> Config:
         progress_department_form=department_form,
         uses_dispatch=uses_dispatch,
         uses_followup=uses_followup,
+        uses_self_assessment=uses_self,
         limits=_limits(k, data.get("limits", {})),
     )
 
 
-FORM_KEYS = ("dispatch", "followup", "progress_unit", "progress_department")
+FORM_KEYS = ("dispatch", "followup", "self_assessment", "progress_unit", "progress_department")
 ROUND_FORMS = ("轮次可写作：2023-08 或 2023年8月（月）、2023-Q3 或 2023年第三季度（季度）、2023-H1 或 2023年上半年、"
                "2023 或 2023年度（年）。同一次活动的各轮请用同一种写法，按时间先后排列。")
 _CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}

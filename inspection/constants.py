@@ -4,6 +4,8 @@ The README promises them (its sections on each command, the templates and the co
 workbook); change nothing here without a reason a user would accept.
 """
 
+from dataclasses import dataclass
+
 TOOL_VERSION = "0.1.0"
 # Bumped whenever the layout of a generated template changes in a way a reader must know about.
 TEMPLATE_VERSION = "1"
@@ -13,12 +15,16 @@ KIND_SCORING = "scoring"
 KIND_DISPATCH = "dispatch"
 KIND_PROGRESS = "progress"
 KIND_FOLLOWUP = "followup"
+KIND_SELF_SCORING = "self_scoring"  # 自评表: the unit scores itself on the campaign's rubric
+KIND_SELF_CHECK = "self_check"  # 自查问题清单: the problems the unit found itself
 
 # --- sheet names ---
 SHEET_SCORING = "打分表"
 SHEET_DISPATCH = "交办清单"
 SHEET_PROGRESS = "调度表"
 SHEET_FOLLOWUP = "隐患整改跟踪"
+SHEET_SELF_SCORING = "自评表"
+SHEET_SELF_CHECK = "自查问题清单"
 SHEET_HELP = "填表说明"
 SHEET_META = "_meta"
 
@@ -31,6 +37,23 @@ COL_SCORE = "得分"
 TOTAL_LABEL = "总得分"
 LABEL_INSPECTION_DATE = "检查日期"
 LABEL_INSPECTORS = "检查人员"
+
+
+
+@dataclass(frozen=True)
+class ScoringRole:
+    """Who fills a scoring form in: the group reviewing the unit (打分表, the official score) or the
+    unit itself (自评表). Same rubric and layout; these words differ."""
+
+    kind: str  # `kind` in _meta
+    name: str  # what people call the form
+    sheet: str
+    date_label: str
+    people_label: str
+
+
+REVIEW = ScoringRole(KIND_SCORING, "打分表", SHEET_SCORING, LABEL_INSPECTION_DATE, LABEL_INSPECTORS)
+SELF_REVIEW = ScoringRole(KIND_SELF_SCORING, "自评表", SHEET_SELF_SCORING, "自评日期", "自评人员")
 
 # --- dispatch list (交办清单) ---
 DISPATCH_TITLE = "问题隐患反馈交办清单"
@@ -49,6 +72,24 @@ DISPATCH_NOTE = (
     "备注：该清单一式三份，由{group_noun}人员现场填写，并与属地{unit_label}安委会人员共同签字后，"
     "一份交属地{unit_label}安委会，一份由{group_noun}存档，一份报{receiver}。"
 )
+SELF_CHECK_TITLE = "自查问题清单"
+SIGN_FILLER, SIGN_HEAD = "填表人", "单位负责人"
+SELF_CHECK_NOTE = "备注：本清单由{unit_label}自查填写，随自评表一并报送{receiver}；{group_noun}复核时对照。"
+
+
+@dataclass(frozen=True)
+class ListRole:
+    """Who fills a hazard list in: the group on site (交办清单) or the unit itself (自查问题清单).
+    Same columns; these words differ."""
+
+    kind: str
+    name: str
+    sheet: str
+    title: str
+
+
+ASSIGNED = ListRole(KIND_DISPATCH, "交办清单", SHEET_DISPATCH, DISPATCH_TITLE)
+SELF_FOUND = ListRole(KIND_SELF_CHECK, "自查问题清单", SHEET_SELF_CHECK, SELF_CHECK_TITLE)
 
 # --- follow-up table (隐患整改跟踪表): open hazards of earlier rounds, one table per unit ---
 FOLLOWUP_TITLE = "问题隐患整改跟踪表"
@@ -77,6 +118,8 @@ SCORING_FILE_UNGROUPED = "打分表_{unit}.xlsx"  # a campaign without groups
 DISPATCH_FILE_UNGROUPED = "交办清单_{unit}.xlsx"
 PROGRESS_FILE = "调度表_{reporter}_{round}.xlsx"
 FOLLOWUP_FILE = "隐患整改跟踪表_{unit}_{round}.xlsx"
+SELF_SCORING_FILE = "自评表_{unit}.xlsx"
+SELF_CHECK_FILE = "自查问题清单_{unit}.xlsx"
 
 # --- default paths, relative to the project root ---
 DEFAULT_CONFIG = "config.toml"

@@ -98,10 +98,10 @@ class Code(Enum):
     D014 = Rule(ERROR, "既无扣分也无完成情况", "表格没有填写任何扣分，也没有填写任何完成情况，无法确认是全部满分还是没有填完。"
                 "请逐项填写完成情况（全部满分时也要写明核实情况）后重新报送。")
     # --- dates ---
-    T001 = Rule(WARNING, "检查日期无法识别", "检查日期“{value}”无法识别。请写作 2023年8月15日 或 2023/8/15。")
-    T002 = Rule(WARNING, "检查日期不在检查时间内", "检查日期 {value} 不在检查时间 {start} 至 {end} 内。")
+    T001 = Rule(WARNING, "检查日期无法识别", "{what}“{value}”无法识别。请写作 2023年8月15日 或 2023/8/15。")
+    T002 = Rule(WARNING, "检查日期不在检查时间内", "{what} {value} 不在检查时间 {start} 至 {end} 内。")
     T003 = Rule(WARNING, "报送晚于截止日期", "{what} {value} 晚于报送截止日期 {deadline}。")
-    T004 = Rule(WARNING, "未填检查日期", "没有填写检查日期。")
+    T004 = Rule(WARNING, "未填检查日期", "没有填写{what}。")
     # --- hazard lists (交办清单), one row each ---
     H001 = Rule(WARNING, "缺少企业名称", "第 {no} 条问题隐患没有填写企业（单位）名称。")
     H002 = Rule(WARNING, "缺少问题隐患描述", "第 {no} 条问题隐患没有填写问题隐患描述。")

@@ -94,6 +94,80 @@ NOT_ACCEPTED = "未通过校验"
 BLANK_RECEIVED = "收到空白表"
 
 
+# What a criterion of one unit shows when its review is set against its 自评 (selfcheck.py).
+LESS = "复核发现少于自查"
+COPIED = "照搬自查"
+OWN = "复核新发现"
+
+
+@dataclass
+class CriterionCase:
+    """One criterion of one unit where the review and the self-assessment tell something together."""
+
+    unit: str
+    group: int | None
+    criterion_id: str
+    label: str  # "(7)"
+    self_amount: Decimal
+    self_reason: str
+    review_amount: Decimal
+    review_reason: str
+    cases: tuple[str, ...]  # LESS, COPIED, OWN (LESS and COPIED may come together)
+    review_cell: str = ""  # where the review's deduction is, for the reader to check
+
+
+@dataclass
+class UnitComparison:
+    unit: str
+    group: int | None
+    self_total: Decimal | None  # None: no 自评 accepted (never 0)
+    review_total: Decimal | None
+    self_rank: int | None
+    review_rank: int | None
+    self_file: str = ""
+
+    @property
+    def difference(self) -> Decimal | None:
+        """自评 − 复核: how much higher the unit scored itself."""
+        if self.self_total is None or self.review_total is None:
+            return None
+        return self.self_total - self.review_total
+
+
+@dataclass
+class GroupSummary:
+    number: int | None
+    name: str
+    units: int  # units it inspected whose review and 自评 both came in
+    deductions: int  # criteria it deducted on, in those units
+    hazards: int  # hazards it listed in those units
+    copied_deductions: int  # its deductions whose reason repeats the unit's own
+    copied_hazards: int  # its hazards the unit had listed itself
+    lenient: int  # criteria where it deducted less than the unit itself
+    own: int  # criteria it deducted on where the unit had not
+    self_deductions: int  # the units' own deductions, for "found fewer than the self-check"
+
+    @property
+    def warned(self) -> bool:
+        """What 003 complains about: fewer findings than the self-check, or the self-check's own."""
+        return bool(self.lenient or self.copied_deductions or self.copied_hazards or self.deductions < self.self_deductions)
+
+    @property
+    def weight(self) -> int:
+        return self.lenient + self.copied_deductions + self.copied_hazards
+
+
+@dataclass
+class Comparison:
+    units: list[UnitComparison] = field(default_factory=list)
+    cases: list[CriterionCase] = field(default_factory=list)
+    groups: list[GroupSummary] = field(default_factory=list)  # warned first
+
+    @property
+    def warned(self) -> list[GroupSummary]:
+        return [g for g in self.groups if g.warned]
+
+
 @dataclass
 class CommonProblem:
     """A criterion on which units lost points, for the "存在的主要问题" table."""
@@ -200,6 +274,7 @@ class RunResult:
     previous: dict[str, tuple[Decimal, int]] = field(default_factory=dict)  # unit → (score, rank) last round
     trend: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # unit → round → score
     reminders: list[Reminder] = field(default_factory=list)  # the 催报清单, by sender
+    comparison: Comparison | None = None  # 自评 against 复核, when the campaign uses 自评
     archive_path: Path | None = None
     output_path: Path | None = None
     reminders_path: Path | None = None  # 催报消息_….txt

@@ -16,9 +16,10 @@ from inspection.errorlog import log_name, write_log
 from inspection.errors import SetupError
 from inspection.findings import sort_key
 from inspection.ingest import ingest
-from inspection.kinds import BY_KEY, DISPATCH, FOLLOWUP, PROGRESS, SCORING
+from inspection.kinds import BY_KEY, DISPATCH, FOLLOWUP, PROGRESS, SCORING, SELF_CHECK, SELF_SCORING
 from inspection.model import RunResult
 from inspection.rounds import ARCHIVE_FILE, Earlier, view
+from inspection.selfcheck import compare
 from inspection.writers.common import TEMP_PREFIX, clear_stale_temps
 from inspection.writers.reminders import messages_path, write_reminder_messages
 from inspection.writers.report import write_report
@@ -96,6 +97,10 @@ def _fill(result: RunResult, accepted, campaign: Campaign, findings: list) -> No
     result.hazards = [h for u in result.dispatch_units for h in dispatch[u]]
     progress = accepted.of(PROGRESS)
     result.progress = {name: progress[name] for name in (*config.units, *config.departments) if name in progress}
+    if config.uses_self_assessment:
+        order = {c.id: n for n, c in enumerate(campaign.rubric.criteria)}
+        result.comparison = compare(config, result.ranking, result.scoring, accepted.of(SELF_SCORING), dispatch,
+                                    accepted.of(SELF_CHECK), order)
 
 
 def check_output(output_dir: Path, report: Path) -> None:

@@ -98,7 +98,8 @@ def test_reminders__summary_line(tmp_path, capsys):
                  "--jobs", "1"])
     out = capsys.readouterr().out
     assert code == 1
-    owed = 11 + 11 + 11 + 9  # 打分表 and 交办清单 of 11 units, 调度表 of 11 units and 9 departments
+    # 打分表 and 交办清单 of 11 units (from the groups); 调度表, 自评表 and 自查问题清单 of 11 units; 调度表 of 9 departments
+    owed = 11 + 11 + 11 * 3 + 9
     assert f"催报：{owed} 份表格未收到或未采用，涉及 {11 + 11 + 9} 个报送对象" in out
     assert "催报消息_信阳市安全生产县际异地交叉检查_2023-08.txt" in out
     text = (tmp_path / "out" / "催报消息_信阳市安全生产县际异地交叉检查_2023-08.txt").read_text("utf-8-sig")

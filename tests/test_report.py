@@ -47,7 +47,7 @@ def rows(ws, min_row=1, max_col=None):
 
 def test_sheets_in_bulletin_order(report, config):
     _, wb, _ = report
-    assert wb.sheetnames == ["排名", "扣分原因", "得分明细", "共性问题", "趋势", "问题隐患台账",
+    assert wb.sheetnames == ["排名", "扣分原因", "得分明细", "共性问题", "趋势", "自评与复核", "检查组复核情况", "问题隐患台账",
                              f"进展调度汇总（{config.unit_label}）", "进展调度汇总（部门）", "催报清单", "校验报告", "说明"]
 
 

@@ -70,7 +70,7 @@ def test_templates_in_two_processes_are_the_same(tmp_path, config, rubric, monke
     monkeypatch.setattr("inspection.templates.POOL_MIN_TASKS", 2)
     one = generate_templates(campaign, tmp_path / "one", jobs=1)
     two = generate_templates(campaign, tmp_path / "two", jobs=2)
-    assert [p.name for p in one.all] == [p.name for p in two.all] and len(one.all) == 42
+    assert [p.name for p in one.all] == [p.name for p in two.all] and len(one.all) == 64
     for a, b in zip(one.all, two.all):
         assert sheet_values(a) == sheet_values(b), a.name
 
@@ -138,7 +138,7 @@ def test_jobs_not_a_positive_whole_number__chinese_error_exit_2(capsys, value):
 def test_templates_quiet__one_line_with_the_time(tmp_path, capsys):
     assert main(["templates", "--config", str(ROOT / "config.toml"), "--output", str(tmp_path / "t"), "--quiet"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 1 and out[0].startswith("已生成 42 个空白表格") and "用时" in out[0]
+    assert len(out) == 1 and out[0].startswith("已生成 64 个空白表格") and "用时" in out[0]
 
 
 @pytest.mark.parametrize("argv", [["history", "--jobs", "2"], ["history", "--quiet"], ["demo", "--quiet"]])

@@ -6,7 +6,7 @@ text, which orders "2023-08" before "2023-09" as the config's round format requi
 
 import sqlite3
 
-from inspection.kinds import PROGRESS, SCORING
+from inspection.kinds import DISPATCH, PROGRESS, SCORING
 
 CURRENT = "s.campaign = ? AND s.replaced_at IS NULL"
 
@@ -27,7 +27,8 @@ def hazard_listings(conn: sqlite3.Connection, campaign: str, up_to: str) -> list
         f"SELECT s.round, h.hazard_id, h.unit, h.group_no, h.number, h.company, h.sector, h.level, h.description, "
         f"h.requirement, h.deadline, h.responsible, h.status, h.remark, h.file, h.cell, h.listed_on "
         f"FROM hazard_rows h JOIN submissions s ON s.id = h.submission_id "
-        f"WHERE {CURRENT} AND s.round <= ? ORDER BY s.round, h.rowid", (campaign, up_to)).fetchall()
+        f"WHERE {CURRENT} AND s.kind = ? AND s.round <= ? ORDER BY s.round, h.rowid",
+        (campaign, DISPATCH.key, up_to)).fetchall()
 
 
 def status_updates(conn: sqlite3.Connection, campaign: str, up_to: str) -> list[tuple]:

@@ -1,4 +1,5 @@
-"""The kinds of form, one module each, and the one registry every stage iterates.
+"""The kinds of form, one module each (the unit's own 自评表 and 自查问题清单 share one), and the one
+registry every stage iterates.
 
 Adding a kind: a module here with its reader and a `Kind` (see base.py), its template writer in
 writers/, and one line in KINDS below.
@@ -9,9 +10,11 @@ from inspection.kinds.dispatch import DISPATCH
 from inspection.kinds.followup import FOLLOWUP
 from inspection.kinds.progress import PROGRESS
 from inspection.kinds.scoring import SCORING
+from inspection.kinds.self_assessment import SELF_CHECK, SELF_SCORING
 
-KINDS: tuple[Kind, ...] = (SCORING, DISPATCH, PROGRESS, FOLLOWUP)
+KINDS: tuple[Kind, ...] = (SCORING, DISPATCH, PROGRESS, FOLLOWUP, SELF_SCORING, SELF_CHECK)
 BY_KEY: dict[str, Kind] = {k.key: k for k in KINDS}
 NAMES: dict[str, str] = {k.key: k.name for k in KINDS}  # key → what people call it
 
-__all__ = ["BY_KEY", "DISPATCH", "FOLLOWUP", "KINDS", "Kind", "NAMES", "PROGRESS", "SCORING", "Source"]
+__all__ = ["BY_KEY", "DISPATCH", "FOLLOWUP", "KINDS", "Kind", "NAMES", "PROGRESS", "SCORING", "SELF_CHECK",
+           "SELF_SCORING", "Source"]

@@ -13,8 +13,8 @@ from inspection.aliases import official_value
 from inspection.campaign import Campaign
 from inspection.config import Config
 from inspection.constants import (
-    DISPATCH_HEADERS, DISPATCH_TITLE, HAZARD_LEVELS, KIND_DISPATCH, LABEL_DATE, RECTIFY_STATUSES, SHEET_DISPATCH,
-    SHEET_HELP, SHEET_META, STATUS_OPEN,
+    ASSIGNED, DISPATCH_HEADERS, HAZARD_LEVELS, KIND_DISPATCH, LABEL_DATE, RECTIFY_STATUSES, SHEET_DISPATCH,
+    SHEET_HELP, SHEET_META, STATUS_OPEN, ListRole,
 )
 from inspection.findings import Code, Finding, finding
 from inspection.model import Hazard
@@ -26,10 +26,10 @@ from inspection.reading.cells import cell_ref, squash
 from inspection.archive.text import date_text
 from inspection.values import cell_text, decimal_from_number, parse_date
 from inspection.writers.dispatch_template import (
-    dispatch_note, group_title, help_lines, signature_labels, write_dispatch_template,
+    dispatch_note, header_lines, help_lines, signature_labels, write_dispatch_template,
 )
 
-OWN_SHEETS = (SHEET_DISPATCH, SHEET_HELP, SHEET_META)
+OWN_SHEETS = (SHEET_HELP, SHEET_META)  # besides the role's own sheet
 FIX_TEXT = "问题隐患请填在表格的空行中（一个隐患一行），不要写在表格之外；如不是问题隐患，请删去。"
 LABELS = {h: h for h in DISPATCH_HEADERS}
 
@@ -56,11 +56,17 @@ def place_of_unit(config: Config, unit: str) -> str:
 
 
 def read(book: Book, campaign: Campaign, source: Source) -> tuple[list[Hazard] | None, list[Finding]]:
-    """Every filled row as a Hazard (id still to be given), with the list's findings."""
+    return read_as(book, campaign, source, ASSIGNED)
+
+
+def read_as(book: Book, campaign: Campaign, source: Source, role: ListRole
+            ) -> tuple[list[Hazard] | None, list[Finding]]:
+    """Every filled row as a Hazard (id still to be given), with the list's findings: of the group's
+    交办清单, or (role SELF_FOUND) of the unit's own 自查问题清单."""
     config, file, unit, group = campaign.config, source.file, source.unit, source.group
-    sheet = book.sheet(SHEET_DISPATCH)
+    sheet = book.sheet(role.sheet)
     if sheet is None:
-        return None, [missing_sheet(book, SHEET_DISPATCH, file, unit)]
+        return None, [missing_sheet(book, role.sheet, file, unit)]
     header_row, cols = find_header(sheet, LABELS)
     problems = header_findings(sheet, header_row, cols, LABELS, DISPATCH_HEADERS, file, unit)
     if problems:
@@ -79,7 +85,7 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[list[Hazard] |
     sectors = {squash(s): s for s in config.sectors}
     hazards = []
     numbers: dict[int, list[int]] = {}
-    signed = _signature_labels(config)
+    signed = {squash(label) for label in signature_labels(config, role)}
     for r in range(header_row + 1, sheet.height):
         values = {h: sheet.value(r, cols[h]) for h in DISPATCH_HEADERS}
         first = squash(next((v for v in sheet.rows[r] if v != ""), ""))
@@ -88,7 +94,7 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[list[Hazard] |
             typed = typed or _signed(sheet, r, 0)
             continue
         if first.startswith("备注") and not any(cell_text(v) for h, v in values.items() if h != "序号"):
-            cover.template(r, cols["序号"], dispatch_note(config))
+            cover.template(r, cols["序号"], dispatch_note(config, role))
             continue
         cover.take_cols(r, cols.values())
         if not any(cell_text(v) for h, v in values.items() if h != "序号"):
@@ -127,23 +133,24 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[list[Hazard] |
     for number, rows in numbers.items():
         if len(rows) > 1:
             warn(Code.H009, rows[1], cols["序号"], no=number, cells="、".join(cell_ref(r, cols["序号"]) for r in rows))
-    _check_signatures(sheet, header_row, config, warn)
+    _check_signatures(sheet, header_row, signature_labels(config, role), warn)
     visit = config.visit(unit)
-    title_block(cover, header_row, texts=[DISPATCH_TITLE, group_title(config, visit.group), unit],
-                labels=[config.group_noun, f"督导{config.unit_label}", LABEL_DATE], names=config.unit_names, unit=unit,
-                add=warn, kind="交办清单")
+    lines = header_lines(config, visit, role)
+    title_block(cover, header_row, texts=[role.title, *(value for _, value in lines)],
+                labels=[*(label for label, _ in lines), LABEL_DATE], names=config.unit_names, unit=unit,
+                add=warn, kind=role.name)
     for c, value in enumerate(sheet.rows[header_row]):
         if squash(value) in {squash(h) for h in DISPATCH_HEADERS}:
             cover.take(header_row, c)
     strays = cover.strays(lambda r, c: _where(r, c, header_row, cols))
     findings += stray_findings(strays, file=file, unit=unit, sheet=sheet.name, material=lambda v: False,
                                fix_error="", fix_warning=FIX_TEXT)
-    elsewhere = other_sheets(book, sheet, OWN_SHEETS, file=file, unit=unit, material=lambda v: False,
+    elsewhere = other_sheets(book, sheet, (role.sheet, *OWN_SHEETS), file=file, unit=unit, material=lambda v: False,
                              fix_error="", fix_warning=FIX_TEXT, help_sheet=SHEET_HELP,
-                             help_text=help_line_test(help_lines(config, visit)))
+                             help_text=help_line_test(help_lines(config, visit, role)))
     findings += elsewhere
     if not typed and not strays and not elsewhere:
-        return None, [finding(Code.S008, file=file, unit=unit, sheet=sheet.name, kind="交办清单", name=unit)]
+        return None, [finding(Code.S008, file=file, unit=unit, sheet=sheet.name, kind=role.name, name=unit)]
     return out, findings
 
 
@@ -155,10 +162,6 @@ def _where(r: int, c: int, header_row: int, cols: dict[str, int]) -> str:
     if c not in cols.values():
         return f"第 {r + 1} 行的表格之外（第 {cell_ref(0, c).rstrip('1')} 列）"
     return f"第 {r + 1} 行"
-
-
-def _signature_labels(config: Config) -> set[str]:
-    return {squash(label) for label in signature_labels(config)}
 
 
 def _signed(sheet: Sheet, r: int, c: int) -> bool:
@@ -191,8 +194,8 @@ def _choice(text: str, official: dict[str, str], alias: dict[str, str], field: s
     return value
 
 
-def _check_signatures(sheet: Sheet, header_row: int, config: Config, warn) -> None:
-    for label in signature_labels(config):
+def _check_signatures(sheet: Sheet, header_row: int, labels: tuple[str, ...], warn) -> None:
+    for label in labels:
         for r in range(header_row + 1, sheet.height):
             row = sheet.rows[r]
             c = next((c for c, v in enumerate(row) if squash(v).rstrip(":：") == squash(label)), None)

@@ -15,8 +15,8 @@ from decimal import Decimal
 from inspection.campaign import Campaign
 from inspection.config import Config
 from inspection.constants import (
-    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, KIND_SCORING, LABEL_INSPECTION_DATE,
-    LABEL_INSPECTORS, SHEET_HELP, SHEET_META, SHEET_SCORING, TOTAL_LABEL,
+    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, KIND_SCORING, REVIEW, SHEET_HELP, SHEET_META,
+    SHEET_SCORING, TOTAL_LABEL, ScoringRole,
 )
 from inspection.findings import Code, Finding, finding
 from inspection.model import Deduction, ScoringReturn
@@ -42,16 +42,22 @@ from inspection.writers.scoring_template import (
 TENTH = Decimal("0.1")
 # 完成情况 that says nothing about an item that lost points (the 003 bulletin's complaint).
 BOILERPLATE = {"已完成", "完成", "已落实", "落实", "已整改", "是", "有", "已开展", "已建立", "无", "好", "良好"}
-OWN_SHEETS = (SHEET_SCORING, SHEET_HELP, SHEET_META)
+OWN_SHEETS = (SHEET_HELP, SHEET_META)  # besides the role's own sheet
 FIX_TEXT = "需要写入通报的内容，请填在对应评分标准的“扣分原因”或“完成情况”栏。"
 
 
 def read(book: Book, campaign: Campaign, source: Source) -> tuple[ScoringReturn | None, list[Finding]]:
-    """Validate and score one workbook. The return is None when the structure cannot be read, or
-    when nothing was filled in (then the only finding is S008)."""
+    return read_as(book, campaign, source, REVIEW)
+
+
+def read_as(book: Book, campaign: Campaign, source: Source, role: ScoringRole
+            ) -> tuple[ScoringReturn | None, list[Finding]]:
+    """Validate and score one workbook filled in by `role` (the group's 打分表 or the unit's 自评表).
+    The return is None when the structure cannot be read, or when nothing was filled in (then the
+    only finding is S008)."""
     config, rubric, file, unit = campaign.config, campaign.rubric, source.file, source.unit
     try:
-        located = locate(book, rubric, file)
+        located = locate(book, rubric, file, role)
     except SheetNotReadable as err:
         return None, [_with_unit(f, unit) for f in err.findings]
     sheet, cols = located.sheet, located.cols
@@ -140,17 +146,17 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[ScoringReturn 
         r, c = located.total_cell
         cover.take(r, c)
         _check_score(sheet, r, c, result.total, rubric.total, score_formulas, add)
-    typed = _read_info(located, config, result, add, cover) or typed
-    _cover_template(located, rubric, config, unit, cover, add)
+    typed = _read_info(located, config, result, add, cover, role) or typed
+    _cover_template(located, rubric, config, unit, cover, add, role)
     strays = cover.strays(_where(located, rubric))
     findings += stray_findings(strays, file=file, unit=unit, sheet=sheet.name,
                                fix_error=FIX_DEDUCTION, fix_warning=FIX_TEXT)
-    elsewhere = other_sheets(book, sheet, OWN_SHEETS, file=file, unit=unit, fix_error=FIX_DEDUCTION,
-                             fix_warning=FIX_TEXT, help_sheet=SHEET_HELP,
-                             help_text=help_line_test(help_lines(config, rubric, config.visit(unit))))
+    elsewhere = other_sheets(book, sheet, (role.sheet, *OWN_SHEETS), file=file, unit=unit,
+                             fix_error=FIX_DEDUCTION, fix_warning=FIX_TEXT, help_sheet=SHEET_HELP,
+                             help_text=help_line_test(help_lines(config, rubric, config.visit(unit), role)))
     findings += elsewhere
     if not typed and not strays and not elsewhere and not located.findings:
-        return None, [finding(Code.S008, file=file, unit=unit, sheet=sheet.name, kind="打分表", name=unit)]
+        return None, [finding(Code.S008, file=file, unit=unit, sheet=sheet.name, kind=role.name, name=unit)]
     if not any_deduction and not any_status:
         first = located.criterion_rows.get(rubric.criteria[0].id, located.header_row + 1)
         findings.append(finding(Code.D014, file=file, unit=unit, sheet=sheet.name,
@@ -230,8 +236,9 @@ def _check_score(sheet, row: int, col: int, expected: Decimal, full: Decimal, fo
             expected=plain_number(expected))
 
 
-def _read_info(located: ScoringSheet, config: Config, result: ScoringReturn, add, cover: Coverage) -> bool:
-    """检查日期 and 检查人员; True when either was filled in."""
+def _read_info(located: ScoringSheet, config: Config, result: ScoringReturn, add, cover: Coverage,
+               role: ScoringRole) -> bool:
+    """检查日期 and 检查人员 (自评日期 and 自评人员); True when either was filled in."""
     sheet = located.sheet
     typed = False
     if located.inspectors_cell:
@@ -240,9 +247,10 @@ def _read_info(located: ScoringSheet, config: Config, result: ScoringReturn, add
         typed = bool(result.inspectors)
 
     def problem(row, col, raw, what) -> None:
-        add(Code.T004, row, col) if raw == "" else add(Code.T001, row, col, value=cell_text(raw)[:40])
+        what = role.date_label
+        add(Code.T004, row, col, what=what) if raw == "" else add(Code.T001, row, col, what=what, value=cell_text(raw)[:40])
 
-    day, cell = labelled_date(sheet, LABEL_INSPECTION_DATE, located.header_row, config.inspection_start.year, problem)
+    day, cell = labelled_date(sheet, role.date_label, located.header_row, config.inspection_start.year, problem)
     if cell is None:
         return typed
     cover.take(*cell)
@@ -251,22 +259,22 @@ def _read_info(located: ScoringSheet, config: Config, result: ScoringReturn, add
     if day is None:
         return typed
     if day > config.deadline:
-        add(Code.T003, *cell, what="检查日期", value=f"{day:%Y-%m-%d}", deadline=f"{config.deadline:%Y-%m-%d}")
+        add(Code.T003, *cell, what=role.date_label, value=f"{day:%Y-%m-%d}", deadline=f"{config.deadline:%Y-%m-%d}")
     elif not config.inspection_start <= day <= config.inspection_end:
-        add(Code.T002, *cell, value=f"{day:%Y-%m-%d}", start=f"{config.inspection_start:%Y-%m-%d}",
+        add(Code.T002, *cell, what=role.date_label, value=f"{day:%Y-%m-%d}", start=f"{config.inspection_start:%Y-%m-%d}",
             end=f"{config.inspection_end:%Y-%m-%d}")
     return typed
 
 
 def _cover_template(located: ScoringSheet, rubric: Rubric, config: Config, unit: str, cover: Coverage,
-                    add) -> None:
+                    add, role: ScoringRole) -> None:
     """Take the cells that hold the template's own text: title and subtitle, labels, the header,
     part headings, section texts, the 总得分 label. The title block must name the unit _meta
     names: a template retitled for another unit is held (M011)."""
     sheet, header = located.sheet, located.header_row
-    title_block(cover, header, texts=[rubric.title, subtitle(config, rubric, config.visit(unit))],
-                labels=[LABEL_INSPECTION_DATE, LABEL_INSPECTORS], names=config.unit_names, unit=unit, add=add,
-                kind="打分表")
+    title_block(cover, header, texts=[rubric.title, subtitle(config, rubric, config.visit(unit), role)],
+                labels=[role.date_label, role.people_label], names=config.unit_names, unit=unit, add=add,
+                kind=role.name)
     header_labels = {squash(v) for v in (*rubric.labels.values(), COL_POINTS, COL_STATUS, COL_DEDUCTION,
                                          COL_REASON, COL_SCORE)}
     for c, value in enumerate(sheet.rows[header]):

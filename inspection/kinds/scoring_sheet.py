@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from inspection.constants import (
-    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, LABEL_INSPECTORS, SHEET_SCORING, TOTAL_LABEL,
+    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, REVIEW, TOTAL_LABEL, ScoringRole,
 )
 from inspection.findings import Code, Finding, finding
 from inspection.reading.book import Book, Sheet
@@ -41,15 +41,15 @@ class ScoringSheet:
     findings: list[Finding] = field(default_factory=list)
 
 
-def locate(book: Book, rubric: Rubric, file: str) -> ScoringSheet:
+def locate(book: Book, rubric: Rubric, file: str, role: ScoringRole = REVIEW) -> ScoringSheet:
     """Map the rubric onto the workbook's scoring sheet.
 
     Raises SheetNotReadable with the findings when the structure is too broken to read values.
     Warnings about the structure (edited criterion text) are in the result's `findings`.
     """
-    sheet = book.sheet(SHEET_SCORING)
+    sheet = book.sheet(role.sheet)
     if sheet is None:
-        raise SheetNotReadable([missing_sheet(book, SHEET_SCORING, file, "")])
+        raise SheetNotReadable([missing_sheet(book, role.sheet, file, "")])
     labels = {
         "section": rubric.labels["section"], "item": rubric.labels["item"],
         "criterion": rubric.labels["criterion"], COL_POINTS: COL_POINTS, COL_STATUS: COL_STATUS,
@@ -61,7 +61,7 @@ def locate(book: Book, rubric: Rubric, file: str) -> ScoringSheet:
         raise SheetNotReadable(problems)
     located = ScoringSheet(sheet, cols, {}, header_row)
     _map_criteria(located, rubric, header_row, file)
-    _find_info_cells(located, header_row)
+    _find_info_cells(located, header_row, role.people_label)
     if any(f.is_error for f in located.findings):
         raise SheetNotReadable(located.findings)
     return located
@@ -176,11 +176,11 @@ def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
-def _find_info_cells(located: ScoringSheet, header_row: int) -> None:
-    """检查人员 above the header (the cell right of its label) and 总得分 below. (检查日期 is read by
-    reading.layout.labelled_date, as every kind reads its dates.)"""
+def _find_info_cells(located: ScoringSheet, header_row: int, people_label: str) -> None:
+    """检查人员 (自评人员) above the header (the cell right of its label) and 总得分 below. (检查日期 is
+    read by reading.layout.labelled_date, as every kind reads its dates.)"""
     sheet = located.sheet
-    located.inspectors_cell = labelled_cell(sheet, LABEL_INSPECTORS, header_row)
+    located.inspectors_cell = labelled_cell(sheet, people_label, header_row)
     score_col = located.cols[COL_SCORE]
     for r in range(sheet.height - 1, header_row, -1):
         if any(squash(v) == TOTAL_LABEL for v in sheet.rows[r][:score_col]):

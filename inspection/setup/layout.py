@@ -44,6 +44,8 @@ BASICS = (
     Basic("被检查单位的称呼", "units", "label", "text", "如 县区、县（市、区）、乡镇（街道）"),
     Basic("用交办清单", "forms", "dispatch", "yesno", "是/否"),
     Basic("用隐患整改跟踪表", "forms", "followup", "yesno", "是/否（要用交办清单）"),
+    Basic("被检查单位先自评", "forms", "self_assessment", "yesno",
+          "是/否：是，则每个单位另有一份自评表（用交办清单时还有自查问题清单），汇总表比较自评与复核"),
     Basic("被检查单位的调度表表样", "forms", "progress_unit", "path",
           "调度表表样文件（forms/ 下的 .toml），相对本表格所在文件夹；不用调度表就留空"),
     Basic("部门的调度表表样", "forms", "progress_department", "path", "同上；不收部门调度表就留空"),

@@ -44,7 +44,7 @@ def _value(table: str, key: str, config: Config, rubric: Rubric, folder: Path):
     if table == "units":
         return config.unit_label
     if table == "forms":
-        if key in ("dispatch", "followup"):
+        if key in ("dispatch", "followup", "self_assessment"):
             return YES if getattr(config, f"uses_{key}") else NO
         form = config.progress_unit_form if key == "progress_unit" else config.progress_department_form
         return Path(os.path.relpath(form, folder)).as_posix() if form else ""

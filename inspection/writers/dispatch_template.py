@@ -5,8 +5,9 @@ import re
 
 from inspection.config import Config, Group, Visit
 from inspection.constants import (
-    DISPATCH_FILE, DISPATCH_FILE_UNGROUPED, DISPATCH_HEADERS, DISPATCH_NOTE, DISPATCH_ROWS, DISPATCH_TITLE,
-    HAZARD_LEVELS, KIND_DISPATCH, LABEL_DATE, RECTIFY_STATUSES, SHEET_DISPATCH, SHEET_HELP, SIGN_GROUP, SIGN_LOCAL,
+    ASSIGNED, DISPATCH_FILE, DISPATCH_FILE_UNGROUPED, DISPATCH_HEADERS, DISPATCH_NOTE, DISPATCH_ROWS, HAZARD_LEVELS,
+    LABEL_DATE, RECTIFY_STATUSES, SELF_CHECK_FILE, SELF_CHECK_NOTE, SELF_FOUND, SHEET_HELP, SIGN_FILLER, SIGN_GROUP,
+    SIGN_HEAD, SIGN_LOCAL, ListRole,
 )
 from inspection.writers.common import (
     Styles, atomic_workbook, chinese_number, height_for, lines_needed, print_setup, protect,
@@ -19,7 +20,9 @@ HEADER_ROW = 5
 FIRST_ROW = HEADER_ROW + 1
 
 
-def dispatch_file_name(visit: Visit) -> str:
+def dispatch_file_name(visit: Visit, role: ListRole = ASSIGNED) -> str:
+    if role is SELF_FOUND:
+        return SELF_CHECK_FILE.format(unit=visit.unit)
     if visit.group is None:
         return DISPATCH_FILE_UNGROUPED.format(unit=visit.unit)
     return DISPATCH_FILE.format(group=visit.group.number, unit=visit.unit)
@@ -45,44 +48,57 @@ def group_people(group: Group | None) -> str:
     return "；".join(parts)
 
 
-def signature_labels(config: Config) -> tuple[str, str]:
-    """The two signature lines under the table: the group's and the unit's."""
+def signature_labels(config: Config, role: ListRole = ASSIGNED) -> tuple[str, str]:
+    """The two signature lines under the table: the group's and the unit's (on a 自查问题清单, the
+    filler's and the unit head's)."""
+    if role is SELF_FOUND:
+        return SIGN_FILLER, SIGN_HEAD
     return SIGN_GROUP.format(group_noun=config.group_noun), SIGN_LOCAL.format(unit_label=config.unit_label)
 
 
-def dispatch_note(config: Config) -> str:
-    return DISPATCH_NOTE.format(group_noun=config.group_noun, unit_label=config.unit_label, receiver=config.receiver)
+def dispatch_note(config: Config, role: ListRole = ASSIGNED) -> str:
+    note = SELF_CHECK_NOTE if role is SELF_FOUND else DISPATCH_NOTE
+    return note.format(group_noun=config.group_noun, unit_label=config.unit_label, receiver=config.receiver)
 
 
-def write_dispatch_template(config: Config, visit: Visit, folder: Path) -> Path:
-    path = folder / dispatch_file_name(visit)
-    number = str(visit.group.number) if visit.group else ""
+def header_lines(config: Config, visit: Visit, role: ListRole = ASSIGNED) -> list[tuple[str, str]]:
+    """The labelled lines above the table, as (label, value): the group and the unit it inspects, or
+    on a 自查问题清单 the unit alone."""
+    if role is SELF_FOUND:
+        return [(config.unit_label, visit.unit)]
+    return [(config.group_noun, group_title(config, visit.group)), (f"督导{config.unit_label}", visit.unit)]
+
+
+def write_dispatch_template(config: Config, visit: Visit, folder: Path, role: ListRole = ASSIGNED) -> Path:
+    """The group's 交办清单 for one unit, or (role SELF_FOUND) the unit's own 自查问题清单."""
+    path = folder / dispatch_file_name(visit, role)
+    number = str(visit.group.number) if visit.group and role is ASSIGNED else ""
     with atomic_workbook(path) as wb:
         st = Styles(wb)
-        ws = wb.add_worksheet(SHEET_DISPATCH)
-        _write_sheet(ws, st, config, visit)
-        _write_help(wb.add_worksheet(SHEET_HELP), st, config, visit)
-        write_meta(wb, config, kind=KIND_DISPATCH, form="dispatch", reporter=visit.unit, county=visit.unit,
+        ws = wb.add_worksheet(role.sheet)
+        _write_sheet(ws, st, config, visit, role)
+        _write_help(wb.add_worksheet(SHEET_HELP), st, config, visit, role)
+        write_meta(wb, config, kind=role.kind, form=role.kind, reporter=visit.unit, county=visit.unit,
                    group=number, identity=(number,))
         ws.activate()
     return path
 
 
-def _write_sheet(ws, st: Styles, config: Config, visit: Visit) -> None:
+def _write_sheet(ws, st: Styles, config: Config, visit: Visit, role: ListRole) -> None:
     last = len(DISPATCH_HEADERS) - 1
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
-    ws.merge_range(0, 0, 0, last, DISPATCH_TITLE, st.title)
+    ws.merge_range(0, 0, 0, last, role.title, st.title)
     ws.set_row(0, 30)
     # Header block of the annex: the group / the unit / 日期, each label followed by its value cell.
-    ws.merge_range(1, 0, 1, 1, f"{config.group_noun}：", st.label)
-    ws.merge_range(1, 2, 1, 5, group_title(config, visit.group), st.plain)
-    ws.merge_range(2, 0, 2, 1, f"督导{config.unit_label}：", st.label)
-    ws.merge_range(2, 2, 2, 5, visit.unit, st.plain)
+    for row, (label, value) in enumerate(header_lines(config, visit, role), start=1):
+        ws.merge_range(row, 0, row, 1, f"{label}：", st.label)
+        ws.merge_range(row, 2, row, 5, value, st.plain)
     ws.merge_range(3, 0, 3, 1, f"{LABEL_DATE}：", st.label)
     ws.write_blank(3, 2, None, st.input_date)
-    ws.data_validation(3, 2, 3, 2, date_rule(config.inspection_start, config.deadline, "交办日期",
-                                              "填写现场交办日期"))
+    ws.data_validation(3, 2, 3, 2, date_rule(config.inspection_start, config.deadline,
+                                              "交办日期" if role is ASSIGNED else "自查日期",
+                                              "填写现场交办日期" if role is ASSIGNED else "填写自查日期"))
 
     ws.write_row(HEADER_ROW, 0, DISPATCH_HEADERS, st.header)
     ws.set_row(HEADER_ROW, 30)
@@ -103,30 +119,41 @@ def _write_sheet(ws, st: Styles, config: Config, visit: Visit) -> None:
                                   "填写整改完成期限，如 2023/9/30"))
 
     row = end + 2
-    for label in signature_labels(config):
+    for label in signature_labels(config, role):
         ws.merge_range(row, 0, row, 2, f"{label}：", st.label)
         ws.merge_range(row, 3, row, 6, None, st.input_plain)
         ws.set_row(row, 30)
         row += 2
-    note = dispatch_note(config)
+    note = dispatch_note(config, role)
     ws.merge_range(row, 0, row, last, note, st.note)
     ws.set_row(row, height_for(lines_needed(note, sum(WIDTHS))))
 
     ws.freeze_panes(FIRST_ROW, 0)
     print_setup(ws, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW),
-                title=f"{DISPATCH_TITLE} {group_title(config, visit.group)} 督导{visit.unit}")
+                title=f"{role.title} " + " ".join(value for _, value in header_lines(config, visit, role)))
     ws.print_area(0, 0, row, last)
     protect(ws)
 
 
-def _write_help(ws, st: Styles, config: Config, visit: Visit) -> None:
-    write_help(ws, st, help_lines(config, visit))
+def _write_help(ws, st: Styles, config: Config, visit: Visit, role: ListRole) -> None:
+    write_help(ws, st, help_lines(config, visit, role))
 
 
-def help_lines(config: Config, visit: Visit) -> list[str]:
+def help_lines(config: Config, visit: Visit, role: ListRole = ASSIGNED) -> list[str]:
     """The 填表说明 sheet, a line a row (the first is its title)."""
+    if role is SELF_FOUND:
+        return [
+            f"{role.title} 填表说明",
+            "",
+            f"1. 由{visit.unit}填写本单位自查发现的问题隐患，一个问题隐患填一行，预留 {DISPATCH_ROWS} 行。"
+            f"{group_title(config, visit.group)}复核时对照本清单，请如实填写。",
+            "2. “行业领域”“隐患级别”“整改状态”从下拉列表中选择；“整改时限”填日期（如 2023/9/30）。",
+            "3. 重大事故隐患按行业领域判定标准认定，其余为一般隐患。",
+            f"4. 填写完毕，由{SIGN_FILLER}和{SIGN_HEAD}在表下方签字，随自评表一并报送{config.receiver}。",
+            "5. 只填写浅黄色单元格，不要增删行列；表内隐藏的识别信息请勿改动。",
+        ]
     return [
-        f"{DISPATCH_TITLE} 填表说明",
+        f"{role.title} 填表说明",
         "",
         f"1. 由{group_title(config, visit.group)}在督导{visit.unit}时现场填写，一个问题隐患填一行，预留 {DISPATCH_ROWS} 行，"
         f"不够时另用一份清单。{group_people(visit.group) and group_people(visit.group) + '。'}",

@@ -13,6 +13,7 @@ from inspection.writers.report_hazards import write_ledger
 from inspection.writers.report_progress import SHEET_PROGRESS_DEPARTMENTS, SHEET_PROGRESS_UNITS, write_progress
 from inspection.writers.report_ranking import write_ranking, write_reasons
 from inspection.writers.report_scores import write_common, write_scores
+from inspection.writers.report_selfcheck import write_selfcheck
 from inspection.writers.report_trend import write_trend
 from inspection.writers.reminders import write_reminder_sheet
 
@@ -26,6 +27,8 @@ def write_report(result: RunResult, campaign: Campaign, path: Path) -> Path:
         write_scores(wb, st, result, config, rubric)
         write_common(wb, st, result, config, rubric)
         write_trend(wb, st, result, config)
+        if result.comparison is not None:
+            write_selfcheck(wb, st, result, config)
         if config.uses_dispatch:  # the sheets of forms the campaign does not use are left out
             write_ledger(wb, st, result, config)
         if campaign.unit_form:

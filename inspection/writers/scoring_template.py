@@ -7,9 +7,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from inspection.config import Config, Visit
 from inspection.constants import (
-    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, KIND_SCORING,
-    LABEL_INSPECTION_DATE, LABEL_INSPECTORS, SCORING_FILE, SCORING_FILE_UNGROUPED, SHEET_HELP, SHEET_SCORING,
-    TOTAL_LABEL,
+    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, REVIEW, SCORING_FILE, SCORING_FILE_UNGROUPED,
+    SELF_REVIEW, SELF_SCORING_FILE, SHEET_HELP, TOTAL_LABEL, ScoringRole,
 )
 from inspection.rubric import Item, Part, Rubric, Section
 from inspection.writers.dispatch_template import group_people, group_title
@@ -36,15 +35,19 @@ class ScoringLayout:
     total_row: int
 
 
-def scoring_file_name(visit: Visit) -> str:
+def scoring_file_name(visit: Visit, role: ScoringRole = REVIEW) -> str:
+    if role is SELF_REVIEW:
+        return SELF_SCORING_FILE.format(unit=visit.unit)
     if visit.group is None:
         return SCORING_FILE_UNGROUPED.format(unit=visit.unit)
     return SCORING_FILE.format(group=visit.group.number, unit=visit.unit)
 
 
-def subtitle(config: Config, rubric: Rubric, visit: Visit) -> str:
+def subtitle(config: Config, rubric: Rubric, visit: Visit, role: ScoringRole = REVIEW) -> str:
     """The line under the title: the rubric's own (with {group_no}, {group_noun}, {unit}) or
-    "（第一专项行动组检查淮滨县）"; without a group, "（县区：淮滨县）"."""
+    "（第一专项行动组检查淮滨县）"; without a group, "（县区：淮滨县）"; a 自评表 "（淮滨县自评）"."""
+    if role is SELF_REVIEW:
+        return f"（{visit.unit}自评）"
     if visit.group is None:
         text = rubric.subtitle if rubric.subtitle and "{group_no}" not in rubric.subtitle else "（{unit_label}：{unit}）"
     else:
@@ -70,31 +73,34 @@ def item_text(item: Item) -> str:
     return f"{item.label}{item.text}"
 
 
-def write_scoring_template(config: Config, rubric: Rubric, visit: Visit, folder: Path) -> Path:
-    path = folder / scoring_file_name(visit)
-    number = str(visit.group.number) if visit.group else ""
+def write_scoring_template(config: Config, rubric: Rubric, visit: Visit, folder: Path,
+                           role: ScoringRole = REVIEW) -> Path:
+    """The group's 打分表 for one unit, or (role SELF_REVIEW) the unit's own 自评表."""
+    path = folder / scoring_file_name(visit, role)
+    number = str(visit.group.number) if visit.group and role is REVIEW else ""
     with atomic_workbook(path) as wb:
         st = Styles(wb)
-        ws = wb.add_worksheet(SHEET_SCORING)
-        _write_scoring_sheet(ws, st, config, rubric, visit)
-        _write_help(wb.add_worksheet(SHEET_HELP), st, config, rubric, visit)
-        write_meta(wb, config, kind=KIND_SCORING, form="scoring", reporter=visit.unit, county=visit.unit,
+        ws = wb.add_worksheet(role.sheet)
+        _write_scoring_sheet(ws, st, config, rubric, visit, role)
+        _write_help(wb.add_worksheet(SHEET_HELP), st, config, rubric, visit, role)
+        write_meta(wb, config, kind=role.kind, form=role.kind, reporter=visit.unit, county=visit.unit,
                    group=number, rubric_id=rubric.id, rubric_version=rubric.version,
                    identity=(number, rubric.id, rubric.version))
         ws.activate()
     return path
 
 
-def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, visit: Visit) -> ScoringLayout:
+def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, visit: Visit,
+                         role: ScoringRole = REVIEW) -> ScoringLayout:
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
     last_col = len(COLUMNS) - 1
 
     ws.merge_range(0, 0, 0, last_col, rubric.title, st.title)
     ws.set_row(0, 30)
-    ws.merge_range(1, 0, 1, last_col, subtitle(config, rubric, visit), st.subtitle)
+    ws.merge_range(1, 0, 1, last_col, subtitle(config, rubric, visit, role), st.subtitle)
     ws.set_row(1, 22)
-    _write_info_row(ws, st, config)
+    _write_info_row(ws, st, config, role)
 
     headers = [rubric.labels["section"], rubric.labels["item"], rubric.labels["criterion"],
                *COLUMNS[POINTS:]]
@@ -147,15 +153,15 @@ def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, visit: 
 
     ws.freeze_panes(FIRST_BODY_ROW, 0)
     print_setup(ws, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW),
-                title=f"{rubric.title} {subtitle(config, rubric, visit)}")
+                title=f"{rubric.title} {subtitle(config, rubric, visit, role)}")
     ws.print_area(0, 0, total_row, last_col)
     protect(ws)
     return ScoringLayout(criterion_rows, item_rows, total_row)
 
 
-def _write_info_row(ws, st: Styles, config: Config) -> None:
-    """Row 3: 检查日期 and 检查人员, both fill-in cells, found by their labels when read back."""
-    ws.write_string(2, SEC, f"{LABEL_INSPECTION_DATE}：", st.label)
+def _write_info_row(ws, st: Styles, config: Config, role: ScoringRole) -> None:
+    """Row 3: 检查日期 and 检查人员 (自评日期, 自评人员), both fill-in cells, found by their labels when read back."""
+    ws.write_string(2, SEC, f"{role.date_label}：", st.label)
     ws.write_blank(2, ITEM, None, st.input_date)
     ws.data_validation(2, ITEM, 2, ITEM, {
         "validate": "date",
@@ -163,13 +169,13 @@ def _write_info_row(ws, st: Styles, config: Config) -> None:
         "minimum": config.inspection_start,
         "maximum": config.deadline,
         "error_type": "warning",
-        "input_title": LABEL_INSPECTION_DATE,
-        "input_message": f"填写现场检查日期，如 {config.inspection_start:%Y/%m/%d}",
+        "input_title": role.date_label,
+        "input_message": f"填写{'现场检查日期' if role is REVIEW else role.date_label}，如 {config.inspection_start:%Y/%m/%d}",
         "error_title": "日期不在检查时间内",
         "error_message": (f"检查时间为 {config.inspection_start:%Y年%m月%d日} 至 "
                           f"{config.inspection_end:%Y年%m月%d日}，请核对。"),
     })
-    ws.write_string(2, CRIT, f"{LABEL_INSPECTORS}：", st.label)
+    ws.write_string(2, CRIT, f"{role.people_label}：", st.label)
     ws.merge_range(2, POINTS, 2, SCORE, None, st.input_plain)
     ws.set_row(2, 22)
 
@@ -207,19 +213,24 @@ def _sum_formula(cells: list[str]) -> str:
     return "=SUM(" + ",".join(f"SUM({c})" for c in chunks) + ")"
 
 
-def _write_help(ws, st: Styles, config: Config, rubric: Rubric, visit: Visit) -> None:
-    write_help(ws, st, help_lines(config, rubric, visit), width=110)
+def _write_help(ws, st: Styles, config: Config, rubric: Rubric, visit: Visit, role: ScoringRole) -> None:
+    write_help(ws, st, help_lines(config, rubric, visit, role), width=110)
 
 
-def help_lines(config: Config, rubric: Rubric, visit: Visit) -> list[str]:
+def help_lines(config: Config, rubric: Rubric, visit: Visit, role: ScoringRole = REVIEW) -> list[str]:
     """The 填表说明 sheet, a line a row (the first is its title)."""
+    if role is SELF_REVIEW:
+        who = (f"1. 本表由{visit.unit}按考评细则自评填写（自评打分），{group_title(config, visit.group)}复核时对照；"
+               f"自评得分不计入排名。请于 {config.deadline:%Y年%m月%d日} 前报送{config.receiver}。")
+    else:
+        who = (f"1. 本表由{group_title(config, visit.group)}填写，检查对象：{visit.unit}。"
+               f"{group_people(visit.group) and group_people(visit.group) + '。'}"
+               f"检查时间 {config.inspection_start:%Y年%m月%d日} 至 {config.inspection_end:%Y年%m月%d日}，"
+               f"请于 {config.deadline:%Y年%m月%d日} 前报送。")
     return [
         f"{rubric.title} 填表说明",
         "",
-        f"1. 本表由{group_title(config, visit.group)}填写，检查对象：{visit.unit}。"
-        f"{group_people(visit.group) and group_people(visit.group) + '。'}"
-        f"检查时间 {config.inspection_start:%Y年%m月%d日} 至 {config.inspection_end:%Y年%m月%d日}，"
-        f"请于 {config.deadline:%Y年%m月%d日} 前报送。",
+        who,
         "2. 只填写浅黄色单元格。不要增删行列、不要修改条款文字和分值，也不要改动工作表名称。",
         f"3. “{COL_DEDUCTION}”：按“{rubric.labels['criterion']}”逐条填写扣分，可填小数（如 0.5）；"
         "不扣分的留空或填 0。每项细则扣完为止，得分不会低于 0。",
@@ -229,6 +240,6 @@ def help_lines(config: Config, rubric: Rubric, visit: Visit) -> list[str]:
         f"6. “{COL_STATUS}”：逐项写明核实到的完成情况；有扣分的细则不要只填“已完成”。",
         "7. 标注“不涉及的不扣分”的条款，被检查单位不涉及的不扣分，请在完成情况中注明“不涉及”。",
         f"8. “{COL_SCORE}”和“{TOTAL_LABEL}”由公式自动计算，请勿改写。",
-        f"9. 请填写表头的“{LABEL_INSPECTION_DATE}”和“{LABEL_INSPECTORS}”。",
+        f"9. 请填写表头的“{role.date_label}”和“{role.people_label}”。",
         "10. 填好后直接保存（Excel 或 WPS 均可，建议保存为 .xlsx），文件名可以改，表内隐藏的识别信息请勿改动。",
     ]
