@@ -158,7 +158,8 @@ def build_rubric(parts: list[Unit], header: dict, columns: Columns,
     head = {k: v for k, v in header.items() if k not in ("total", "labels") and v not in (None, "")}
     total = header.get("total")
     head["total"] = toml_number(_dec(total) if total is not None else got)
-    head["labels"] = dict(header.get("labels") or {
-        "section": b.names["section"], "item": b.names["item"],
-        "criterion": columns.names.get("criterion", DEFAULT_NAMES["criterion"])})
+    given = header.get("labels") if isinstance(header.get("labels"), dict) else {}
+    head["labels"] = {"section": b.names["section"], "item": b.names["item"],
+                      "criterion": columns.names.get("criterion", DEFAULT_NAMES["criterion"]),
+                      **{k: v for k, v in given.items() if v}}
     return {"rubric": head, "parts": built}
