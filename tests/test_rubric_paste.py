@@ -504,3 +504,20 @@ def test_round_trip__any_rubric__same_dict_and_no_problem(data, layout):
     parsed, problems = _parse(rows, data["rubric"])
     assert problems == []
     assert parsed == data
+
+
+_CELLS = st.sampled_from([
+    "", "", "", "一、企业层面", "一、", "二、（5分）", "（一）台账（3分）", "（二）", "1.建立台账。", "2、", "1.a\n2.b",
+    "(1)未建立的，扣2分。", "(2)", "(3)未落实的扣0.5分", "(1)x\n(2)未更新的扣1分", "扣1-2分", "每起扣1分", "合计",
+    "注：见说明", "（0分）", "0", "3", "0.5分", "未落实的，不得分", "1.x（0分）", "\n", "考评细则"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_CELLS, min_size=3, max_size=4), max_size=8),
+       st.sampled_from([["考评项目", "考评细则", "评分标准", "分值"], ["项目", "细则", "分数"]]))
+def test_any_table__without_errors__is_a_rubric_rubric_from_data_accepts(rows, header_row):
+    header = {"id": "t", "version": "1", "name": "t", "title": "t", "total": None}
+    data, problems = parse_rubric_table([(n, row) for n, row in enumerate([header_row, *rows], start=1)],
+                                        header=header)
+    if not any(p.level == "错误" for p in problems):
+        rubric_from_data(data, "测试")

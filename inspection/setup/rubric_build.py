@@ -12,7 +12,7 @@ from inspection.setup.rubric_columns import Columns
 from inspection.setup.rubric_text import read_deductions, toml_number
 from inspection.setup.rubric_units import (
     ABOVE_ITEM, DEFAULT_NAMES, DUPLICATE_LABEL, NO_CHILDREN, NO_CRITERIA_AT_ALL, NO_POINTS, NO_TEXT,
-    POINTS_DISAGREE, SUM_PART, SUM_SECTION, SUM_TABLE, SUM_TOTAL, Problems, Unit, place,
+    POINTS_DISAGREE, SUM_PART, SUM_SECTION, SUM_TABLE, SUM_TOTAL, ZERO_POINTS, Problems, Unit, place,
 )
 from inspection.values import plain_number
 
@@ -41,6 +41,8 @@ class _Builder:
         sections = [self.section(s) for s in unit.children]
         if not sections:
             self.problems.error(unit.order, NO_CHILDREN.format(place=self.place(unit), child=self.names["section"]))
+        if unit.raw and not unit.text:
+            self.problems.error(unit.order, NO_TEXT.format(place=self.place(unit)))
         out = {"id": f"p{n}", "label": unit.label, "title": unit.text}
         if unit.note:
             out["note"] = unit.note
@@ -93,12 +95,17 @@ class _Builder:
                 cell=plain_number(unit.column)))
         if unit.points is not None:
             out["points"] = toml_number(unit.points)
+            if unit.points <= 0:
+                unit.unsure = True
+                self.problems.error(unit.points_order, ZERO_POINTS.format(place=self.place(unit),
+                                                                          level=self.names["item"]))
         elif unit.raw:
             self.problems.error(unit.order, NO_POINTS.format(place=self.place(unit), column=self.points_name))
         criteria = unit.children if self.own_criteria else [unit]
         if not criteria and unit.raw:
             self.problems.error(unit.order, NO_CHILDREN.format(place=self.place(unit), child=self.names["criterion"]))
-        out["criteria"] = [self.criterion(c, unit.points) for c in criteria]
+        points = unit.points if unit.points is not None and unit.points > 0 else None
+        out["criteria"] = [self.criterion(c, points) for c in criteria]
         return out
 
     def criterion(self, unit: Unit, item_points: Decimal | None) -> dict:

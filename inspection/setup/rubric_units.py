@@ -33,6 +33,7 @@ NO_POINTS = "{place}：没有分值，请在“{column}”列填写，或在条�
 POINTS_DISAGREE = "{place}：条文写“（{text}分）”，“{column}”列是 {cell}，两者不一致，请改正其一"
 POINTS_TWICE = "{place}：分值 {value} 与这条{level}上面一行的 {first} 不一致，一条{level}只有一个分值，请改正"
 BAD_POINTS = "分值“{value}”不是数字，请填写如 2 或 0.5"
+ZERO_POINTS = "{place}：分值为 0，每条{level}的分值应大于 0，请改正"
 NO_TEXT = "{place}：只有编号，没有文字，请补上"
 NO_PARENT = "这一行有{level}，但它所属的{parent}是空的，请在这一格填写{parent}（或与上面合并）"
 NO_CHILDREN = "{place}下面没有{child}，请补上，或删去这一行"
