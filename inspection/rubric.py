@@ -158,8 +158,7 @@ def _shown(value) -> str:
 class _Reader:
     """Walks the parsed TOML, naming every problem by the labels of its place."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self):
         self.problems: list[tuple[tuple[int, ...], str]] = []
         self.names = dict(LEVEL_NAMES)  # what the file calls a section, item, criterion
         self.ids: list[tuple[str, _Place]] = []
@@ -214,15 +213,20 @@ def load_rubric(path: str | Path) -> Rubric:
     """Load and check a rubric file. Raises RubricError listing every problem, each named by the
     labels of its place ("（三）1. 第 (5) 条：扣分 1 超过该细则分值 0.5")."""
     path = Path(path)
-    source = f"考评细则文件 {path.name}"
     try:
         data = load_toml(path, RubricError, "考评细则文件")
     except FileNotFoundError as err:
         raise RubricError(f"找不到考评细则文件：{path}") from err
     except OSError as err:
         raise RubricError(f"考评细则文件无法读取：{path.name}：{err.strerror or err}") from err
+    return rubric_from_data(data, f"考评细则文件 {path.name}", str(path))
 
-    r = _Reader(path)
+
+def rubric_from_data(data: dict, source: str, path: str = "") -> Rubric:
+    """Check a rubric given as the dict a rubric TOML file parses to (numbers as int or Decimal)
+    and build it. `source` names where it came from in messages ("考评细则文件 x.toml");
+    `path` is kept on the Rubric. Raises RubricError listing every problem, as load_rubric does."""
+    r = _Reader()
     head = data.get("rubric")
     if not isinstance(head, dict):
         raise RubricError.listing(source, ["缺少 [rubric] 表"])
@@ -244,7 +248,7 @@ def load_rubric(path: str | Path) -> Rubric:
         total=r.points(head, "total", top) or Decimal(0),
         labels={k: str(labels.get(k, "")).strip() for k in ("section", "item", "criterion")},
         parts=parts,
-        path=str(path),
+        path=path,
     )
     got = sum((s.points for s in rubric.sections), Decimal(0))
     if rubric.total and parts and got != rubric.total:
