@@ -1,0 +1,103 @@
+"""Setting a campaign up in Excel: `setup` writes 检查活动设置.xlsx from the config, the workbook works
+as --config for every command, and `setup --from-workbook` writes the TOML back: the same campaign."""
+
+import dataclasses
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from inspection.campaign import load_campaign
+from inspection.cli import main
+from inspection.errors import SetupError
+from inspection.setup.commands import toml_from_workbook, workbook_from_config
+from inspection.setup.layout import (
+    SHEET_BASICS, SHEET_GROUPS, SHEET_PARSED, SHEET_RUBRIC, SHEET_UNITS, WORKBOOK_FILE,
+)
+from tests.conftest import ROOT
+
+EXAMPLES = sorted((ROOT / "examples").glob("*/config.toml"))
+
+
+def same_campaign(a, b) -> None:
+    """Two campaigns say the same: every config fact but where the files are, and the rubric whole."""
+    skip = {"path", "rubric_path", "progress_unit_form", "progress_department_form"}
+    for field in dataclasses.fields(a.config):
+        if field.name not in skip:
+            assert getattr(a.config, field.name) == getattr(b.config, field.name), field.name
+    for name in ("progress_unit_form", "progress_department_form"):
+        one, two = getattr(a.config, name), getattr(b.config, name)
+        assert (one and one.resolve()) == (two and two.resolve()), name
+    assert (a.unit_form, a.department_form) == (b.unit_form, b.department_form)
+    skip = {"path"}
+    for field in dataclasses.fields(a.rubric):
+        if field.name not in skip:
+            assert getattr(a.rubric, field.name) == getattr(b.rubric, field.name), field.name
+
+
+@pytest.mark.parametrize("config", EXAMPLES, ids=[p.parent.name[:3] for p in EXAMPLES])
+def test_round_trip__toml_workbook_toml__same_campaign(config, tmp_path):
+    original = load_campaign(config)
+    _, workbook = workbook_from_config(config, tmp_path / "book")
+    same_campaign(original, load_campaign(workbook))  # the workbook as --config
+    campaign, config_toml, rubric_toml, parsed = toml_from_workbook(workbook, tmp_path / "toml")
+    same_campaign(original, load_campaign(config_toml))
+    assert rubric_toml.exists() and parsed.exists()
+
+
+def test_setup_command__default_campaign_worked_example(tmp_path, capsys):
+    assert main(["setup", "--output", str(tmp_path)]) == 0
+    path = tmp_path / WORKBOOK_FILE
+    assert f"已生成 {path}" in capsys.readouterr().out
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[:2] == [SHEET_BASICS, SHEET_UNITS] and SHEET_RUBRIC in wb.sheetnames
+    basics = {row[0]: row[1] for row in wb[SHEET_BASICS].iter_rows(min_row=2, values_only=True)}
+    assert basics["检查活动名称"] == "信阳市安全生产县际异地交叉检查" and basics["用交办清单"] == "是"
+    units = [row[1] for row in wb[SHEET_UNITS].iter_rows(min_row=2, values_only=True) if row[1]]
+    assert units[0] == "浉河区" and len(units) == 11
+
+
+def test_workbook_as_config__templates_and_run(tmp_path, capsys):
+    book = tmp_path / "设置"
+    assert main(["setup", "--output", str(book)]) == 0
+    workbook = str(book / WORKBOOK_FILE)
+    assert main(["templates", "--config", workbook, "--output", str(tmp_path / "templates"), "--quiet"]) == 0
+    assert len(list((tmp_path / "templates").glob("*.xlsx"))) == 64
+    (tmp_path / "input").mkdir()
+    assert main(["run", "--config", workbook, "--input", str(tmp_path / "input"), "--output",
+                 str(tmp_path / "output"), "--quiet"]) == 1  # nothing returned yet: every unit missing
+    assert "排名汇总表" in capsys.readouterr().out
+
+
+def _edited(tmp_path: Path, edit) -> Path:
+    _, workbook = workbook_from_config(ROOT / "config.toml", tmp_path)
+    wb = openpyxl.load_workbook(workbook)
+    edit(wb)
+    wb.save(workbook)
+    return workbook
+
+
+def test_workbook_mistakes__every_one_by_sheet_and_cell(tmp_path, capsys):
+    def edit(wb):
+        wb[SHEET_GROUPS]["C7"] = "淮宾县"  # a typo for 淮滨县 (group 6's row)
+        basics = wb[SHEET_BASICS]
+        row = next(r for r in range(2, basics.max_row + 1) if basics.cell(r, 1).value == "检查开始日期")
+        basics.cell(row, 2).value = "八月上旬"
+    workbook = _edited(tmp_path, edit)
+    with pytest.raises(SetupError) as err:
+        load_campaign(workbook)
+    text = str(err.value)
+    assert f"{SHEET_GROUPS}!C7：“淮宾县”不在被检查单位中，是否为“淮滨县”？" in text
+    assert f"{SHEET_BASICS}!B6：“检查开始日期”“八月上旬”不是日期" in text
+    assert main(["templates", "--config", str(workbook), "--output", str(tmp_path / "t")]) == 2
+    err_text = capsys.readouterr().err
+    assert err_text.startswith("无法运行：") and "Traceback" not in err_text
+
+
+def test_from_workbook_with_mistakes__parsed_sheet_lists_them(tmp_path):
+    workbook = _edited(tmp_path, lambda wb: wb[SHEET_GROUPS].__setitem__("C7", "淮宾县"))
+    with pytest.raises(SetupError):
+        toml_from_workbook(workbook, tmp_path / "toml")
+    parsed = openpyxl.load_workbook(tmp_path / "toml" / f"{workbook.stem}_{SHEET_PARSED}.xlsx")[SHEET_PARSED]
+    assert any("淮宾县" in str(row[1]) for row in parsed.iter_rows(min_row=2, values_only=True))
+    assert not (tmp_path / "toml" / "config.toml").exists()
