@@ -90,9 +90,14 @@ def read_setup(path: Path) -> SetupData:
             if names:
                 out.config[table] = {key: list(names)}
         out.rubric, found = parse_rubric_table(_rows(sheets[SHEET_RUBRIC]), header=head["rubric"])
-        out.problems += [Problem(p.cell if "!" in p.cell else f"{SHEET_RUBRIC}!{p.cell}", p.level, p.message)
-                         for p in found]
+        out.problems += [_rubric_problem(p) for p in found]
     return out
+
+
+def _rubric_problem(p) -> Problem:
+    """A problem of the pasted table, its place taken out of its message (the listing puts it first)."""
+    where = f"{SHEET_RUBRIC}!{p.cell}" if p.cell else SHEET_RUBRIC
+    return Problem(where, p.level, p.message.removeprefix(f"{where}：").removeprefix(f"{SHEET_RUBRIC}："))
 
 
 def _rows(sheet: Sheet) -> list[tuple[int, list]]:

@@ -16,10 +16,15 @@ from inspection.setup.layout import (
     BASICS, DEPARTMENTS_HEADER, GROUPS_HEADER, NO, PERIODS, SECTORS_HEADER, SHEET_BASICS, SHEET_DEPARTMENTS,
     SHEET_GROUPS, SHEET_HELP, SHEET_PARSED, SHEET_RUBRIC, SHEET_SECTORS, SHEET_UNITS, UNITS_HEADER, YES,
 )
-from inspection.setup.rubric_table import rubric_rows
-from inspection.writers.common import LAST_DAY, Styles, atomic_workbook, format_points, list_rule, write_help
+from inspection.setup.rubric_table import rubric_rows, rubric_spans
+from inspection.writers.common import (
+    LAST_DAY, Styles, atomic_workbook, format_points, height_for, lines_needed, list_rule, print_setup, write_help,
+)
 
-ROWS_FREE = 200  # blank rows prepared under each list, for units, groups, departments added later
+# Blank fill-in rows prepared under each list, for units, groups, departments added later; more can be
+# typed below them. Not hundreds: formatted rows are printed, and 200 made 17 blank pages.
+ROWS_FREE = 20
+VALIDATED_ROWS = 1000  # the dropdowns and checks reach this far, formatted or not
 
 
 def write_setup(campaign: Campaign, path: Path) -> Path:
@@ -33,6 +38,9 @@ def write_setup(campaign: Campaign, path: Path) -> Path:
         _names(wb.add_worksheet(SHEET_SECTORS), st, SECTORS_HEADER, config.sectors, 16)
         _rubric(wb.add_worksheet(SHEET_RUBRIC), st, rubric)
         write_parsed(wb.add_worksheet(SHEET_PARSED), st, rubric, [])
+        for ws in wb.worksheets():  # printed to check with a colleague: one page wide, the header on each page
+            print_setup(ws, landscape=ws.name in (SHEET_RUBRIC, SHEET_GROUPS, SHEET_BASICS), repeat_rows=(0, 0),
+                        title=f"{config.campaign} {ws.name}")
         write_help(wb.add_worksheet(SHEET_HELP), st, help_lines(), width=110)
         wb.worksheets()[0].activate()
     return path
@@ -110,7 +118,7 @@ def _groups(ws, st: Styles, config: Config) -> None:
     for blank in range(row, row + ROWS_FREE):
         for col in range(len(GROUPS_HEADER)):
             ws.write_blank(blank, col, None, st.input)
-    last = row + ROWS_FREE - 1
+    last = VALIDATED_ROWS
     ws.data_validation(1, 0, last, 0, {"validate": "integer", "criteria": "between", "minimum": 1,
                                        "maximum": 9999, "error_message": "组号是 1 到 9999 的整数"})
     ws.data_validation(1, 2, last, 2, {"validate": "list", "source": f"='{SHEET_UNITS}'!$B$2:$B$1000",
@@ -120,18 +128,38 @@ def _groups(ws, st: Styles, config: Config) -> None:
 
 
 def _rubric(ws, st: Styles, rubric: Rubric) -> None:
+    """The rubric as the annex's table, merged as a paste from Word lands, rows tall enough to read."""
     rows = rubric_rows(rubric)
-    for col, width in enumerate((30, 50, 60, 8)):
+    widths = (30, 50, 60, 8)
+    for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.write_row(0, 0, rows[0], st.header)
+    spans = rubric_spans(rubric)
+    merged = {(r, c) for r1, c1, r2, c2 in spans for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+    heights = {r: height_for(max([lines_needed(v, widths[c]) for c, v in enumerate(row)
+                                  if isinstance(v, str) and v and (r, c) not in merged] or [1]))
+               for r, row in enumerate(rows[1:], start=1)}
+    for r1, c1, r2, c2 in spans:
+        value = rows[r1][c1]
+        fmt = st.input_number if not isinstance(value, str) else st.input
+        ws.merge_range(r1, c1, r2, c2, float(value) if not isinstance(value, str) else value, fmt)
+        need = height_for(lines_needed(value, sum(widths[c1:c2 + 1]))) if isinstance(value, str) else 0
+        have = sum(heights[r] for r in range(r1, r2 + 1))
+        if need > have:  # grow the rows of a tall merged cell evenly
+            for r in range(r1, r2 + 1):
+                heights[r] += (need - have) / (r2 - r1 + 1)
     for r, row in enumerate(rows[1:], start=1):
         for c, value in enumerate(row):
+            if (r, c) in merged:
+                continue
             if value == "" or value is None:
                 ws.write_blank(r, c, None, st.input)
             elif isinstance(value, str):
                 ws.write_string(r, c, value, st.input)
             else:
                 ws.write_number(r, c, float(value), st.input_number)
+    for r, height in heights.items():
+        ws.set_row(r, height)
     ws.freeze_panes(1, 0)
 
 
