@@ -28,11 +28,12 @@ def put_text(ws, ref: str, text) -> None:
 
 def fill_scoring(template: Path, target: Path, rubric, *, deductions: dict | None = None,
                  status: dict | None = None, inspection_date=date(2023, 8, 15),
-                 inspectors: str = "张三、李四", edit=None) -> Path:
+                 inspectors: str = "张三、李四", edit=None, sheet: str = "打分表") -> Path:
     """deductions: criterion id → (amount, reason); status: item id → text (default: a sentence
-    on every item); edit(ws, rows) may change anything else before saving."""
+    on every item); edit(ws, rows) may change anything else before saving. `sheet` is 自评表 for
+    the unit's own form, which has the same layout."""
     wb = openpyxl.load_workbook(template)
-    ws = wb["打分表"]
+    ws = wb[sheet]
     rows = criterion_rows(ws, rubric)
     for item in rubric.items:
         text = (status or {}).get(item.id, "已制定专项方案，抽查台账资料齐全，现场核实情况属实")
