@@ -183,6 +183,8 @@ class RunResult:
     trend: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # unit → round → score
     archive_path: Path | None = None
     output_path: Path | None = None
+    draft_path: Path | None = None  # the bulletin draft (通报草稿_….docx), when it could be written
+    draft_problem: str = ""  # why it could not, in Chinese (the report is written all the same)
     seconds: float = 0.0
 
     def files_with(self, status: str) -> list[InputFile]:
