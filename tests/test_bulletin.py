@@ -71,6 +71,16 @@ def test_facts__highest_lowest_average_and_units_not_ranked(campaign):
     assert "平均 99.4 分。" in text  # (99.9 + 99.8 + 99.9 + 98) / 4
 
 
+def test_draft__nothing_ranked_says_so(campaign):
+    result = result_of(campaign, {}, rejected=("浉河区",))
+    assert facts(result, campaign.config) == (
+        "本次共对 11 个县区检查打分，浉河区报送的打分表未通过校验，平桥区、罗山县、光山县、潢川县、淮滨县、商城县、息县、新县、"
+        "固始县、羊山新区未报送打分表，没有县区参加排名。")
+    draft = draft_bulletin(result, campaign)
+    assert next(b for b in draft.blocks if isinstance(b, Table)).rows == ()
+    assert draft.blocks[-1] == Para(REASON, "没有参加排名的县区。")
+
+
 def test_facts__average_exact_and_rounded_half_up(campaign):
     # (80.2 + 80.3) / 2 = 80.25: the bulletin says 80.3; float arithmetic with round() says 80.2.
     assert round((80.2 + 80.3) / 2, 1) == 80.2

@@ -102,6 +102,8 @@ def draft_bulletin(result: RunResult, campaign: Campaign) -> Draft:
     for heading, lines in reason_blocks(result, config):
         b.append(Para(REASON_HEAD, heading))
         b.extend(Para(REASON, line) for line in lines)
+    if b[-1].role == ANNEX_TITLE:
+        b.append(Para(REASON, f"没有参加排名的{label}。"))
     return Draft(title.replace("\n", ""), b)
 
 
@@ -135,12 +137,11 @@ def facts(result: RunResult, config: Config) -> str:
     label = config.unit_label
     ranked = [r for r in result.ranking if r.status == RANKED]
     unranked = [r for r in result.ranking if r.status != RANKED]
-    text = f"本次共对 {len(result.ranking)} 个{label}检查打分，{len(ranked)} 个{label}参加排名"
-    if unranked:
-        text += "，" + "，".join(f"{'、'.join(units)}{why}" for why, units in _grouped(unranked).items()) + "，未参加排名"
-    text += "。"
+    text = f"本次共对 {len(result.ranking)} 个{label}检查打分，"
+    why = "，".join(f"{'、'.join(units)}{why}" for why, units in _grouped(unranked).items())
     if not ranked:
-        return text
+        return text + f"{why}，没有{label}参加排名。"
+    text += f"{len(ranked)} 个{label}参加排名" + (f"，{why}，未参加排名" if unranked else "") + "。"
     if len(ranked) == 1:
         return text + f"{ranked[0].unit}得分 {format_points(ranked[0].score)} 分。各{label}扣分原因见附件2。"
     top = max(r.score for r in ranked)
