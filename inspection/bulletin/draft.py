@@ -67,6 +67,8 @@ class Draft:
 
 
 def draft_bulletin(result: RunResult, campaign: Campaign) -> Draft:
+    """文号, title, 主送, the opening with the facts, 一、二、三, 附件说明, 落款, then 附件1 and 附件2 on
+    pages of their own, as 003 is laid out."""
     config = campaign.config
     label = config.unit_label
     topic = campaign_topic(config)
@@ -78,7 +80,7 @@ def draft_bulletin(result: RunResult, campaign: Campaign) -> Draft:
         Para(NUMBER, "【文号】"),
         Para(TITLE, title),
         Para(ADDRESSEE, "【主送机关】："),
-        Para(BODY, f"【检查的依据和组织情况，如：根据……要求，……组织对各{label}开展了{topic}。】"
+        Para(BODY, f"【检查的依据和组织情况，如：根据……的要求，……于……对各{label}进行了检查打分。】"
                    f"{facts(result, config)}现将有关情况通报如下："),
         Para(HEADING, "一、工作开展情况"),
         Para(BODY, f"【各{label}的主要做法、成效和典型经验，由起草人填写。】"),
