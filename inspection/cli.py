@@ -192,8 +192,8 @@ def exit_code(result: RunResult) -> int:
 
 def print_summary(result: RunResult, unit_label: str, *, quiet: bool = False) -> None:
     if quiet:
-        print(f"排名汇总表：{result.output_path}（采用 {len(result.files_with(ACCEPTED))} 个文件，"
-              f"未采用 {len(result.files_with(REJECTED))} 个）。用时 {result.seconds:.1f} 秒。")
+        print(f"排名汇总表：{result.output_path}，{draft_line(result, hint=False)}"
+              f"（采用 {len(result.files_with(ACCEPTED))} 个文件，未采用 {len(result.files_with(REJECTED))} 个）。用时 {result.seconds:.1f} 秒。")
         return
     errors = sum(1 for f in result.findings if f.level == ERROR)
     warnings = sum(1 for f in result.findings if f.level == WARNING)
@@ -214,6 +214,7 @@ def print_summary(result: RunResult, unit_label: str, *, quiet: bool = False) ->
     print(f"发现错误 {errors} 条、警告 {warnings} 条，逐条见汇总表的“校验报告”工作表。")
     print(f"排名汇总表：{result.output_path}")
     print(reminder_line(result))
+    print(draft_line(result))
     if result.archive_path:
         print(f"归档：{result.archive_path}（{result.previous_round and f'上一轮 {result.previous_round}，' or ''}"
               f"隐患 {len(result.tracked)} 条跟踪中或已销号）")
@@ -227,6 +228,13 @@ def reminder_line(result: RunResult) -> str:
     senders = len({r.sender for r in result.reminders})
     return (f"催报：{len(result.reminders)} 份表格未收到或未采用，涉及 {senders} 个报送对象，"
             f"见汇总表的“催报清单”；可直接转发的催报消息在 {result.reminders_path}")
+
+
+def draft_line(result: RunResult, *, hint: bool = True) -> str:
+    """The bulletin draft (通报草稿_….docx) written beside the report, or why it was not."""
+    if result.draft_path:
+        return f"通报草稿：{result.draft_path}" + ("（【】中的内容请起草人填写）" if hint else "")
+    return f"通报草稿未生成：{result.draft_problem or '没有汇总结果'}"
 
 
 def cmd_demo(args) -> int:

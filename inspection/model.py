@@ -278,6 +278,8 @@ class RunResult:
     archive_path: Path | None = None
     output_path: Path | None = None
     reminders_path: Path | None = None  # 催报消息_….txt
+    draft_path: Path | None = None  # the bulletin draft (通报草稿_….docx), when it could be written
+    draft_problem: str = ""  # why it could not, in Chinese (the report is written all the same)
     seconds: float = 0.0
 
     def files_with(self, status: str) -> list[InputFile]:

@@ -6,13 +6,14 @@ import re
 import stat
 import tempfile
 import time
+import traceback
 
 from inspection.archive.record import record
 from inspection.archive.schema import open_archive
 from inspection.campaign import Campaign
 from inspection.config import Config
 from inspection.decide import check_updates, common_problems, hazard_ids, missing_findings, owed, rank, settle
-from inspection.errorlog import log_name, write_log
+from inspection.errorlog import log_name, short_error, write_log
 from inspection.errors import SetupError
 from inspection.findings import sort_key
 from inspection.ingest import ingest
@@ -82,6 +83,19 @@ def run(campaign: Campaign, input_dir: Path, output_dir: Path, *, as_of: date | 
     except OSError as err:
         raise SetupError(f"汇总表已写好，但无法写入催报消息 {messages_path(result.output_path)}："
                          f"{err.strerror or err}") from err
+    try:  # the bulletin draft is extra: nothing that goes wrong with it may cost the report written above
+        from inspection.bulletin import write_draft
+        result.draft_path = write_draft(result, campaign)
+    except OSError as err:
+        result.draft_problem = f"无法写入（{err.strerror or err}；文件是否正在 Word 或 WPS 中打开？请关闭后重新运行）"
+    except Exception:  # a bug, or python-docx missing: one line here, the traceback in 错误记录_….txt
+        trace = traceback.format_exc()
+        try:
+            log = write_log(output_dir, error_log, "生成通报草稿时程序出错（汇总表已写出）", [("通报草稿", trace)])
+            where = f"，详细记录已保存到 {log}，请发给维护人员"
+        except OSError:
+            where = ""
+        result.draft_problem = f"生成时程序出错（{short_error(trace)}）{where}"
     result.seconds = time.perf_counter() - started
     return result
 
