@@ -22,6 +22,7 @@ from inspection.run import run
 from inspection.campaign import load_campaign
 from inspection.kinds import PROGRESS, SELF_CHECK, SELF_SCORING
 from inspection.templates import generate_templates
+from inspection.writers.report_selfcheck import group_warning
 
 DEMO_INPUT = Path("demo") / "input"
 DEMO_ARCHIVE = "演示归档.sqlite"
@@ -213,12 +214,23 @@ def print_summary(result: RunResult, unit_label: str, *, quiet: bool = False) ->
             print(f"  {info.status} {info.path}：{info.reason}")
     print(f"发现错误 {errors} 条、警告 {warnings} 条，逐条见汇总表的“校验报告”工作表。")
     print(f"排名汇总表：{result.output_path}")
+    if result.comparison is not None:
+        print(comparison_line(result, unit_label))
     print(reminder_line(result))
     print(draft_line(result))
     if result.archive_path:
         print(f"归档：{result.archive_path}（{result.previous_round and f'上一轮 {result.previous_round}，' or ''}"
               f"隐患 {len(result.tracked)} 条跟踪中或已销号）")
     print(f"用时 {result.seconds:.1f} 秒。")
+
+
+def comparison_line(result: RunResult, unit_label: str) -> str:
+    """The summary's 自评与复核 line: the groups to warn about, each with what it did, or none."""
+    warned = [g for g in result.comparison.warned if g.number is not None]
+    if not warned:
+        return "自评与复核：没有检查组复核发现少于自评或照搬自查（见“自评与复核”“检查组复核情况”）。"
+    named = "；".join(f"第 {g.number} 组（{g.name}）{group_warning(g, unit_label, sep='，')}" for g in warned)
+    return f"自评与复核：{len(warned)} 个检查组需要提醒——{named}（见“检查组复核情况”）。"
 
 
 def reminder_line(result: RunResult) -> str:

@@ -146,6 +146,7 @@ class GroupSummary:
     lenient: int  # criteria where it deducted less than the unit itself
     own: int  # criteria it deducted on where the unit had not
     self_deductions: int  # the units' own deductions, for "found fewer than the self-check"
+    compared: tuple[str, ...] = ()  # those units, in config order
 
     @property
     def warned(self) -> bool:
@@ -273,6 +274,7 @@ class RunResult:
     previous_round: str = ""
     previous: dict[str, tuple[Decimal, int]] = field(default_factory=dict)  # unit → (score, rank) last round
     trend: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # unit → round → score
+    gaps: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # unit → round → 自评 − 复核, with 自评
     reminders: list[Reminder] = field(default_factory=list)  # the 催报清单, by sender
     comparison: Comparison | None = None  # 自评 against 复核, when the campaign uses 自评
     archive_path: Path | None = None

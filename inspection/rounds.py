@@ -13,7 +13,7 @@ import sqlite3
 
 from inspection.archive import query
 from inspection.config import Config
-from inspection.constants import SHEET_DISPATCH, SHEET_FOLLOWUP, SHEET_PROGRESS, STATUS_FIXED
+from inspection.constants import KIND_SELF_SCORING, SHEET_DISPATCH, SHEET_FOLLOWUP, SHEET_PROGRESS, STATUS_FIXED
 from inspection.findings import Code, Finding, finding
 from inspection.forms import ProgressForm
 from inspection.model import Hazard, ProgressReturn, ScoringReturn, StatusUpdate, TrackedHazard
@@ -56,12 +56,14 @@ class Earlier:
     updates: list[tuple] = field(default_factory=list)  # 隐患整改跟踪表 rows, as query.status_updates
     scores: list[tuple] = field(default_factory=list)  # (round, unit, total)
     progress: dict[str, tuple[str, dict]] = field(default_factory=dict)  # reporter → latest earlier figures
+    own_scores: list[tuple] = field(default_factory=list)  # (round, unit, total) of the units' 自评表
 
     @classmethod
     def read(cls, conn: sqlite3.Connection, config: Config) -> "Earlier":
         campaign, round_ = config.campaign, config.round
         return cls(round_, query.hazard_listings(conn, campaign, round_), query.status_updates(conn, campaign, round_),
-                   query.scores(conn, campaign, round_), query.progress_before(conn, campaign, round_))
+                   query.scores(conn, campaign, round_), query.progress_before(conn, campaign, round_),
+                   query.scores(conn, campaign, round_, KIND_SELF_SCORING))
 
     def known_hazards(self) -> dict[str, str]:
         """Hazard id → its unit, for every hazard listed so far (a 隐患整改跟踪表 may name these)."""
@@ -79,7 +81,7 @@ class Earlier:
         return by_key, by_unit
 
     def with_run(self, scoring: dict[str, ScoringReturn], dispatch: dict[str, list[Hazard]],
-                 followup: dict[str, list[StatusUpdate]]) -> "Earlier":
+                 followup: dict[str, list[StatusUpdate]], own: dict[str, ScoringReturn] | None = None) -> "Earlier":
         """The archive as it will be once this run is recorded: the round's archived returns of the
         units this run brings are replaced by this run's."""
         this = self.round
@@ -92,7 +94,10 @@ class Earlier:
                     for rows in followup.values() for u in rows]
         scores = [r for r in self.scores if not (r[0] == this and r[1] in scoring)]
         scores += [(this, unit, ret.total) for unit, ret in scoring.items()]
-        return Earlier(this, listings, updates, scores, self.progress)
+        own = own or {}
+        own_scores = [r for r in self.own_scores if not (r[0] == this and r[1] in own)]
+        own_scores += [(this, unit, ret.total) for unit, ret in own.items()]
+        return Earlier(this, listings, updates, scores, self.progress, own_scores)
 
     def tracked(self) -> tuple[list[TrackedHazard], list[Conflict]]:
         """Every hazard assigned, with its first assignment, latest status and closing.
@@ -131,10 +136,10 @@ class Earlier:
             tracked.append(entry)
         return tracked, conflicts
 
-    def by_round(self) -> dict[str, dict[str, Decimal]]:
-        """round → unit → total."""
+    def by_round(self, own: bool = False) -> dict[str, dict[str, Decimal]]:
+        """round → unit → total: of the groups' 打分表, or (own) of the units' 自评表."""
         out: dict[str, dict[str, Decimal]] = {}
-        for round_, unit, total in self.scores:
+        for round_, unit, total in (self.own_scores if own else self.scores):
             out.setdefault(round_, {})[unit] = Decimal(total)
         return out
 
@@ -148,6 +153,7 @@ class RoundsView:
     previous: dict[str, tuple[Decimal, int]]  # unit → (score, rank) last round
     trend: dict[str, dict[str, Decimal]]  # unit → round → score
     findings: list[Finding]  # A002 and P008
+    gaps: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # unit → round → 自评 − 复核
 
 
 def view(after: Earlier, config: Config, progress: dict[str, ProgressReturn], forms: dict[str, ProgressForm]) -> RoundsView:
@@ -174,7 +180,10 @@ def view(after: Earlier, config: Config, progress: dict[str, ProgressReturn], fo
         previous = {unit: (total, positions[total]) for unit, total in totals.items()}
     for reporter, ret in progress.items():
         findings += _fallen_figures(ret, forms[reporter], *after.progress.get(reporter, ("", {})))
-    return RoundsView(tracked, previous_round, previous, trend, findings)
+    own = after.by_round(own=True)
+    gaps = {unit: {r: own[r][unit] - scores[unit] for r, scores in by_round.items()
+                   if unit in scores and unit in own.get(r, {})} for unit in config.units}
+    return RoundsView(tracked, previous_round, previous, trend, findings, gaps)
 
 
 def _fallen_figures(ret: ProgressReturn, form: ProgressForm, previous_round: str, previous: dict) -> list[Finding]:

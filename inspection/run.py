@@ -66,10 +66,10 @@ def run(campaign: Campaign, input_dir: Path, output_dir: Path, *, as_of: date | 
                                           for kind, files in accepted.files.items() for unit, info in files.items()])
     finally:
         conn.close()
-    rounds = view(earlier.with_run(result.scoring, accepted.of(DISPATCH), accepted.of(FOLLOWUP)), config,
-                  result.progress, {name: campaign.form_for(name) for name in result.progress})
-    result.tracked, result.previous_round, result.previous, result.trend = (
-        rounds.tracked, rounds.previous_round, rounds.previous, rounds.trend)
+    after = earlier.with_run(result.scoring, accepted.of(DISPATCH), accepted.of(FOLLOWUP), accepted.of(SELF_SCORING))
+    rounds = view(after, config, result.progress, {name: campaign.form_for(name) for name in result.progress})
+    result.tracked, result.previous_round, result.previous, result.trend, result.gaps = (
+        rounds.tracked, rounds.previous_round, rounds.previous, rounds.trend, rounds.gaps)
     result.findings = sorted(findings + rounds.findings, key=sort_key)
     result.reminders = owed(result.ranking, accepted, result.files, config, result.tracked)
     result.output_path = report_path(config, output_dir)

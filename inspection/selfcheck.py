@@ -82,7 +82,7 @@ def compare(config: Config, ranking: list[RankRow], review: dict[str, ScoringRet
             copied_hazards=sum(1 for h in listed if hazard_key(h) in theirs_keys[h.unit]),
             lenient=sum(1 for c in cases if LESS in c.cases),
             own=sum(1 for c in cases if OWN in c.cases),
-            self_deductions=sum(len(own[u].deductions) for u in both)))
+            self_deductions=sum(len(own[u].deductions) for u in both), compared=tuple(both)))
     out.groups.sort(key=lambda g: (not g.warned, -g.weight, g.number or 0))
     return out
 

@@ -96,10 +96,12 @@ DISPATCH_COLS = {"企业（单位）名称": "B", "行业领域": "C", "问题�
 
 
 def fill_dispatch(template: Path, target: Path, hazards: list[dict], *, listed_on=date(2023, 8, 15),
-                  signed: bool = True, edit=None) -> Path:
-    """hazards: one dict per row (keys: the header labels above); rows start under the header."""
+                  signed: bool = True, edit=None, sheet: str = "交办清单",
+                  signatures: tuple[str, ...] = ()) -> Path:
+    """hazards: one dict per row (keys: the header labels above); rows start under the header. A
+    自查问题清单 has the same columns (sheet=) and other signature labels (signatures=)."""
     wb = openpyxl.load_workbook(template)
-    ws = wb["交办清单"]
+    ws = wb[sheet]
     header = next(c.row for (c,) in ws.iter_rows(min_col=1, max_col=1) if c.value == "序号")
     date_row = next(c.row for (c,) in ws.iter_rows(min_col=1, max_col=1) if c.value == "日期：")
     ws[f"C{date_row}"] = listed_on
@@ -108,7 +110,7 @@ def fill_dispatch(template: Path, target: Path, hazards: list[dict], *, listed_o
             ws[f"{DISPATCH_COLS[key]}{header + 1 + n}"] = value
     if signed:
         for (c,) in ws.iter_rows(min_col=1, max_col=1, min_row=header + 1):
-            if isinstance(c.value, str) and c.value.endswith("签字："):
+            if isinstance(c.value, str) and (c.value.endswith("签字：") or c.value in signatures):
                 ws[f"D{c.row}"] = "王五、赵六"
     if edit:
         edit(ws, header)

@@ -11,12 +11,13 @@ from inspection.kinds import DISPATCH, PROGRESS, SCORING
 CURRENT = "s.campaign = ? AND s.replaced_at IS NULL"
 
 
-def scores(conn: sqlite3.Connection, campaign: str, up_to: str) -> list[tuple[str, str, str]]:
-    """(round, unit, total as text) for every current 打分表 up to and including round `up_to`."""
+def scores(conn: sqlite3.Connection, campaign: str, up_to: str, kind: str = SCORING.key) -> list[tuple[str, str, str]]:
+    """(round, unit, total as text) for every current 打分表 (or, with kind, 自评表) up to and including
+    round `up_to`."""
     return conn.execute(
         f"SELECT s.round, s.unit, c.total FROM submissions s JOIN scores c ON c.submission_id = s.id "
         f"WHERE {CURRENT} AND s.kind = ? AND s.round <= ? ORDER BY s.round, s.id",
-        (campaign, SCORING.key, up_to)).fetchall()
+        (campaign, kind, up_to)).fetchall()
 
 
 def hazard_listings(conn: sqlite3.Connection, campaign: str, up_to: str) -> list[tuple]:

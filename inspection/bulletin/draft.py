@@ -16,6 +16,7 @@ from inspection.findings import Code
 from inspection.model import MISSING, RANKED, UNIT_REJECTED, RunResult
 from inspection.writers.common import format_points
 from inspection.writers.report_ranking import reason_lines
+from inspection.writers.report_selfcheck import group_warning
 
 # The role of each paragraph; docx_out.py has a style for each.
 NUMBER = "文号"
@@ -178,8 +179,25 @@ def problems(result: RunResult, campaign: Campaign) -> list[Para]:
     thin = thin_status_line(result, config)
     if thin:
         paras.append(Para(BODY, thin, lead=f"（{ORDINALS[len(paras)]}）完成情况填报过于简单。"))
+    review = review_line(result, config)
+    if review:
+        paras.append(Para(BODY, review, lead=f"（{ORDINALS[len(paras)]}）部分{config.group_noun}复核把关不严。"))
     paras.append(Para(BODY, "【其他问题，由起草人根据检查情况补充。】", lead=f"（{ORDINALS[len(paras)]}）"))
     return paras
+
+
+def review_line(result: RunResult, config: Config) -> str:
+    """From 自评与复核 (selfcheck.py), as 003 §二(一) puts it: the groups whose review found less than
+    the unit's own assessment, or repeated it, by name and with the counts; "" when none did."""
+    if result.comparison is None or not result.comparison.warned:
+        return ""
+    label = config.unit_label
+    named = [f"第 {g.number} 组（{g.name}）复核{'、'.join(g.compared)}时{group_warning(g, label, sep='，')}"
+             for g in result.comparison.warned if g.number is not None]
+    if not named:
+        return ""
+    return (f"对照各{label}报送的自评表和自查问题清单，" + "；".join(named) + f"，存在把{label}自查的问题当成复核发现的问题、"
+            f"查找的问题比{label}自查的还少的现象。")
 
 
 def common_lines(result: RunResult, campaign: Campaign) -> str:

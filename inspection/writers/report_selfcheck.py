@@ -83,7 +83,7 @@ def _write_groups(ws, st: Styles, comparison: Comparison, config: Config) -> Non
         for col, value in enumerate((g.units, g.deductions, g.self_deductions, g.copied_deductions, g.lenient, g.own,
                                      g.hazards, g.copied_hazards), start=1):
             ws.write_number(n, col, value, st.points)
-        note = group_warning(g, config)
+        note = group_warning(g, config.unit_label)
         ws.write_string(n, len(headers) - 1, note, st.error if g.warned else st.text)
         ws.set_row(n, height_for(lines_needed(note, GROUP_WIDTHS[-1])))
     write_note(ws, st, len(comparison.groups) + 2, len(headers) - 1,
@@ -93,20 +93,20 @@ def _write_groups(ws, st: Styles, comparison: Comparison, config: Config) -> Non
     print_setup(ws, landscape=True, repeat_rows=(0, 0), title=f"{config.campaign} 检查组复核情况（{config.shown_round}）")
 
 
-def group_warning(g: GroupSummary, config: Config) -> str:
+def group_warning(g: GroupSummary, unit_label: str, sep: str = "；") -> str:
     """What the bulletin would say of the group, in one line; "" when nothing."""
     if not g.units:
         return "没有可对照的单位（自评表或打分表未采用）"
     parts = []
     if g.lenient:
-        parts.append(f"{g.lenient} 条评分标准扣分少于{config.unit_label}自评")
+        parts.append(f"{g.lenient} 条评分标准扣分少于{unit_label}自评")
     if g.copied_deductions:
         parts.append(f"{g.copied_deductions} 条扣分原因照搬自查")
     if g.copied_hazards:
         parts.append(f"{g.copied_hazards} 条隐患与自查问题清单相同")
     if g.deductions < g.self_deductions:
         parts.append(f"复核扣分 {g.deductions} 条，少于自评的 {g.self_deductions} 条")
-    return "；".join(parts)
+    return sep.join(parts)
 
 
 def _group_name(config: Config, number: int | None, name: str = "") -> str:
