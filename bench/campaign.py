@@ -40,7 +40,7 @@ REASONS = ("抽查发现台账资料不全", "现场检查发现安全出口堵�
            "应急预案未按期演练", "隐患整改台账未闭环")
 
 
-def fill_return(template: Path, rubric, folder: Path, seed: int) -> Path:
+def fill_return(template: Path, rubric, folder: Path, seed: int, sheet: str = "打分表") -> Path:
     """A filled copy of one scoring template: 5–15 items lose points, each on one or more of its
     criteria, by a clause amount, the sum of the clauses, or 1–3 findings of a per-finding step,
     never more than the item's points — so every return is valid and the totals differ."""
@@ -59,7 +59,7 @@ def fill_return(template: Path, rubric, folder: Path, seed: int) -> Path:
                 continue
             budget -= amount
             chosen[criterion.id] = (float(amount), rng.choice(REASONS))
-    return fill_scoring(template, folder / template.name, rubric, deductions=chosen)
+    return fill_scoring(template, folder / template.name, rubric, deductions=chosen, sheet=sheet)
 
 
 SECTORS = ("危险化学品", "建筑施工", "城镇燃气", "道路交通", "消防", "工贸")
@@ -98,7 +98,7 @@ def fill_progress_return(template: Path, folder: Path) -> Path:
 
 
 def write_returns(config_path: Path, templates: Path, folder: Path, *, all_kinds: bool = False, jobs: int = 1,
-                  done=None) -> int:
+                  with_self: bool = False, done=None) -> int:
     """Write the templates the returns need, with the tool's own writers as `generate_templates` calls
     them, and fill them as fill_returns (with all_kinds also fill_dispatch_returns and
     fill_progress_returns) would, with the same seeds; in `jobs` processes. `done(n)` is called as
@@ -110,6 +110,8 @@ def write_returns(config_path: Path, templates: Path, folder: Path, *, all_kinds
     if all_kinds:
         tasks += [("dispatch", n) for n in range(len(config.visits))]
         tasks += [("progress", n) for n in range(len(config.units))]
+    if with_self:
+        tasks += [("self", n) for n in range(len(config.visits))]
     done = done or (lambda n: None)
     if jobs > 1 and len(tasks) > 1:
         import multiprocessing
@@ -138,6 +140,7 @@ def _start_filler(config_path: Path, templates: Path, folder: Path) -> None:
 
 
 def _fill_task(task: tuple[str, int]) -> Path:
+    from inspection.constants import SELF_REVIEW
     from inspection.writers.dispatch_template import write_dispatch_template
     from inspection.writers.progress_template import write_progress_template
     from inspection.writers.scoring_template import write_scoring_template
@@ -147,6 +150,9 @@ def _fill_task(task: tuple[str, int]) -> Path:
     if kind == "scoring":
         template = write_scoring_template(config, _filler["rubric"], config.visits[n], templates)
         return fill_return(template, _filler["rubric"], folder, 7 + n)
+    if kind == "self":  # the unit's own 自评表: same rubric, other seeds
+        template = write_scoring_template(config, _filler["rubric"], config.visits[n], templates, SELF_REVIEW)
+        return fill_return(template, _filler["rubric"], folder, 100_003 + n, sheet=SELF_REVIEW.sheet)
     if kind == "dispatch":
         return fill_dispatch_return(write_dispatch_template(config, config.visits[n], templates), folder, 11 + n)
     return fill_progress_return(write_progress_template(config, _filler["unit_form"], config.units[n], templates),

@@ -4,6 +4,7 @@ else) and the naive baseline (a pandas.read_excel loop). Prints a table.
 
     python bench/run.py --n 11 500 3000
     python bench/run.py --n 11 --all-kinds    # every unit also returns a 50-row 交办清单 and a 调度表
+    python bench/run.py --n 500 --with-self   # every unit also returns its 自评表 (自评与复核)
     python bench/run.py --n 3000 --phases     # and the wall time of each step of `run`
     python bench/run.py --n 500 --profile     # and where `run` spends its time (cProfile, one process)
 
@@ -52,8 +53,8 @@ REPORT_GLOB = "排名汇总_*.xlsx"  # the consolidated report `run` writes
 TARGET_N, TARGET_RATIO = 3000, 2.0  # run / (floor + write floor) at N=3000
 
 
-def fingerprint(all_kinds: bool) -> str:
-    digest = hashlib.sha256(f"all_kinds={all_kinds}".encode())
+def fingerprint(all_kinds: bool, with_self: bool = False) -> str:
+    digest = hashlib.sha256(f"all_kinds={all_kinds}{' with_self' if with_self else ''}".encode())
     for name in INGREDIENTS:
         path = ROOT / name
         for file in sorted(path.rglob("*") if path.is_dir() else [path]):
@@ -63,11 +64,11 @@ def fingerprint(all_kinds: bool) -> str:
     return digest.hexdigest()[:16]
 
 
-def setup(cache: Path, n: int, all_kinds: bool, fresh: bool, jobs: int) -> dict:
+def setup(cache: Path, n: int, all_kinds: bool, fresh: bool, jobs: int, with_self: bool = False) -> dict:
     """The cached campaign for N units, built unless a complete one made from the same code is there."""
-    folder = cache / f"N{n}{'-all-kinds' if all_kinds else ''}"
+    folder = cache / f"N{n}{'-all-kinds' if all_kinds else ''}{'-self' if with_self else ''}"
     marker = folder / MARKER
-    stamp = fingerprint(all_kinds)
+    stamp = fingerprint(all_kinds, with_self)
     if marker.exists() and not fresh:
         meta = json.loads(marker.read_text(encoding="utf-8"))
         if meta.get("fingerprint") == stamp:
@@ -78,10 +79,10 @@ def setup(cache: Path, n: int, all_kinds: bool, fresh: bool, jobs: int) -> dict:
         shutil.rmtree(folder)
     started = time.perf_counter()
     config_path = write_config(folder / "campaign", n)
-    total = n * (3 if all_kinds else 1)
+    total = n * ((3 if all_kinds else 1) + (1 if with_self else 0))
     files = write_returns(config_path, folder / "templates", folder / "input", all_kinds=all_kinds, jobs=jobs,
-                          done=_counter(f"N={n}: writing returns", total))
-    meta = {"n": n, "all_kinds": all_kinds, "files": files, "fingerprint": stamp, "jobs": jobs,
+                          with_self=with_self, done=_counter(f"N={n}: writing returns", total))
+    meta = {"n": n, "all_kinds": all_kinds, "with_self": with_self, "files": files, "fingerprint": stamp, "jobs": jobs,
             "folder": str(folder), "config": str(config_path), "input": str(folder / "input"),
             "setup_seconds": round(time.perf_counter() - started, 1),
             "reused": False}
@@ -216,6 +217,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, nargs="+", default=[11, 500], help="campaign sizes (units), default 11 500")
     parser.add_argument("--all-kinds", action="store_true",
                         help="every unit also returns a 交办清单 of 50 hazards and a 调度表")
+    parser.add_argument("--with-self", action="store_true",
+                        help="every unit also returns its 自评表, so run compares 自评 with 复核")
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached campaigns")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "inspection-bench",
                         help="where the campaigns are kept between runs (default %(default)s)")
@@ -241,7 +244,7 @@ def main() -> None:
     header = (f"{'N':>6} {'stage':<10} {'files':>6} {'wall s':>8} {'files/s':>8} {'RSS main MB':>12} "
               f"{'RSS worker MB':>14} {'spread':>7}")
     for n in args.n:
-        meta = setup(args.cache, n, args.all_kinds, args.fresh, args.setup_jobs)
+        meta = setup(args.cache, n, args.all_kinds, args.fresh, args.setup_jobs, args.with_self)
         how = "reused, built earlier" if meta["reused"] else "built"
         print(f"\nN={n}: {meta['files']} returns in {meta['folder']} ({how} in {meta['setup_seconds']} s: "
               f"templates written and filled on {meta['jobs']} processes)")
