@@ -21,6 +21,8 @@ SHEET_PROGRESS = "调度表"
 SHEET_FOLLOWUP = "隐患整改跟踪"
 SHEET_HELP = "填表说明"
 SHEET_META = "_meta"
+# The first sheet of a return sent back marked up (退回修改): what is wrong and where; the readers skip it.
+SHEET_CORRECTIONS = "修改说明"
 
 # --- scoring sheet header (the level columns take their labels from the rubric) ---
 COL_POINTS = "分值"

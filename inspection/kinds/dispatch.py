@@ -14,7 +14,7 @@ from inspection.campaign import Campaign
 from inspection.config import Config
 from inspection.constants import (
     DISPATCH_HEADERS, DISPATCH_TITLE, HAZARD_LEVELS, KIND_DISPATCH, LABEL_DATE, RECTIFY_STATUSES, SHEET_DISPATCH,
-    SHEET_HELP, SHEET_META, STATUS_OPEN,
+    SHEET_CORRECTIONS, SHEET_HELP, SHEET_META, STATUS_OPEN,
 )
 from inspection.findings import Code, Finding, finding
 from inspection.model import Hazard
@@ -29,7 +29,7 @@ from inspection.writers.dispatch_template import (
     dispatch_note, group_title, help_lines, signature_labels, write_dispatch_template,
 )
 
-OWN_SHEETS = (SHEET_DISPATCH, SHEET_HELP, SHEET_META)
+OWN_SHEETS = (SHEET_DISPATCH, SHEET_HELP, SHEET_META, SHEET_CORRECTIONS)
 FIX_TEXT = "问题隐患请填在表格的空行中（一个隐患一行），不要写在表格之外；如不是问题隐患，请删去。"
 LABELS = {h: h for h in DISPATCH_HEADERS}
 
