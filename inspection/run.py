@@ -19,6 +19,7 @@ from inspection.ingest import ingest
 from inspection.kinds import BY_KEY, DISPATCH, FOLLOWUP, PROGRESS, SCORING
 from inspection.model import RunResult
 from inspection.rounds import ARCHIVE_FILE, Earlier, view
+from inspection.sendback import send_back
 from inspection.writers.common import TEMP_PREFIX, clear_stale_temps
 from inspection.writers.report import write_report
 
@@ -74,6 +75,7 @@ def run(campaign: Campaign, input_dir: Path, output_dir: Path, *, as_of: date | 
     except OSError as err:
         raise SetupError(f"无法写入汇总表 {result.output_path}：{err.strerror or err}"
                          "（文件是否正在 Excel 中打开？请关闭后重试）") from err
+    send_back(result, campaign, output_dir, jobs=jobs, error_log=error_log)  # never raises: failures are logged
     result.seconds = time.perf_counter() - started
     return result
 
