@@ -4,6 +4,7 @@ fixed as a person would, is accepted again with everything the template holds in
 from decimal import Decimal
 import hashlib
 import io
+import re
 import shutil
 import zipfile
 
@@ -22,7 +23,7 @@ from inspection.sendback import FOLDER, FOR_THE_OFFICE, UNKNOWN_FOLDER, summary_
 from inspection.writers.marked_copy import ERROR_FILL, WARNING_FILL, CannotMark, Note, marked_copy
 from inspection.writers.rewrite_check import book_parts, losses
 from tests.conftest import ROOT
-from tests.corpus import ENCRYPTED, FAULTS, NAME, UNIT
+from tests.corpus import ENCRYPTED, FAULTS, NAME, UNIT, add_member, rezip
 from tests.filling import fill_scoring, put_text
 from tests.libreoffice import convert
 
@@ -340,6 +341,52 @@ def test_templates__rewritten_by_openpyxl__nothing_lost(which, templates):
     main_sheet = next(iter(parts.sheets.values()))
     assert main_sheet.validations and main_sheet.merges and main_sheet.protection["sheet"] == "1"
     assert parts.sheets["_meta"].state == "veryHidden" and main_sheet.page[0][1] in ("landscape", "portrait")
+
+
+CUSTOM_PROPS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://schemas.openxmlformats.org/'
+                'officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+                'docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="KSOProductBuildVer">'
+                '<vt:lpwstr>2052-12.1.0.16120</vt:lpwstr></property></Properties>').encode()
+CALC_CHAIN = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><calcChain xmlns="http://schemas.openxmlformats.org/'
+              b'spreadsheetml/2006/main"><c r="H6" i="1"/></calcChain>')
+X15_WORKBOOK = (b'<extLst><ext uri="{140A7094-0E35-4892-8432-C4D2E57EDEB5}" xmlns:x15="http://schemas.microsoft.com/office/'
+                b'spreadsheetml/2010/11/main"><x15:workbookPr chartTrackingRefBase="1"/></ext></extLst></workbook>')
+MC = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/'
+      b'markup-compatibility/2006" xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" mc:Ignorable="x14ac">')
+
+
+def _as_excel_or_wps_saves(name: str, body: bytes) -> bytes | None:
+    """What Excel and WPS add that matters to nobody here: WPS's custom properties, a calculation
+    chain, Excel's 2010 workbook extension and row-height hints."""
+    if name == "[Content_Types].xml":
+        return body.replace(b"</Types>", b'<Override PartName="/docProps/custom.xml" ContentType="application/'
+                            b'vnd.openxmlformats-officedocument.custom-properties+xml"/><Override PartName="/xl/calcChain.xml"'
+                            b' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>')
+    if name == "_rels/.rels":
+        return body.replace(b"</Relationships>", b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
+                            b'officeDocument/2006/relationships/custom-properties" Target="docProps/custom.xml"/></Relationships>')
+    if name == "xl/_rels/workbook.xml.rels":
+        return body.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
+                            b'officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>')
+    if name == "xl/workbook.xml":
+        return body.replace(b"</workbook>", X15_WORKBOOK)
+    if name == "xl/worksheets/sheet1.xml":
+        body = re.sub(rb"<worksheet[^>]*>", MC, body, count=1)
+        return body.replace(b"<sheetFormatPr ", b'<sheetFormatPr x14ac:dyDescent="0.15" ', 1)
+    return body
+
+
+def test_saved_by_excel_or_wps__their_extras__still_marked_up(ctx, tmp_path, campaign):
+    ctx.scoring(name=".filled.xlsx", deductions={"c07": (1, "无")})
+    data = (ctx.input / ".filled.xlsx").read_bytes()
+    (ctx.input / ".filled.xlsx").unlink()
+    data = add_member(add_member(rezip(data, _as_excel_or_wps_saves), "docProps/custom.xml", CUSTOM_PROPS),
+                      "xl/calcChain.xml", CALC_CHAIN)
+    ctx.write(NAME, data)
+    result = run(campaign, ctx.input, tmp_path / "output")
+    assert sent(tmp_path / "output") == [f"{GROUP_FOLDER}/淮滨县（退回修改）.xlsx"]
+    reread, _ = again(campaign, tmp_path, tmp_path / "output" / FOLDER / GROUP_FOLDER / "淮滨县（退回修改）.xlsx")
+    assert findings_of(reread, "淮滨县（退回修改）.xlsx") == findings_of(result, NAME)
 
 
 def test_workbook_with_what_openpyxl_drops__not_marked_and_says_what(tmp_path):
