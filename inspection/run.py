@@ -75,7 +75,7 @@ def run(campaign: Campaign, input_dir: Path, output_dir: Path, *, as_of: date | 
     except OSError as err:
         raise SetupError(f"无法写入汇总表 {result.output_path}：{err.strerror or err}"
                          "（文件是否正在 Excel 中打开？请关闭后重试）") from err
-    send_back(result, campaign, output_dir, jobs=jobs, error_log=error_log)  # never raises: failures are logged
+    send_back(result, campaign, output_dir, jobs=jobs, progress=progress, error_log=error_log)  # never raises: logs
     result.seconds = time.perf_counter() - started
     return result
 

@@ -34,6 +34,7 @@ from inspection.findings import Code, Finding
 from inspection.kinds import BY_KEY
 from inspection.model import ACCEPTED, REJECTED, UNPACKED, InputFile, RunResult
 from inspection.pool import run_all
+from inspection.progressbar import silent_progress
 from inspection.reading.limits import Limits
 from inspection.writers.common import TEMP_PREFIX
 from inspection.writers.marked_copy import CannotMark, Note, marked_copy, note_workbook
@@ -78,14 +79,15 @@ class SentBack:
     problems: list[tuple[str, str]]  # (file, traceback) for the error log
 
 
-def send_back(result: RunResult, campaign: Campaign, output_dir: Path, *, jobs: int = 1,
+def send_back(result: RunResult, campaign: Campaign, output_dir: Path, *, jobs: int = 1, progress=None,
               error_log: str = "错误记录.txt") -> SentBack:
     """Write output/退回修改/ afresh for this run, after the report. Never raises an Exception: the
     report is written and stands. What goes wrong (for one file, or for all) is written to the
-    error log `error_log`, with tracebacks, and the other files go on."""
+    error log `error_log`, with tracebacks, and the other files go on. `progress` as for run(),
+    called with what=… naming this step."""
     sent = SentBack(output_dir / FOLDER, [], [], [])
     try:
-        _send_back(result, campaign, sent, jobs)
+        _send_back(result, campaign, sent, jobs, progress)
     except Exception:
         sent.problems.append(("（全部）", traceback.format_exc()))
     if sent.problems:
@@ -97,7 +99,7 @@ def send_back(result: RunResult, campaign: Campaign, output_dir: Path, *, jobs: 
     return sent
 
 
-def _send_back(result: RunResult, campaign: Campaign, sent: SentBack, jobs: int) -> None:
+def _send_back(result: RunResult, campaign: Campaign, sent: SentBack, jobs: int, progress) -> None:
     config, folder = campaign.config, sent.folder
     _clear(folder, sent.problems)
     todo = list(_to_send(result))
@@ -105,20 +107,28 @@ def _send_back(result: RunResult, campaign: Campaign, sent: SentBack, jobs: int)
     made = datetime.now().astimezone()
     work = [_job(info, found, config, originals, made) for info, found in todo]
     taken: set[Path] = set()
-    for (info, _), job, (data, marked, trace) in zip(
-            todo, work, run_all(_make, config.limits, work, jobs=jobs, min_items=POOL_MIN_FILES, update=_ignore)):
-        if trace:
-            sent.problems.append((info.path, trace))
-        if data is None:
-            continue
-        suffix = NOTE_ONLY if not marked else TO_CHECK if job.accepted else TO_FIX
-        path = _free_name(folder / _folder_name(info, config), _stem(job.name), suffix, taken)
-        try:
-            _write_atomic(path, data)
-        except OSError:
-            sent.problems.append((info.path, traceback.format_exc()))
-            continue
-        (sent.copies if marked else sent.notes).append(path)
+    bar = progress(len(work), what="标注退回修改的表格") if progress else silent_progress(len(work))
+    with bar as update:
+        for (info, _), job, (data, marked, trace) in zip(
+                todo, work, run_all(_make, config.limits, work, jobs=jobs, min_items=POOL_MIN_FILES, update=update)):
+            _keep(sent, info, job, data, marked, trace, config, taken)
+
+
+def _keep(sent: SentBack, info: InputFile, job: Job, data: bytes | None, marked: bool, trace: str, config: Config,
+          taken: set[Path]) -> None:
+    """Write what was made for one return into its folder."""
+    if trace:
+        sent.problems.append((info.path, trace))
+    if data is None:
+        return
+    suffix = NOTE_ONLY if not marked else TO_CHECK if job.accepted else TO_FIX
+    path = _free_name(sent.folder / _folder_name(info, config), _stem(job.name), suffix, taken)
+    try:
+        _write_atomic(path, data)
+    except OSError:
+        sent.problems.append((info.path, traceback.format_exc()))
+        return
+    (sent.copies if marked else sent.notes).append(path)
 
 
 def _to_send(result: RunResult):
@@ -319,7 +329,3 @@ def summary_line(output_dir: Path) -> str:
     if count[NOTE_ONLY]:
         parts.append(f"{count[NOTE_ONLY]} 份不能在原表上标注的另附修改说明")
     return f"标注了问题的表格：{'、'.join(parts)}，在 {folder}（按检查组或报送单位分文件夹）。"
-
-
-def _ignore(n: int) -> None:
-    pass

@@ -115,11 +115,20 @@ def _template_whole(copy, template) -> None:
     assert blank_parts.names <= parts.names  # print areas and titles
 
 
+def test_run_command__summary_says_how_many_and_where(ctx, tmp_path, capsys):
+    ctx.scoring(deductions={"c07": (1, "无")})
+    out = tmp_path / "output"
+    assert main(["run", "--config", str(ROOT / "config.toml"), "--input", str(ctx.input), "--output", str(out),
+                 "--jobs", "1"]) == 1
+    assert f"标注了问题的表格：1 份退回修改、0 份请核实，在 {out / FOLDER}（按检查组或报送单位分文件夹）。" \
+        in capsys.readouterr().out
+
+
 def test_demo__warned_return_comes_back_to_check__fixed_and_run_again__accepted(tmp_path, capsys, campaign):
     """The demo plants two warnings in 息县's 打分表: it comes back as （请核实）, fixed it is clean."""
     out = tmp_path / "output"
-    assert main(["demo", "--templates", str(tmp_path / "templates"), "--input", str(tmp_path / "input"),
-                 "--output", str(out), "--jobs", "1"]) == 0
+    assert main(["demo", "--config", str(ROOT / "config.toml"), "--templates", str(tmp_path / "templates"),
+                 "--input", str(tmp_path / "input"), "--output", str(out), "--jobs", "1"]) == 0
     assert (f"标注了问题的表格：0 份退回修改、1 份请核实，在 {out / FOLDER}（按检查组或报送单位分文件夹）。"
             in capsys.readouterr().out)
     [path] = sent(out)
@@ -136,14 +145,13 @@ def test_demo__warned_return_comes_back_to_check__fixed_and_run_again__accepted(
         else:  # a reason without a deduction: the reason was the slip
             ws[ref] = None
     wb.save(copy)
-    original = tmp_path / "input" / "息县交叉检查打分表（已填）.xlsx"
-    inputs = hashes(tmp_path / "input")
-    original.unlink()
+    (tmp_path / "input" / "息县交叉检查打分表（已填）.xlsx").unlink()  # the fixed copy is sent in its place
     shutil.copy(copy, tmp_path / "input" / copy.name)
+    before = hashes(tmp_path / "input")
     result = run(campaign, tmp_path / "input", tmp_path / "output2")
-    assert {f.status for f in result.files} == {ACCEPTED}
+    assert hashes(tmp_path / "input") == before
+    assert {f.status for f in result.files} == {ACCEPTED} and len(result.files) == len(before)
     assert findings_of(result, copy.name) == set() and sent(tmp_path / "output2") == []
-    assert len(inputs) == len(result.files)
 
 
 # --- the copy reads as the original did ---
