@@ -1,5 +1,7 @@
 """退回修改: after the report, every return with something for its sender to fix or check goes back
-marked up, into output/退回修改/, one folder per inspection group.
+marked up, into output/退回修改/: one folder per inspection group ("第01组_浉河区组"), for the forms a
+group fills in; one per unit or department for the forms they send themselves (调度表, 隐患整改跟踪表)
+and in a campaign without groups; 未能识别/ for a file whose unit nobody can tell.
 
 A return with an error comes back as "（退回修改）" (请修改后重新报送), one with warnings only as
 "（请核实）" (已采用，请核实); each is a copy of the original's bytes, re-read from input/ (or from
@@ -27,6 +29,7 @@ import zipfile
 
 from inspection.campaign import Campaign
 from inspection.config import UNSAFE_FILENAME, Config
+from inspection.constants import SHEET_CORRECTIONS
 from inspection.entries import read_disk
 from inspection.errorlog import write_log
 from inspection.filenames import display_path, member_name
@@ -197,7 +200,7 @@ def correction_note(job: Job, not_marked: str | None = None) -> Note:
         lines.append(f"报送：核实无误的不必重报；如有更正，请于 {due} 前把更正后的表格重新报送{job.receiver}。")
     else:
         lines.append(f"报送：请修改后于 {due} 前重新报送{job.receiver}。")
-    return Note("修改说明", lines, list(job.findings), job.receiver)
+    return Note(SHEET_CORRECTIONS, lines, list(job.findings), job.receiver)
 
 
 class _Originals:
