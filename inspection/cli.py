@@ -19,6 +19,7 @@ from inspection.history import history_lines
 from inspection.progressbar import default_jobs, file_progress
 from inspection.rounds import ARCHIVE_FILE
 from inspection.run import run
+from inspection.sendback import summary_line
 from inspection.campaign import load_campaign
 from inspection.kinds import PROGRESS, SELF_CHECK, SELF_SCORING
 from inspection.templates import generate_templates
@@ -218,6 +219,7 @@ def print_summary(result: RunResult, unit_label: str, *, quiet: bool = False) ->
         print(comparison_line(result, unit_label))
     print(reminder_line(result))
     print(draft_line(result))
+    print(summary_line(result.output_path.parent))
     if result.archive_path:
         print(f"归档：{result.archive_path}（{result.previous_round and f'上一轮 {result.previous_round}，' or ''}"
               f"隐患 {len(result.tracked)} 条跟踪中或已销号）")

@@ -27,6 +27,8 @@ SHEET_SELF_SCORING = "自评表"
 SHEET_SELF_CHECK = "自查问题清单"
 SHEET_HELP = "填表说明"
 SHEET_META = "_meta"
+# The first sheet of a return sent back marked up (退回修改): what is wrong and where; the readers skip it.
+SHEET_CORRECTIONS = "修改说明"
 
 # --- scoring sheet header (the level columns take their labels from the rubric) ---
 COL_POINTS = "分值"

@@ -21,6 +21,7 @@ from inspection.kinds import BY_KEY, DISPATCH, FOLLOWUP, PROGRESS, SCORING, SELF
 from inspection.model import RunResult
 from inspection.rounds import ARCHIVE_FILE, Earlier, view
 from inspection.selfcheck import compare
+from inspection.sendback import send_back
 from inspection.writers.common import TEMP_PREFIX, clear_stale_temps
 from inspection.writers.reminders import messages_path, write_reminder_messages
 from inspection.writers.report import write_report
@@ -96,6 +97,7 @@ def run(campaign: Campaign, input_dir: Path, output_dir: Path, *, as_of: date | 
         except OSError:
             where = ""
         result.draft_problem = f"生成时程序出错（{short_error(trace)}）{where}"
+    send_back(result, campaign, output_dir, jobs=jobs, progress=progress, error_log=error_log)  # never raises: logs
     result.seconds = time.perf_counter() - started
     return result
 

@@ -13,8 +13,8 @@ from inspection.aliases import official_value
 from inspection.campaign import Campaign
 from inspection.config import Config
 from inspection.constants import (
-    ASSIGNED, DISPATCH_HEADERS, HAZARD_LEVELS, KIND_DISPATCH, LABEL_DATE, RECTIFY_STATUSES, SHEET_DISPATCH,
-    SHEET_HELP, SHEET_META, STATUS_OPEN, ListRole,
+    ASSIGNED, DISPATCH_HEADERS, HAZARD_LEVELS, KIND_DISPATCH, LABEL_DATE, RECTIFY_STATUSES, SHEET_CORRECTIONS,
+    SHEET_DISPATCH, SHEET_HELP, SHEET_META, STATUS_OPEN, ListRole,
 )
 from inspection.findings import Code, Finding, finding
 from inspection.model import Hazard
@@ -29,7 +29,7 @@ from inspection.writers.dispatch_template import (
     dispatch_note, header_lines, help_lines, signature_labels, write_dispatch_template,
 )
 
-OWN_SHEETS = (SHEET_HELP, SHEET_META)  # besides the role's own sheet
+OWN_SHEETS = (SHEET_HELP, SHEET_META, SHEET_CORRECTIONS)  # besides the role's own sheet
 FIX_TEXT = "问题隐患请填在表格的空行中（一个隐患一行），不要写在表格之外；如不是问题隐患，请删去。"
 LABELS = {h: h for h in DISPATCH_HEADERS}
 

@@ -12,7 +12,7 @@ from inspection.campaign import Campaign
 from inspection.config import Config
 from inspection.constants import (
     FOLLOWUP_HEADERS, FOLLOWUP_TITLE, KIND_FOLLOWUP, LABEL_REPORT_DATE, RECTIFY_STATUSES, SHEET_FOLLOWUP, SHEET_HELP,
-    SHEET_META, STATUS_FIXED,
+    SHEET_CORRECTIONS, SHEET_META, STATUS_FIXED,
 )
 from inspection.findings import Code, Finding, finding
 from inspection.model import StatusUpdate
@@ -26,7 +26,7 @@ from inspection.writers.followup_template import help_lines, write_followup_temp
 
 FILLED = ("整改状态", "整改完成日期", "整改情况说明")
 REQUIRED = ("隐患编号", *FILLED)
-OWN_SHEETS = (SHEET_FOLLOWUP, SHEET_HELP, SHEET_META)
+OWN_SHEETS = (SHEET_FOLLOWUP, SHEET_HELP, SHEET_META, SHEET_CORRECTIONS)
 FIX_TEXT = "整改情况请填在对应隐患所在行；新发现的问题隐患请用交办清单报送。"
 LABELS = {h: h for h in FOLLOWUP_HEADERS}
 

@@ -9,7 +9,7 @@ from inspection.campaign import Campaign
 from inspection.config import Config
 from inspection.constants import (
     KIND_PROGRESS, LABEL_PHONE, LABEL_REPORT_DATE, LABEL_REPORTER, PROGRESS_HEADERS, SHEET_HELP, SHEET_META,
-    SHEET_PROGRESS,
+    SHEET_CORRECTIONS, SHEET_PROGRESS,
 )
 from inspection.findings import Code, Finding, finding
 from inspection.forms import FormCell, ProgressForm
@@ -24,7 +24,7 @@ from inspection.writers.progress_template import help_lines, progress_subtitle, 
 
 LABEL_COL, VALUE_COL = PROGRESS_HEADERS[2], PROGRESS_HEADERS[4]
 LABELS = {h: h for h in PROGRESS_HEADERS}
-OWN_SHEETS = (SHEET_PROGRESS, SHEET_HELP, SHEET_META)
+OWN_SHEETS = (SHEET_PROGRESS, SHEET_HELP, SHEET_META, SHEET_CORRECTIONS)
 FIX_NUMBER = "数字请填在对应填报项目所在行的“累计数”栏，不要插入行列；如不是填报数字，请删去后重新报送。"
 FIX_TEXT = "说明性的文字不会汇总；需要说明的，请另行报送。"
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(个次|家次|个|家|次|人|项|万元|万)?$")

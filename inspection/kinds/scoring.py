@@ -15,8 +15,8 @@ from decimal import Decimal
 from inspection.campaign import Campaign
 from inspection.config import Config
 from inspection.constants import (
-    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, KIND_SCORING, REVIEW, SHEET_HELP, SHEET_META,
-    SHEET_SCORING, TOTAL_LABEL, ScoringRole,
+    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, KIND_SCORING, REVIEW, SHEET_CORRECTIONS, SHEET_HELP,
+    SHEET_META, SHEET_SCORING, TOTAL_LABEL, ScoringRole,
 )
 from inspection.findings import Code, Finding, finding
 from inspection.model import Deduction, ScoringReturn
@@ -42,7 +42,7 @@ from inspection.writers.scoring_template import (
 TENTH = Decimal("0.1")
 # 完成情况 that says nothing about an item that lost points (the 003 bulletin's complaint).
 BOILERPLATE = {"已完成", "完成", "已落实", "落实", "已整改", "是", "有", "已开展", "已建立", "无", "好", "良好"}
-OWN_SHEETS = (SHEET_HELP, SHEET_META)  # besides the role's own sheet
+OWN_SHEETS = (SHEET_HELP, SHEET_META, SHEET_CORRECTIONS)  # besides the role's own sheet
 FIX_TEXT = "需要写入通报的内容，请填在对应评分标准的“扣分原因”或“完成情况”栏。"
 
 
