@@ -155,7 +155,7 @@ def test_bats__run_process_py_with_commands_and_options_it_has():
             assert {x for x in line if x} <= {"config.toml", WORKBOOK_FILE}, (name, line)
         for thing in opened(text):
             assert thing.split("/")[0] in {"output", "templates", "demo", WORKBOOK_FILE}, (name, thing)
-    assert f'"%PY%" process.py setup --config config.toml' in rendered_bats()["设置.bat"]
+    assert '"%PY%" process.py setup --config config.toml' in rendered_bats()["设置.bat"]
     assert f'if exist "{WORKBOOK_FILE}" goto exists' in rendered_bats()["设置.bat"]  # never overwrites it
 
 
@@ -265,7 +265,7 @@ class Twin:
 def twin(linux_zip, tmp_path_factory) -> Twin:
     """The twin installed as 安装.bat installs it, with the Python running the tests as the one it found."""
     twin = Twin(linux_zip, tmp_path_factory.mktemp("twin") / "下载的 文件")
-    twin.install = twin.run_bat("安装.bat", PYCMD=sys.executable)
+    twin.install = twin.run_bat("安装.bat", PYCMD=f'"{sys.executable}"')
     return twin
 
 

@@ -36,14 +36,14 @@ try:
     from packaging.markers import default_environment
     from packaging.requirements import Requirement
     from packaging.specifiers import SpecifierSet
-    from packaging.tags import Tag, compatible_tags, cpython_tags, platform_tags
+    from packaging.tags import compatible_tags, cpython_tags, platform_tags
     from packaging.utils import canonicalize_name, parse_wheel_filename
     from packaging.version import Version
 except ImportError:  # pip carries its own copy; the builder needs nothing pip does not have
     from pip._vendor.packaging.markers import default_environment
     from pip._vendor.packaging.requirements import Requirement
     from pip._vendor.packaging.specifiers import SpecifierSet
-    from pip._vendor.packaging.tags import Tag, compatible_tags, cpython_tags, platform_tags
+    from pip._vendor.packaging.tags import compatible_tags, cpython_tags, platform_tags
     from pip._vendor.packaging.utils import canonicalize_name, parse_wheel_filename
     from pip._vendor.packaging.version import Version
 
