@@ -175,6 +175,20 @@ def test_bats__code_page_first_and_text_cmd_reads_as_gbk():
         assert lines[-1] == "pause" and "cd /d \"%~dp0\"" in lines, name
 
 
+def test_install_bat__takes_only_a_supported_version_of_64_bit_windows_python(monkeypatch):
+    """The check 安装.bat runs with each Python it tries (py -3.X, then python), run here as Python
+    would run it there."""
+    (code,) = re.findall(r'^%\* -c "(.*sys\.exit.*)" >nul 2>nul$', rendered_bats()["安装.bat"], re.M)
+    cases = [("win-amd64", (3, 11, 9), 0), ("win-amd64", (3, 15, 0), 0), ("win-amd64", (3, 10, 11), 1),
+             ("win-amd64", (3, 16, 0), 1), ("win32", (3, 13, 1), 1), ("win-arm64", (3, 13, 1), 1)]
+    for platform, version, expected in cases:
+        monkeypatch.setattr("sysconfig.get_platform", lambda: platform)
+        monkeypatch.setattr(sys, "version_info", version)
+        with pytest.raises(SystemExit) as exit_:
+            exec(code, {})
+        assert exit_.value.code == expected, (platform, version)
+
+
 # --- the Windows package ---
 
 @needs_pypi

@@ -48,8 +48,8 @@ set "ANY="
 call :any py -3
 if not defined ANY call :any python
 if defined ANY echo 这台电脑上的 Python 版本不合适：
-if defined ANY %ANY% -c "import sys, struct; print('  Python', sys.version.split()[0], struct.calcsize('P') * 8, 'bit')"
-echo 本工具需要 64 位的 Python，版本为 @VERSIONS@ 之一（推荐 @RECOMMENDED@）。
+if defined ANY %ANY% -c "import sys, sysconfig; print('  Python', sys.version.split()[0], sysconfig.get_platform())"
+echo 本工具需要 64 位（win-amd64）的 Python，版本为 @VERSIONS@ 之一（推荐 @RECOMMENDED@）。
 echo 请信息化管理人员（IT）安装：
 echo   1. 在能上网的电脑上打开 https://www.python.org/downloads/windows/
 echo      下载 Python @RECOMMENDED@ 的“Windows installer (64-bit)”，用 U 盘拷到这台电脑；
@@ -67,7 +67,7 @@ echo 仍然失败时，请把这个窗口截图发给维护人员。
 goto end
 
 :try
-%* -c "import sys; sys.exit(0 if @RANGE@ and sys.maxsize > 2 ** 32 else 1)" >nul 2>nul
+%* -c "import sys, sysconfig; sys.exit(0 if @RANGE@ and sysconfig.get_platform() == 'win-amd64' else 1)" >nul 2>nul
 if "%errorlevel%"=="0" set "PYCMD=%*"
 goto :eof
 
