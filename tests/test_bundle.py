@@ -312,13 +312,7 @@ def test_linux_twin__demo_templates_and_summary_bats(twin):
     assert list((twin.folder / "output").glob("排名汇总_*.xlsx"))
 
 
-def _setup_works() -> bool:
-    import inspection.rubric
-    return hasattr(inspection.rubric, "rubric_from_data")
-
-
 @needs_pypi
-@pytest.mark.xfail(not _setup_works(), reason="setup 要用的考评细则表格解析（rubric_from_data）尚未合入", strict=True)
 def test_linux_twin__setup_bat_then_templates_by_the_setup_workbook(twin):
     workbook = twin.folder / WORKBOOK_FILE
     try:
