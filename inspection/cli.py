@@ -317,6 +317,9 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"无法运行：{err}", file=sys.stderr)
         return EXIT_SETUP
+    except KeyboardInterrupt:  # Ctrl+C in the .bat window: outputs are written whole or not at all
+        print("已中断（Ctrl+C）。已写好的文件不受影响，未写完的不会留下；需要时请重新运行。", file=sys.stderr)
+        return EXIT_SETUP
     except Exception as err:  # a bug, or a case nobody foresaw: one line here, the traceback in a file
         return crashed(args, err)
 

@@ -43,7 +43,8 @@ def test_spawned_workers_give_the_same_run_as_one_process(mixed_input, tmp_path,
     one = run(campaign, mixed_input, tmp_path / "one", jobs=1)
     assert spawned_pools == []
     two = run(campaign, mixed_input, tmp_path / "two", jobs=2)
-    assert [kw["max_workers"] for kw in spawned_pools] == [2]
+    # reading, and marking up the returns sent back (退回修改), each in its own pool of two
+    assert spawned_pools and all(kw["max_workers"] == 2 for kw in spawned_pools)
     assert [(f.path, f.status, f.reason, f.sha256, f.kind, f.unit) for f in one.files] == \
            [(f.path, f.status, f.reason, f.sha256, f.kind, f.unit) for f in two.files]
     assert one.findings == two.findings and one.ranking == two.ranking and one.hazards == two.hazards
@@ -115,8 +116,7 @@ def test_folders_with_spaces_and_chinese(tmp_path, capsys, templates):
     assert len(list((home / "空白 表格").glob("*.xlsx"))) == len(templates.all)
 
 
-# atomic_workbook closes the workbook again when the rename after a good close fails: xlsxwriter warns.
-@pytest.mark.filterwarnings("ignore:Calling close\\(\\) on already closed file")
+@pytest.mark.filterwarnings("error:Calling close")  # the workbook is closed once, also when the rename fails
 def test_report_open_in_excel__chinese_message_and_the_old_report_kept(ctx, tmp_path, monkeypatch, capsys):
     """Excel keeps the workbook it shows open: replacing it fails (PermissionError, WinError 5 or 32)."""
     ctx.scoring()
@@ -156,3 +156,46 @@ def test_demo_on_a_console_that_cannot_show_every_character(tmp_path, encoding):
         assert "演示完成" in shown and "?" not in shown.replace("？", "")
     else:
         assert "?" in shown
+
+
+def test_ctrl_c__one_chinese_line_no_traceback(monkeypatch, capsys):
+    """Ctrl+C in the .bat window stops with one line, not a traceback."""
+    from inspection import cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "cmd_history", interrupted)  # build_parser looks the handler up when main runs
+    assert cli.main(["history"]) == cli.EXIT_SETUP
+    err = capsys.readouterr().err
+    assert err.startswith("已中断（Ctrl+C）") and "Traceback" not in err
+
+
+def test_pool_never_asks_windows_for_more_than_61_workers(monkeypatch):
+    import importlib
+
+    import inspection.pool as pool
+
+    monkeypatch.setattr("os.name", "nt")
+    try:
+        assert importlib.reload(pool).MAX_WORKERS == 61
+    finally:
+        monkeypatch.undo()
+        importlib.reload(pool)
+    seen = []
+
+    class Recorder:
+        def __init__(self, max_workers, **kw):
+            seen.append(max_workers)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def map(self, fn, items, chunksize):
+            return [fn(i) for i in items]
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", Recorder)
+    monkeypatch.setattr(pool, "MAX_WORKERS", 61)
+    out = list(pool.run_all(lambda state, item: item * 2, None, [1, 2, 3], jobs=100, min_items=1, update=lambda n: None))
+    assert out == [2, 4, 6] and seen == [61]

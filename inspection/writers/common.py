@@ -45,15 +45,18 @@ def atomic_workbook(path: Path):
     os.close(fd)
     # Text from config or returned files must never turn into a formula or a URL.
     wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False})
+    closed = False
     try:
         yield wb
         wb.close()
-        os.replace(tmp, path)
+        closed = True
+        os.replace(tmp, path)  # fails while Excel holds the old report open on Windows: the old one stays
     except BaseException:
-        try:
-            wb.close()
-        except Exception:  # the original error is the one worth reporting
-            pass
+        if not closed:
+            try:
+                wb.close()
+            except Exception:  # the original error is the one worth reporting
+                pass
         Path(tmp).unlink(missing_ok=True)
         raise
 
