@@ -270,7 +270,8 @@ def cmd_demo(args) -> int:
                                    warning_unit=warned)
     dispatch = fill_dispatch_returns(config, templates.dispatch, scratch)
     forms = {path: campaign.form_for(name) for name, path in templates.by_kind[PROGRESS.key]}
-    progress = fill_progress_returns(forms, scratch, report_day=config.inspection_end)
+    wrong = config.departments[1] if len(config.departments) > 1 and config.progress_department_form else ""
+    progress = fill_progress_returns(forms, scratch, report_day=config.inspection_end, wrong_reporter=wrong)
     own, planted = [], ""
     if config.uses_self_assessment:
         # Units' own forms: one unit sends none (固始县 by default); one group (that of 光山县) is planted
@@ -283,7 +284,9 @@ def cmd_demo(args) -> int:
                    "扣分少于自评")
     filled = "、".join(f"{n} 份{what}" for n, what in ((len(scoring), "打分表"), (len(dispatch), "交办清单"),
                                                    (len(progress), "调度表"), (len(own), "自评表和自查问题清单")) if n)
-    print(f"第二步：模拟填好 {filled}，放在 {scratch}（故意缺少{missing}的打分表，{warned}的打分表带两处提醒{planted}）。")
+    wrong_text = f"，{wrong}的调度表把一个数写成了“约……”" if wrong else ""
+    print(f"第二步：模拟填好 {filled}，放在 {scratch}（故意缺少{missing}的打分表，{warned}的打分表带两处提醒"
+          f"{wrong_text}{planted}）。")
     print(f"第三步：汇总（隐患是否逾期按报送截止日 {config.deadline:%Y-%m-%d} 判断）——")
     # The demo keeps its own archive, rebuilt each time, so it never mixes with a real one.
     archive = Path(args.output) / DEMO_ARCHIVE

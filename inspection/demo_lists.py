@@ -77,8 +77,9 @@ def fill_dispatch_returns(config: Config, templates: list[Path], folder: Path, *
 
 
 def fill_progress_returns(templates: dict[Path, ProgressForm], folder: Path, *, seed: int = 2023,
-                          report_day: date) -> list[Path]:
-    """A filled 调度表 per template, with counts that keep the form's at_most rules."""
+                          report_day: date, wrong_reporter: str = "") -> list[Path]:
+    """A filled 调度表 per template, with counts that keep the form's at_most rules; `wrong_reporter`'s
+    has one count written as words ("约20"), as people do: an error, so it is sent back marked up."""
     out = []
     for n, (template, form) in enumerate(templates.items()):
         rng = random.Random(seed * 13 + n)
@@ -100,7 +101,11 @@ def fill_progress_returns(templates: dict[Path, ProgressForm], folder: Path, *, 
                 value = rng.randint(0, int(limit)) if cell.type == "count" else round(rng.uniform(0, limit), 1)
             values[cell.key] = value
             ws.cell(rows[cell.label], 5, value)
-        target = folder / f"{template.stem.split('_')[1]}调度表.xlsx"
+        reporter = template.stem.split("_")[1]
+        if reporter == wrong_reporter:
+            first_count = next(c for c in form.cells if c.type == "count")
+            ws.cell(rows[first_count.label], 5, f"约{rng.randint(10, 40)}")
+        target = folder / f"{reporter}调度表.xlsx"
         wb.save(target)
         out.append(target)
     return out

@@ -124,18 +124,19 @@ def test_run_command__summary_says_how_many_and_where(ctx, tmp_path, capsys):
         in capsys.readouterr().out
 
 
-def test_demo__warned_return_comes_back_to_check__fixed_and_run_again__accepted(tmp_path, capsys, campaign):
-    """The demo plants two warnings in 息县's 打分表: it comes back as （请核实）, fixed it is clean."""
+def test_demo__returns_come_back_marked__fixed_and_run_again__accepted(tmp_path, capsys, campaign):
+    """The demo plants two warnings in 息县's 打分表 and a count written as words in 市交通运输局's 调度表:
+    the first comes back as （请核实）, the second as （退回修改）; fixed as a person would, both are clean."""
     out = tmp_path / "output"
     assert main(["demo", "--config", str(ROOT / "config.toml"), "--templates", str(tmp_path / "templates"),
                  "--input", str(tmp_path / "input"), "--output", str(out), "--jobs", "1"]) == 0
-    assert (f"标注了问题的表格：0 份退回修改、1 份请核实，在 {out / FOLDER}（按检查组或报送单位分文件夹）。"
+    assert (f"标注了问题的表格：1 份退回修改、1 份请核实，在 {out / FOLDER}（按检查组或报送单位分文件夹）。"
             in capsys.readouterr().out)
-    [path] = sent(out)
-    assert path == "第03组_罗山县组/息县交叉检查打分表（已填）（请核实）.xlsx"
-    copy = out / FOLDER / path
-    assert any(TO_CHECK in row[0] for row in note_rows(copy))
-    wb = openpyxl.load_workbook(copy)
+    assert sent(out) == ["市交通运输局/市交通运输局调度表（退回修改）.xlsx",
+                         "第03组_罗山县组/息县交叉检查打分表（已填）（请核实）.xlsx"]
+    checked, returned = out / FOLDER / sent(out)[1], out / FOLDER / sent(out)[0]
+    assert any(TO_CHECK in row[0] for row in note_rows(checked))
+    wb = openpyxl.load_workbook(checked)
     ws = wb["打分表"]
     marked = {c.coordinate: c.comment.text for row in ws.iter_rows() for c in row if c.comment}
     assert sorted(text[:9] for text in marked.values()) == ["【警告 D007】", "【警告 D009】"]
@@ -144,14 +145,22 @@ def test_demo__warned_return_comes_back_to_check__fixed_and_run_again__accepted(
             ws[ref] = "抽查2家企业，1家未建立外包单位安全管理台账，已责令整改"
         else:  # a reason without a deduction: the reason was the slip
             ws[ref] = None
-    wb.save(copy)
-    (tmp_path / "input" / "息县交叉检查打分表（已填）.xlsx").unlink()  # the fixed copy is sent in its place
-    shutil.copy(copy, tmp_path / "input" / copy.name)
+    wb.save(checked)
+    wb = openpyxl.load_workbook(returned)
+    ws = wb["调度表"]
+    [(ref, text)] = [(c.coordinate, c.comment.text) for row in ws.iter_rows() for c in row if c.comment]
+    assert text.startswith("【错误 P001】") and str(ws[ref].value).startswith("约")
+    ws[ref] = 60  # the number meant: the demo's counts are at most 60, and the 其中 under it no more
+    wb.save(returned)
+    for original, fixed in (("息县交叉检查打分表（已填）.xlsx", checked), ("市交通运输局调度表.xlsx", returned)):
+        (tmp_path / "input" / original).unlink()  # the fixed copy is sent in its place
+        shutil.copy(fixed, tmp_path / "input" / fixed.name)
     before = hashes(tmp_path / "input")
     result = run(campaign, tmp_path / "input", tmp_path / "output2")
     assert hashes(tmp_path / "input") == before
     assert {f.status for f in result.files} == {ACCEPTED} and len(result.files) == len(before)
-    assert findings_of(result, copy.name) == set() and sent(tmp_path / "output2") == []
+    assert findings_of(result, checked.name) == set() and findings_of(result, returned.name) == set()
+    assert sent(tmp_path / "output2") == []
 
 
 # --- the copy reads as the original did ---
