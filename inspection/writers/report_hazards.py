@@ -22,7 +22,7 @@ def ledger_headers(config: Config, as_of: date) -> list[str]:
 
 # Printed on A4 landscape at about 90 %: every column but the last two (where each came from,
 # for the screen), which are left out of the print area.
-WIDTHS = (11, 6, 4.5, 11, 7.5, 7, 15, 12, 10.5, 8, 10.5, 6.5, 10.5, 5, 8, 9, 26, 6)
+WIDTHS = (11, 6, 4.5, 10.5, 7.5, 7, 14, 11.5, 10.5, 8, 10.5, 6.5, 10.5, 5, 9, 9, 26, 6)
 PRINTED = 16
 DATE_COLS = {8, 12}
 HEADER_ROW = 1

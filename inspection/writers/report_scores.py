@@ -20,7 +20,7 @@ FIXED_COLS = len(LABEL_WIDTHS)
 PORTRAIT_SCALE = MIN_SCALE + 2
 HEADER_ROWS = (1, 3)  # units, 排名, 总得分: repeated on every page
 FIRST_ROW = HEADER_ROWS[1] + 1
-COMMON_WIDTHS = (5, 7, 7, 50, 7, 36, 7)  # A4 landscape at 100 %
+COMMON_WIDTHS = (5, 7.5, 7.5, 50, 9, 34, 7.5)  # A4 landscape at 100 %
 
 
 def score_rows(rubric: Rubric) -> list[tuple[str, object]]:
