@@ -28,6 +28,7 @@ from inspection.constants import (
     SHEET_SCORING,
 )
 from inspection.rubric import Criterion, Rubric
+from inspection.writers.scoring_template import fit_filled
 
 ENTERPRISE, DEPARTMENT, GOVERNMENT = "enterprise", "department", "government"
 # In a part about enterprises, a section whose criteria use these words is about the supervising departments.
@@ -83,6 +84,7 @@ def fill_scoring_returns(config: Config, rubric: Rubric, scoring_templates: list
         rng = random.Random(seed + index)
         wb = openpyxl.load_workbook(template)
         _fill_sheet(wb[SHEET_SCORING], config, rubric, levels, unit, targets[unit], rng, unit == warning_unit)
+        fit_filled(wb[SHEET_SCORING], rubric)  # rows as tall as what was typed, as Excel makes them
         group = meta.get("group", "")
         names = (f"{unit}打分表（第{group}组）.xlsx" if group else f"{unit}打分表.xlsx",
                  f"第{group}组检查{unit}打分表.xlsx" if group else f"{unit}打分表（已填）.xlsx",

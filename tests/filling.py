@@ -42,9 +42,10 @@ def fill_scoring(template: Path, target: Path, rubric, *, deductions: dict | Non
         ws[f"{DEDUCT_COL}{rows[cid]}"] = amount
         put_text(ws, f"{REASON_COL}{rows[cid]}", reason)
     header = next(c.row for (c,) in ws.iter_rows(min_col=1, max_col=1) if c.value == "考评项目")
-    if inspection_date is not None:
-        ws[f"B{header - 1}"] = inspection_date
-    ws[f"D{header - 1}"] = inspectors
+    labels = {c.value: c for c in ws[header - 1] if isinstance(c.value, str)}
+    if inspection_date is not None:  # the cell just right of each label
+        ws.cell(header - 1, labels["检查日期："].column + 1).value = inspection_date
+    ws.cell(header - 1, labels["检查人员："].column + 1).value = inspectors
     if edit:
         edit(ws, rows)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -54,7 +54,7 @@ def fill_followup(template, target, statuses: dict, *, report_day=date(2023, 9, 
     """statuses: row number (1-based in the table) → (整改状态, 整改完成日期, 说明); extra: (id, 状态) rows appended."""
     wb = openpyxl.load_workbook(template)
     ws = wb["隐患整改跟踪"]
-    ws["B3"] = report_day
+    ws["C3"] = report_day  # beside the 填报时间 label, merged over the first two columns
     for n, (status, day, note) in statuses.items():
         row = HEADER_ROW + n
         ws[f"K{row}"], ws[f"L{row}"] = status, day
@@ -116,7 +116,7 @@ def test_followup_without_usable_report_date__K006_at_its_cell(rounds, report_da
                   report_day=report_day)
     second = rounds.rerun("2023-09", as_of=date(2023, 9, 25))
     k006 = [f for f in second.findings if f.code == Code.K006]
-    assert [(f.sheet, f.cell) for f in k006] == [("隐患整改跟踪", "B3")] and what in k006[0].message
+    assert [(f.sheet, f.cell) for f in k006] == [("隐患整改跟踪", "C3")] and what in k006[0].message
     assert [f.status for f in second.files] == [ACCEPTED]
 
 

@@ -47,7 +47,8 @@ def _about_rows(result) -> dict:
     ws = openpyxl.load_workbook(result.output_path)["说明"]
     rows = list(ws.iter_rows(values_only=True))
     head = next(n for n, r in enumerate(rows) if r[0] == "序号")
-    return {r[1]: (r[6], r[7]) for r in rows[head + 1:] if r[1]}
+    status, reason = rows[head].index("状态"), rows[head].index("原因")
+    return {r[1]: (r[status], r[reason]) for r in rows[head + 1:] if r[1]}
 
 
 # --- archives ---

@@ -199,12 +199,18 @@ def test_deduction_written_elsewhere__held(box, rubric, where, value, code, col)
 
 
 def test_stale_formula_still_full_marks__D010_warning_our_score(box, rubric):
-    """A deduction typed into a workbook that did not recalculate (Excel set to manual): the 得分
-    formula still shows full marks. Built in the XML, as Excel leaves it: formula and old value."""
+    """A deduction typed into a workbook that did not recalculate (Excel set to manual after the
+    完成情况 were filled in, which made every 得分 show full marks): the 得分 formula still shows full
+    marks. Built in the XML, as Excel leaves it: formula and old value."""
     box.input.mkdir()
     data = box.template().read_bytes()
     rows = criterion_rows(openpyxl.load_workbook(box.template())["打分表"], rubric)
     sheet = read_part(data, "xl/worksheets/sheet1.xml")
+    total_row = max(rows.values()) + 1
+    for row, points in [*((rows[i.criteria[0].id], i.points) for i in rubric.items), (total_row, rubric.total)]:
+        sheet, n = re.subn(rf'(<c r="{SCORE_COL}{row}"[^>]*><f>[^<]*</f>)<v></v>'.encode(),
+                           rf"\g<1><v>{points}</v>".encode(), sheet)
+        assert n == 1
     r = rows["c07"]
     sheet, n = re.subn(rf'<c r="{DEDUCT_COL}{r}" s="(\d+)"/>'.encode(),
                        rf'<c r="{DEDUCT_COL}{r}" s="\1"><v>2</v></c>'.encode(), sheet)

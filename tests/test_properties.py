@@ -11,7 +11,7 @@ from inspection.decide import rank
 from inspection.model import ScoringReturn
 from inspection.rubric import load_rubric
 from inspection.values import parse_points
-from inspection.writers.common import CJK_WIDTH, display_width, lines_needed
+from inspection.writers.paper import CELL_PADDING_PT, column_pt, lines_needed, text_pt
 from tests.conftest import ROOT
 
 CONFIG = load_config(ROOT / "config.toml")
@@ -74,15 +74,23 @@ def test_total_through_files__rubric_total_minus_deductions_exactly(tmp_path, te
     assert len(format(ret.total, "f").partition(".")[2]) <= 1
 
 
-@given(st.text(max_size=60))
-def test_display_width__same_as_counting_each_character(text):
-    # display_width counts wide characters with str.translate; this is the definition it must keep.
-    expected = round(sum(CJK_WIDTH if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text))
-    assert display_width(text) == expected
+@given(st.text(max_size=60), st.sampled_from([9, 10, 10.5, 16]))
+def test_text_pt__same_as_counting_each_character(text, size):
+    # text_pt counts wide characters with str.translate; this is the definition it must keep:
+    # a wide (or ambiguous, as in Chinese fonts) character one em, any other half an em.
+    expected = sum(size if unicodedata.east_asian_width(ch) in "WFA" else size / 2 for ch in text)
+    assert math.isclose(text_pt(text, size), expected)
 
 
-@given(st.text(alphabet=st.sampled_from("ab中文\n "), max_size=80), st.sampled_from([6, 12, 40, 75]))
-def test_lines_needed__one_per_line_break_at_least_and_as_by_width(text, width):
-    usable = max(width - 1.5, 4)
-    expected = sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
-    assert lines_needed(text, width) == expected
+@given(st.text(alphabet=st.sampled_from("ab1.中文，（）\n "), max_size=80), st.sampled_from([6, 12, 40, 75]))
+def test_lines_needed__at_least_a_line_a_paragraph_and_as_the_width_takes(text, width):
+    usable = column_pt(width) - CELL_PADDING_PT
+    lines = lines_needed(text, width)
+    assert lines >= sum(max(1, math.ceil(text_pt(part, 10) / usable - 1e-9)) for part in text.split("\n"))
+    if "\n" not in text and text_pt(text, 10) <= usable:
+        assert lines == 1
+
+
+@given(st.text(alphabet=st.sampled_from("ab1.中文，（）\n "), max_size=80), st.sampled_from([6, 12, 40]))
+def test_lines_needed__a_wider_column_never_needs_more_lines(text, width):
+    assert lines_needed(text, width * 2) <= lines_needed(text, width)

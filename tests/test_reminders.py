@@ -61,7 +61,7 @@ def test_reminders__other_forms_the_campaign_uses_are_owed_too(outcome, config):
 
 def test_reminders__sheet_by_sender_with_deadline_and_days_overdue(outcome, config):
     result, ws = outcome
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)][1:]  # under the title
     assert rows[0] == ["序号", "催报对象", "单位", "表格", "情况", "说明", "报送截止", "逾期天数\n截至2023-09-12"]
     assert len(rows) == 1 + len(result.reminders)
     xi = next(r for r in rows if r[2] == "息县" and r[3] == "打分表")
@@ -70,7 +70,8 @@ def test_reminders__sheet_by_sender_with_deadline_and_days_overdue(outcome, conf
     senders = list(dict.fromkeys(r[1] for r in rows[1:]))
     groups = [f"第 {g.number} 组（{g.name}）" for g in config.groups]
     assert senders == groups + [*config.units, *config.departments]
-    assert ws.print_title_rows == "$1:$1"  # the header row on every printed page
+    assert ws["A1"].value == "催报清单（2023-08，截至2023-09-12）"
+    assert ws.print_title_rows == "$2:$2"  # the header row on every printed page
 
 
 def test_reminders__messages_one_per_sender_for_notepad(outcome, config):
@@ -112,9 +113,9 @@ def test_reminders__group_leader_and_phone_when_the_campaign_lists_them(tmp_path
     (tmp_path / "in").mkdir()
     result = run(campaign, tmp_path / "in", tmp_path / "out", as_of=campaign.config.deadline)
     ws = openpyxl.load_workbook(result.output_path)[SHEET_REMINDERS]
-    header = [c.value for c in ws[1]]
+    header = [c.value for c in ws[2]]
     assert header[:4] == ["序号", "催报对象", "组长", "联系电话"]
-    first = [c.value for c in ws[2]]
+    first = [c.value for c in ws[3]]
     assert first[1:4] == ["第 1 组（第一组）", "孙宝印（市应急管理局局长）", "13939968926"]
     text = result.reminders_path.read_text("utf-8-sig")
     assert "【发给 第 1 组（第一组），组长 孙宝印（市应急管理局局长），电话 13939968926】\n孙宝印组长：您好！" in text
@@ -131,5 +132,5 @@ def test_reminders__nothing_owed_says_so(tmp_path):
     result = run(campaign, tmp_path / "in", tmp_path / "out", as_of=campaign.config.deadline)
     assert result.reminders == [] and len(result.scoring) == len(campaign.config.units)
     ws = openpyxl.load_workbook(result.output_path)[SHEET_REMINDERS]
-    assert ws["A2"].value == "应报的表格已全部收到并采用，无需催报。"
+    assert ws["A3"].value == "应报的表格已全部收到并采用，无需催报。"
     assert "无需催报" in result.reminders_path.read_text("utf-8-sig")

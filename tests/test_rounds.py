@@ -94,19 +94,19 @@ def test_three_rounds__rank_changes_and_trend(rounds):
     assert result.previous_round == "2023-09"
     wb = openpyxl.load_workbook(result.output_path)
     ws = wb["排名"]
-    assert [c.value for c in ws[1]][5:8] == ["上期得分（2023-09）", "上期排名", "名次变化"]
-    table = {r[1]: r for r in ([c.value for c in row] for row in ws.iter_rows(min_row=2)) if r[1]}
+    assert [c.value for c in ws[2]][5:8] == ["上期得分（2023-09）", "上期排名", "名次变化"]
+    table = {r[1]: r for r in ([c.value for c in row] for row in ws.iter_rows(min_row=3)) if r[1]}
     assert table["淮滨县"][:3] == [1, "淮滨县", 99] and table["淮滨县"][5:8] == [100, 1, "持平"]
     assert table["商城县"][:3] == [1, "商城县", 99] and table["商城县"][5:8] == [98, 3, "↑2"]
 
     second = openpyxl.load_workbook(middle.output_path)["排名"]
-    rows = {r[1]: r for r in ([c.value for c in row] for row in second.iter_rows(min_row=2)) if r[1]}
+    rows = {r[1]: r for r in ([c.value for c in row] for row in second.iter_rows(min_row=3)) if r[1]}
     assert rows["新县"][7] == "新增" and rows["商城县"][7] == "↓2" and rows["淮滨县"][7] == "↑1"
 
     trend = wb["趋势"]
-    assert [c.value for c in trend[1]] == ["县区", "2023-08", "2023-09", "2023-10"]
+    assert [c.value for c in trend[2]][:4] == ["县区", "2023-08", "2023-09", "2023-10"]
     # the scores' table (the 自评 − 复核 table under it has the same units)
-    lines = {r[0]: r[1:4] for r in ([c.value for c in row] for row in trend.iter_rows(min_row=2, max_row=12)) if r[0]}
+    lines = {r[0]: r[1:4] for r in ([c.value for c in row] for row in trend.iter_rows(min_row=3, max_row=13)) if r[0]}
     assert lines["淮滨县"] == [98, 100, 99] and lines["息县"] == [98, "—", "—"] and lines["新县"] == ["—", 99, "—"]
     assert len(trend._charts) == 1
 
@@ -125,7 +125,7 @@ def test_hazard_keeps_id_and_is_closed_then_not_reopened(rounds):
     assert (closed.first_round, closed.status, closed.closed_round) == ("2023-08", "已整改", "2023-09")
     assert closed.first_listed_on == date(2023, 8, 15) and closed.days_used(date(2023, 9, 20)) == 0
     ledger = openpyxl.load_workbook(second.output_path)["问题隐患台账"]
-    row = next([c.value for c in r] for r in ledger.iter_rows(min_row=2) if r[0].value == ids[0])
+    row = next([c.value for c in r] for r in ledger.iter_rows(min_row=3) if r[0].value == ids[0])
     assert row[10].startswith("2023-08") and row[11] == "已整改" and row[15] == "已销号 2023-08-15"
 
     reopened = {**HAZARDS[0], "整改状态": "整改中"}

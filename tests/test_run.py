@@ -60,23 +60,25 @@ def test_run__output_named_per_contract(outcome, config):
 def test_run__ranking_sheet(outcome):
     _, wb = outcome
     ws = wb["排名"]
-    assert [c.value for c in ws[1]][:3] == ["排名", "县区", "得分"]
-    rows = [[c.value for c in row][:3] for row in ws.iter_rows(min_row=2) if row[1].value]
+    assert ws["A1"].value == "各县区得分排名（2023-08）"  # a title, then the header
+    assert [c.value for c in ws[2]][:3] == ["排名", "县区", "得分"]
+    rows = [[c.value for c in row][:3] for row in ws.iter_rows(min_row=3) if row[1].value]
     assert rows[:3] == [[1, "淮滨县", 97.1], [1, "商城县", 97.1], [1, "息县", 97.1]]
     assert len(rows) == 11 and all(r[0] in (None, "") for r in rows[3:])
 
 
-def test_run__deduction_lines_in_bulletin_form(outcome):
+def test_run__deduction_lines_in_bulletin_form(outcome, config):
     _, wb = outcome
     lines = [str(c.value) for (c,) in wb["扣分原因"].iter_rows(min_col=1, max_col=1) if c.value]
     assert "淮滨县得分 97.1 分，扣分原因：" in lines
     assert "（5）两名领导班子成员述职报告中未涉及安全生产内容，扣 0.4 分；" in lines
     assert "（7）抽查信阳某化工公司未建立重大事故隐患台账清单，扣 2 分；" in lines
-    assert "（36）=对长期存在的重大隐患未提请关闭，扣 0.5 分；" in lines
+    assert "（36）=对长期存在的重大隐患未提请关闭，扣 0.5 分。" in lines  # a unit's last line ends "。"
     cell = next(c for (c,) in wb["扣分原因"].iter_rows(min_col=1, max_col=1) if str(c.value).startswith("（36）"))
     assert cell.data_type == "s"
+    # In the administrative order of the config (as 003 Annex 2 lists them), not by rank.
     order = [line.split("得分")[0] for line in lines if "扣分原因：" in line]
-    assert order == ["淮滨县", "商城县", "息县"]
+    assert order == ["淮滨县", "商城县", "息县"] == [u for u in config.units if u in RETURNS]
 
 
 def test_run__score_matrix_and_common_problems(outcome, rubric):

@@ -132,7 +132,7 @@ def test_group_summary__copied_hazard_and_the_warned_group_first(outcome):
     warned = [g.number for g in result.comparison.warned]
     assert warned == [1, 2]  # g1 weighs 3 (1 lenient, 1 copied deduction, 1 copied hazard), g2 weighs 1
     ws = wb[SHEET_GROUPS]
-    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0]]
+    rows = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0]]
     assert rows[0][0] == "第 1 组（浉河区组）" and rows[0][1:9] == (1, 2, 2, 1, 1, 1, 2, 1)
     assert "1 条评分标准扣分少于县区自评" in rows[0][9] and "1 条隐患与自查问题清单相同" in rows[0][9]
     assert rows[1][0] == "第 2 组（平桥区组）"
@@ -202,7 +202,7 @@ def test_demo_flags_exactly_the_planted_group(tmp_path, capsys, config):
     line = next(line for line in out.splitlines() if line.startswith("自评与复核："))
     assert line.startswith(f"自评与复核：1 个检查组需要提醒——{name}") and "照搬自查" in line and "少于县区自评" in line
     report = next((tmp_path / "out").glob("排名汇总_*.xlsx"))
-    rows = [r for r in openpyxl.load_workbook(report)[SHEET_GROUPS].iter_rows(min_row=2, values_only=True) if r[0]]
+    rows = [r for r in openpyxl.load_workbook(report)[SHEET_GROUPS].iter_rows(min_row=3, values_only=True) if r[0]]
     warned = [r[0] for r in rows if r[9] and "没有可对照" not in r[9]]
     assert warned == [name]
     draft = next((tmp_path / "out").glob("通报草稿_*.docx"))

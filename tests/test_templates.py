@@ -55,8 +55,22 @@ def test_scoring__sheets_title_and_header(scoring, rubric):
     assert ws.freeze_panes == f"A{header + 1}"
     assert ws.print_title_rows == f"${header}:${header}"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0  # None = default 1
+    # Printed at 100 % (never fitted: the page breaks are computed for this scale), in 宋体 ≥ 10 points.
+    assert ws.page_setup.scale in (None, 100) and not ws.sheet_properties.pageSetUpPr.fitToPage  # None = 100
+    fonts = {(c.font.name, c.font.sz) for row in ws.iter_rows() for c in row if c.value is not None}
+    assert {name for name, _ in fonts} == {"宋体"} and min(size for _, size in fonts) >= 10
+
+
+def test_scoring__page_breaks_only_between_items(scoring, rubric):
+    """Every manual page break starts a page with an item (or the part heading above it), never
+    inside one; and there are enough of them that no page holds more than fits."""
+    ws = scoring["打分表"]
+    rows = _criterion_rows(ws, rubric)
+    firsts = {rows[item.criteria[0].id] for item in rubric.items}
+    breaks = [b.id + 1 for b in ws.row_breaks.brk]  # 1-based rows that begin a page
+    assert len(breaks) >= 5
+    for row in breaks:
+        assert row in firsts or (row + 1 in firsts and ws.cell(row, 1).value.startswith("二、")), row
 
 
 def test_scoring__meta_identifies_the_workbook(scoring, rubric, config):
@@ -93,34 +107,60 @@ def test_scoring__merges_formulas_and_validation(scoring, rubric):
     merged = _merged_ranges(ws)
     validations = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
     score_cells = []
+    total_row = max(rows.values()) + 1
+    filled = f"$E$5:$G${total_row - 1}"  # every 完成情况, 扣分 and 扣分原因
     for section in rubric.sections:
         first, last = rows[section.items[0].criteria[0].id], rows[section.items[-1].criteria[-1].id]
-        assert first == last or f"A{first}:A{last}" in merged
+        # 考评项目 is merged over the section's rows, page by page: the text in the first part.
+        parts = [(r.min_row, r.max_row) for r in ws.merged_cells.ranges
+                 if r.min_col == r.max_col == 1 and first <= r.min_row <= last]
+        assert all(b <= last for _, b in parts)
+        assert ws[f"A{first}"].value.startswith(section.label)
+        assert all(ws.cell(r, 1).value is None for r in range(first + 1, last + 1))
         for item in section.items:
             a, b = rows[item.criteria[0].id], rows[item.criteria[-1].id]
             for col in "BDEH":
                 assert a == b or f"{col}{a}:{col}{b}" in merged, (item.id, col)
             assert Decimal(str(ws[f"D{a}"].value)) == item.points
-            assert ws[f"H{a}"].value == f"=MAX(0,D{a}-SUM(F{a}:F{b}))"
+            assert ws[f"H{a}"].value == f'=IF(COUNTA({filled})=0,"",MAX(0,D{a}-SUM(F{a}:F{b})))'
             score_cells.append(f"H{a}")
             for criterion in item.criteria:
                 dv = validations[f"F{rows[criterion.id]}"]
                 assert dv.type == "decimal" and dv.operator in (None, "between")  # None = between
                 assert Decimal(dv.formula1) == 0 and Decimal(dv.formula2) == item.points
                 assert dv.showErrorMessage and "扣分" in dv.error and dv.prompt
-    total_row = max(rows.values()) + 1
     assert ws[f"A{total_row}"].value == "总得分"
-    assert ws[f"H{total_row}"].value == f"=SUM({','.join(score_cells)})"
+    assert ws[f"H{total_row}"].value == f'=IF(COUNTA({filled})=0,"",SUM({",".join(score_cells)}))'
 
 
-def test_scoring__cached_values_right_for_blank_template(templates, rubric):
-    """Programs that do not recalculate (phone previews) show the cached values: full marks."""
+def test_scoring__blank_template_shows_no_scores(templates, rubric):
+    """A blank form printed to fill by hand shows nothing in 得分 and 总得分, not full marks that
+    contradict what the inspector writes; programs that do not recalculate (phone previews) show
+    the cached values, which are empty."""
     wb = openpyxl.load_workbook(templates.scoring[0], data_only=True)
     ws = wb["打分表"]
     rows = _criterion_rows(ws, rubric)
     for item in rubric.items:
-        assert Decimal(str(ws[f"H{rows[item.criteria[0].id]}"].value)) == item.points
-    assert ws[f"H{max(rows.values()) + 1}"].value == 100
+        assert ws[f"H{rows[item.criteria[0].id]}"].value in (None, "")
+    assert ws[f"H{max(rows.values()) + 1}"].value in (None, "")
+
+
+def test_scoring__criterion_rows_grow_with_what_is_typed(templates, rubric):
+    """Criterion rows keep Excel's automatic height (no customHeight), so a long 扣分原因 makes its
+    row taller; the criterion's text ends in as many empty lines as the row has room for the merged
+    item text beside it, so that Excel, sizing the row by its own cells, never makes it shorter."""
+    import zipfile
+
+    sheet = zipfile.ZipFile(templates.scoring[0]).read("xl/worksheets/sheet1.xml").decode()
+    wb = openpyxl.load_workbook(templates.scoring[0])
+    rows = _criterion_rows(wb["打分表"], rubric)
+    for row in rows.values():
+        tag = re.search(rf'<row r="{row}"[^>]*>', sheet).group(0)
+        assert 'ht="' in tag and "customHeight" not in tag
+    first = rows[rubric.items[0].criteria[0].id]
+    assert re.search(rf'<row r="{first - 1}"[^>]*customHeight="1"', sheet)  # the heading's is its own
+    padded = [wb["打分表"].cell(r, 3).value for r in rows.values()]
+    assert any(text.endswith("\n") for text in padded) and all(not text.startswith("\n") for text in padded)
 
 
 def test_scoring__only_fill_in_cells_unlocked(scoring, rubric):
@@ -154,7 +194,11 @@ def test_dispatch__structured_annex_3(templates, config):
     assert tuple(c.value for c in ws[header]) == DISPATCH_HEADERS
     numbers = [ws.cell(header + n, 1).value for n in range(1, DISPATCH_ROWS + 1)]
     assert numbers == list(range(1, DISPATCH_ROWS + 1))
-    assert ws.cell(header + DISPATCH_ROWS + 1, 1).value is None
+    assert ws.cell(header + DISPATCH_ROWS + 1, 1).value.startswith("备注：")  # the note under the table
+    # Printed: the note last, the signature lines at the foot of every page.
+    assert ws.print_area == f"'交办清单'!$A$1:$J${header + DISPATCH_ROWS + 1}"
+    assert "专项行动组人员签字" in ws.oddFooter.left.text and "属地县区安委会人员签字" in ws.oddFooter.right.text
+    assert ws.merged_cells.ranges and any(str(r) == f"C{header - 2}:D{header - 2}" for r in ws.merged_cells.ranges)
     lists = {dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"}
     assert '"重大事故隐患,一般隐患"' in lists and '"未整改,整改中,已整改"' in lists
     assert any("危险化学品" in f and "养老服务机构" in f for f in lists)

@@ -314,7 +314,7 @@ def test_inspection_date_forms__parsed(box, typed, expected):
 def test_inspection_date_problems__warning_at_cell(box, typed, code):
     box.fill("淮滨县", inspection_date=typed)
     found = only(box.run(), code)
-    assert found.cell == "B3" and found.level == WARNING
+    assert found.cell == "C3" and found.level == WARNING
 
 
 # --- the campaign ---

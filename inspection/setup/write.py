@@ -20,11 +20,16 @@ from inspection.setup.rubric_table import rubric_rows, rubric_spans
 from inspection.writers.common import (
     LAST_DAY, Styles, atomic_workbook, format_points, height_for, lines_needed, list_rule, print_setup, write_help,
 )
+from inspection.writers.paper import LANDSCAPE, PORTRAIT
 
 # Blank fill-in rows prepared under each list, for units, groups, departments added later; more can be
 # typed below them. Not hundreds: formatted rows are printed, and 200 made 17 blank pages.
 ROWS_FREE = 20
 VALIDATED_ROWS = 1000  # the dropdowns and checks reach this far, formatted or not
+# Column widths, each sheet within an A4 page's width at 100 % (landscape: 143 units; portrait: 98).
+SHEET_WIDTHS = {SHEET_BASICS: (22, 46, 70), SHEET_GROUPS: (5, 12, 12, 22, 22, 22, 12, 30),
+                SHEET_RUBRIC: (24, 48, 60, 6), SHEET_PARSED: (10, 62, 8, 40)}
+NAMES_WIDTHS = (6, 30)  # 被检查单位, 部门, 行业领域
 
 
 def write_setup(campaign: Campaign, path: Path) -> Path:
@@ -32,16 +37,17 @@ def write_setup(campaign: Campaign, path: Path) -> Path:
     with atomic_workbook(path) as wb:
         st = Styles(wb)
         _basics(wb.add_worksheet(SHEET_BASICS), st, config, rubric, path.parent)
-        _names(wb.add_worksheet(SHEET_UNITS), st, UNITS_HEADER, config.units, 20)
+        _names(wb.add_worksheet(SHEET_UNITS), st, UNITS_HEADER, config.units)
         _groups(wb.add_worksheet(SHEET_GROUPS), st, config)
-        _names(wb.add_worksheet(SHEET_DEPARTMENTS), st, DEPARTMENTS_HEADER, config.departments, 20)
-        _names(wb.add_worksheet(SHEET_SECTORS), st, SECTORS_HEADER, config.sectors, 16)
+        _names(wb.add_worksheet(SHEET_DEPARTMENTS), st, DEPARTMENTS_HEADER, config.departments)
+        _names(wb.add_worksheet(SHEET_SECTORS), st, SECTORS_HEADER, config.sectors)
         _rubric(wb.add_worksheet(SHEET_RUBRIC), st, rubric)
         write_parsed(wb.add_worksheet(SHEET_PARSED), st, rubric, [])
-        for ws in wb.worksheets():  # printed to check with a colleague: one page wide, the header on each page
-            print_setup(ws, landscape=ws.name in (SHEET_RUBRIC, SHEET_GROUPS, SHEET_BASICS), repeat_rows=(0, 0),
-                        title=f"{config.campaign} {ws.name}")
-        write_help(wb.add_worksheet(SHEET_HELP), st, help_lines(), width=110)
+        for ws in wb.worksheets():  # printed to check with a colleague: the header on each page
+            widths = SHEET_WIDTHS.get(ws.name, NAMES_WIDTHS)
+            page = LANDSCAPE if sum(widths) > 90 else PORTRAIT
+            print_setup(ws, page, repeat_rows=(0, 0), scale=page.scale(widths), title=f"{config.campaign} {ws.name}")
+        write_help(wb.add_worksheet(SHEET_HELP), st, help_lines())
         wb.worksheets()[0].activate()
     return path
 
@@ -61,9 +67,8 @@ def _value(table: str, key: str, config: Config, rubric: Rubric, folder: Path):
 
 
 def _basics(ws, st: Styles, config: Config, rubric: Rubric, folder: Path) -> None:
-    ws.set_column(0, 0, 22)
-    ws.set_column(1, 1, 46)
-    ws.set_column(2, 2, 70)
+    for col, width in enumerate(SHEET_WIDTHS[SHEET_BASICS]):
+        ws.set_column(col, col, width)
     ws.write_row(0, 0, ["项目", "内容", "说明"], st.header)
     for row, basic in enumerate(BASICS, start=1):
         ws.write_string(row, 0, basic.label, st.text)
@@ -85,9 +90,9 @@ def _basics(ws, st: Styles, config: Config, rubric: Rubric, folder: Path) -> Non
     ws.freeze_panes(1, 0)
 
 
-def _names(ws, st: Styles, header: tuple[str, str], names, width: int) -> None:
-    ws.set_column(0, 0, 6)
-    ws.set_column(1, 1, width + 10)
+def _names(ws, st: Styles, header: tuple[str, str], names) -> None:
+    for col, w in enumerate(NAMES_WIDTHS):
+        ws.set_column(col, col, w)
     ws.write_row(0, 0, header, st.header)
     for n in range(len(names) + ROWS_FREE):
         ws.write_number(n + 1, 0, n + 1, st.text_center)
@@ -99,7 +104,7 @@ def _names(ws, st: Styles, header: tuple[str, str], names, width: int) -> None:
 
 
 def _groups(ws, st: Styles, config: Config) -> None:
-    for col, width in enumerate((6, 16, 16, 28, 28, 28, 14, 40)):
+    for col, width in enumerate(SHEET_WIDTHS[SHEET_GROUPS]):
         ws.set_column(col, col, width)
     ws.write_row(0, 0, GROUPS_HEADER, st.header)
     row = 1
@@ -130,7 +135,7 @@ def _groups(ws, st: Styles, config: Config) -> None:
 def _rubric(ws, st: Styles, rubric: Rubric) -> None:
     """The rubric as the annex's table, merged as a paste from Word lands, rows tall enough to read."""
     rows = rubric_rows(rubric)
-    widths = (30, 50, 60, 8)
+    widths = SHEET_WIDTHS[SHEET_RUBRIC]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.write_row(0, 0, rows[0], st.header)
@@ -166,7 +171,7 @@ def _rubric(ws, st: Styles, rubric: Rubric) -> None:
 def write_parsed(ws, st: Styles, rubric: Rubric | None, problems) -> None:
     """解析结果: the rubric as the tool understood it, a row per level with points and each
     criterion's rule; then the problems found, by cell."""
-    for col, width in enumerate((10, 62, 8, 40)):
+    for col, width in enumerate(SHEET_WIDTHS[SHEET_PARSED]):
         ws.set_column(col, col, width)
     ws.write_row(0, 0, ["层级", "内容", "分值", "扣分规则（从条文读出）"], st.header)
     row = 1

@@ -4,24 +4,27 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 import hashlib
-import math
 import os
 from pathlib import Path
 import tempfile
-import unicodedata
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from inspection.constants import SHEET_HELP, SHEET_META, TEMPLATE_VERSION, TOOL_VERSION
 from inspection.values import plain_number
+from inspection.writers import paper
+from inspection.writers.paper import DEFAULT_ROW_PT, LANDSCAPE, PORTRAIT, Page, page_breaks
 
+# Chinese offices have 宋体 (SimSun) everywhere; every format names it, so a machine without it
+# substitutes a font of the same widths (the README says which and why).
 FONT = "宋体"
-BODY_SIZE = 10
+BODY_SIZE = 10  # never smaller anywhere: printed at no less than 90 % it is still 9 points
+TITLE_SIZE = 16
+SUBTITLE_SIZE = 12
+HEADING_SIZE = 11
 INPUT_FILL = "#FFF7D6"  # pale yellow: the cells a person fills in
 HEADER_FILL = "#D9E2F3"
-LINE_HEIGHT = 13.5
-# A 10-point CJK glyph is about 1.8 column units wide in Excel and WPS (a unit is one Calibri digit).
-CJK_WIDTH = 1.8  # points per wrapped line at BODY_SIZE
 
 
 TEMP_PREFIX = ".~tmp-"  # a workbook being written; renamed into place when complete
@@ -76,7 +79,10 @@ def atomic_text(path: Path, text: str) -> Path:
 
 
 class Styles:
-    """The formats of one workbook, created once (xlsxwriter formats belong to a workbook)."""
+    """The formats of one workbook, created once (xlsxwriter formats belong to a workbook).
+
+    Table cells are centred vertically; the long texts of the 打分表 (`*_top`) start at the top of
+    their cell, so a cell merged over rows that a page break could separate never hides its text."""
 
     def __init__(self, wb: xlsxwriter.Workbook):
         base = {"font_name": FONT, "font_size": BODY_SIZE, "valign": "vcenter", "text_wrap": True}
@@ -85,31 +91,61 @@ class Styles:
         def fmt(**extra):
             return wb.add_format({**boxed, **extra})
 
-        self.title = wb.add_format({**base, "font_size": 16, "bold": True, "align": "center"})
-        self.subtitle = wb.add_format({**base, "font_size": 12, "align": "center"})
-        self.label = wb.add_format({**base, "bold": True, "align": "right"})
+        self.title = wb.add_format({**base, "font_size": TITLE_SIZE, "bold": True, "align": "center"})
+        self.subtitle = wb.add_format({**base, "font_size": SUBTITLE_SIZE, "align": "center"})
+        self.label = wb.add_format({**base, "bold": True, "align": "right", "text_wrap": False})
         self.plain = wb.add_format({**base})
-        self.heading = wb.add_format({**base, "font_size": 11, "bold": True})
+        self.help = wb.add_format({**base, "valign": "top"})
+        self.heading = wb.add_format({**base, "font_size": HEADING_SIZE, "bold": True})
         self.error = fmt(align="center", font_color="#C00000")
         self.warning = fmt(align="center", font_color="#9C5700")
-        self.note = wb.add_format({**base, "font_size": 9, "valign": "top"})
+        self.note = wb.add_format({**base, "valign": "top"})
         self.header = fmt(bold=True, align="center", bg_color=HEADER_FILL)
         self.part = fmt(bold=True, align="left", bg_color="#EDEDED")
-        self.text = fmt(align="left", valign="top")
+        self.text = fmt(align="left")
+        self.text_top = fmt(align="left", valign="top")
         self.text_center = fmt(align="center")
         self.points = fmt(align="center", num_format="General")
         self.score = fmt(align="center", num_format="General", bold=True)
         self.total_label = fmt(bold=True, align="center")
-        self.input = fmt(align="left", valign="top", locked=False, bg_color=INPUT_FILL)
+        self.input = fmt(align="left", locked=False, bg_color=INPUT_FILL)
+        self.input_top = fmt(align="left", valign="top", locked=False, bg_color=INPUT_FILL)
         self.input_center = fmt(align="center", locked=False, bg_color=INPUT_FILL)
         self.input_number = fmt(align="center", locked=False, bg_color=INPUT_FILL, num_format="General")
         self.input_count = fmt(align="center", locked=False, bg_color=INPUT_FILL, num_format="0")
-        self.input_date = fmt(align="center", locked=False, bg_color=INPUT_FILL, num_format="yyyy年m月d日")
+        # A date never wraps: "2023年10月15日" on two lines reads as two things.
+        self.input_date = fmt(align="center", locked=False, bg_color=INPUT_FILL, num_format="yyyy年m月d日",
+                              text_wrap=False)
         self.input_plain = wb.add_format({**base, "locked": False, "bg_color": INPUT_FILL, "bottom": 1})
-        self.date = fmt(align="center", num_format="yyyy-mm-dd")
+        self.date = fmt(align="center", num_format="yyyy-mm-dd", text_wrap=False)
         self.overdue = fmt(align="center", font_color="#C00000", bold=True)
         self.percent = fmt(align="center", num_format="0.0%")
         self.grid = wb.add_format({"border": 1})  # for conditional formats: grid lines on cells left empty
+
+
+class AutoHeightSheet(Worksheet):
+    """A worksheet whose rows in `auto_height_rows` are written with their height but without
+    Excel's "custom height" mark: Excel and WPS show them at that height and make them taller when
+    what is typed into them needs it (xlsxwriter marks every row it sizes as custom)."""
+
+    def __init__(self):
+        super().__init__()
+        self.auto_height_rows: set[int] = set()
+
+    def _write_row(self, row, spans, row_info=None, empty_row=False):
+        if row not in self.auto_height_rows:
+            return super()._write_row(row, spans, row_info, empty_row)
+        start, empty = self._xml_start_tag_unencoded, self._xml_empty_tag_unencoded
+        self._xml_start_tag_unencoded = lambda tag, attributes=(): start(tag, _automatic(attributes))
+        self._xml_empty_tag_unencoded = lambda tag, attributes=(): empty(tag, _automatic(attributes))
+        try:
+            return super()._write_row(row, spans, row_info, empty_row)
+        finally:
+            del self._xml_start_tag_unencoded, self._xml_empty_tag_unencoded
+
+
+def _automatic(attributes):
+    return [(key, value) for key, value in attributes if key != "customHeight"]
 
 
 def protect(ws) -> None:
@@ -122,21 +158,46 @@ def protect(ws) -> None:
     })
 
 
-def print_setup(ws, *, landscape: bool, repeat_rows: tuple[int, int] | None, title: str,
-                pages_wide: int = 1) -> None:
-    """A4, one page wide, header rows on every page, page numbers in the footer."""
+def print_setup(ws, page: Page, *, title: str, repeat_rows: tuple[int, int] | None = None, scale: int = 100,
+                breaks=(), columns_breaks=(), footer: tuple[str, str] = ("", "")) -> None:
+    """A4 at `scale` percent (never fit-to-page: the page breaks are computed for this scale), header
+    rows on every page, the title in the page header and the page number in the footer, both in 宋体
+    at 10 points whatever the scale. `footer` adds a text at the left and at the right of the number
+    (the 交办清单's signature lines)."""
     ws.set_paper(9)
-    if landscape:
+    if page.landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(pages_wide, 0)
+    ws.set_print_scale(scale)
     ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_margins(left=page.left, right=page.right, top=page.top, bottom=page.bottom)
     if repeat_rows:
         ws.repeat_rows(*repeat_rows)
-    ws.set_header(f"&L{_escape_header(title)}")
-    ws.set_footer("&C&9第 &P 页，共 &N 页")
+    options = {"scale_with_doc": False}
+    ws.set_header(f"&L{PAGE_FONT}{_escape_header(title)}", {**options, "margin": page.header})
+    left, right = (f"{PAGE_FONT}{_escape_header(t)}" if t else "" for t in footer)
+    ws.set_footer(f"&L{left}&C{PAGE_FONT}第 &P 页，共 &N 页&R{right}", {**options, "margin": page.footer})
+    if breaks:
+        ws.set_h_pagebreaks(list(breaks))
+    if columns_breaks:
+        ws.set_v_pagebreaks(list(columns_breaks))
+
+
+def print_table(ws, heights: dict[int, float], last: int, widths, *, header: int, title: str,
+                blocks=None, page: Page = LANDSCAPE) -> None:
+    """A sheet that is one table: scaled to its columns' width, the rows above and including the
+    header row kept together, the header row on every page, rows (or `blocks`, (first, last) row
+    ranges in order) never split across pages; nothing right of `widths` printed."""
+    scale = page.scale(widths)
+    sizes = [heights.get(r, DEFAULT_ROW_PT) for r in range(last + 1)]
+    blocks = blocks or [(0, header)] + [(r, r) for r in range(header + 1, last + 1)]
+    breaks = page_breaks(sizes, blocks, room=page.room(scale), repeat=heights.get(header, DEFAULT_ROW_PT))
+    print_setup(ws, page, repeat_rows=(header, header), scale=scale, breaks=breaks, title=title)
+    ws.print_area(0, 0, last, len(widths) - 1)
+
+
+PAGE_FONT = f'&"{FONT},Regular"&{BODY_SIZE}'
 
 
 def _escape_header(text: str) -> str:
@@ -196,35 +257,19 @@ def write_meta(wb: xlsxwriter.Workbook, config, *, kind: str, form: str, reporte
     ws.very_hidden()
 
 
-class _NarrowOnly(dict):
-    """A str.translate table that deletes wide (CJK, full-width) characters and keeps the rest,
-    learning each character the first time it is seen: the report measures ~40,000 lines of text at
-    3,000 units, and a per-character Python loop was a fifth of writing it."""
-
-    def __missing__(self, code: int):
-        keep = None if unicodedata.east_asian_width(chr(code)) in "WF" else code
-        self[code] = keep
-        return keep
-
-
-_NARROW_ONLY = _NarrowOnly()
-
-
-def display_width(text: str) -> int:
-    """Width in Excel column units: CJK and full-width characters take CJK_WIDTH, the rest one."""
-    if text.isascii():
-        return len(text)
-    narrow = len(text.translate(_NARROW_ONLY))
-    return round(narrow + CJK_WIDTH * (len(text) - narrow))
-
-
-def lines_needed(text: str, column_width: float) -> int:
+def lines_needed(text, column_width: float, size: float = BODY_SIZE) -> int:
     """How many wrapped lines `text` takes in a column `column_width` units wide."""
-    usable = max(column_width - 1.5, 4)
-    text = str(text)
-    if len(text) * CJK_WIDTH <= usable and "\n" not in text:  # one line whatever the characters
-        return 1
-    return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
+    return paper.lines_needed(text, column_width, size)
+
+
+def height_for(lines: int, size: float = BODY_SIZE) -> float:
+    """A row tall enough for `lines` lines of text at `size` points."""
+    return paper.row_height(lines, size)
+
+
+def text_height(text, column_width: float, size: float = BODY_SIZE) -> float:
+    """A row tall enough for `text` wrapped in a column `column_width` units wide."""
+    return paper.row_height(paper.lines_needed(text, column_width, size), size)
 
 
 def merge_column(ws, first: int, last: int, col: int, value, fmt) -> None:
@@ -240,17 +285,16 @@ def merge_column(ws, first: int, last: int, col: int, value, fmt) -> None:
         ws.write(first, col, value, fmt)
 
 
-def write_note(ws, st: "Styles", row: int, last_col: int, text: str, width: float) -> None:
-    """A note under a table, merged over its columns (`width` units in all) and tall enough to read."""
+def write_note(ws, st: "Styles", row: int, last_col: int, text: str, width: float) -> float:
+    """A note under a table, merged over its columns (`width` units in all) and tall enough to read;
+    returns its height."""
     if last_col > 0:
         ws.merge_range(row, 0, row, last_col, text, st.note)
     else:
         ws.write_string(row, 0, text, st.note)
-    ws.set_row(row, height_for(lines_needed(text, width)))
-
-
-def height_for(lines: int) -> float:
-    return max(1, lines) * LINE_HEIGHT + 4
+    height = text_height(text, width)
+    ws.set_row(row, height)
+    return height
 
 
 def chinese_number(n: int) -> str:
@@ -264,13 +308,23 @@ def chinese_number(n: int) -> str:
     return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
-def write_help(ws, st: Styles, lines: list[str], width: int = 100) -> None:
-    """A 填表说明 sheet: the first line as its title, then one line of plain text a row; locked."""
+HELP_WIDTH = 90  # units: A4 portrait at 100 %
+
+
+def write_help(ws, st: Styles, lines: list[str], width: int = HELP_WIDTH) -> None:
+    """A 填表说明 sheet: the first line as its title, then one paragraph a row, each row as tall as its
+    text wrapped to the width of an A4 page (never wider, whatever `width` asks); locked."""
+    width = min(width, HELP_WIDTH)
     ws.set_column(0, 0, width)
     ws.write_string(0, 0, lines[0], st.title)
+    ws.set_row(0, text_height(lines[0], width, TITLE_SIZE))
+    heights = [text_height(lines[0], width, TITLE_SIZE)]
     for row, text in enumerate(lines[1:], start=1):
-        ws.write_string(row, 0, text, st.plain)
-    print_setup(ws, landscape=False, repeat_rows=None, title=SHEET_HELP)
+        ws.write_string(row, 0, text, st.help)
+        heights.append(text_height(text, width) if text else height_for(1))
+        ws.set_row(row, heights[-1])
+    breaks = page_breaks(heights, [(r, r) for r in range(len(lines))], room=PORTRAIT.room(100))
+    print_setup(ws, PORTRAIT, title=SHEET_HELP, breaks=breaks)
     protect(ws)
 
 

@@ -10,14 +10,19 @@ from inspection.constants import (
     SIGN_HEAD, SIGN_LOCAL, ListRole,
 )
 from inspection.writers.common import (
-    Styles, atomic_workbook, chinese_number, height_for, lines_needed, print_setup, protect,
+    Styles, atomic_workbook, chinese_number, print_setup, protect, text_height,
     LAST_DAY, write_help, write_meta, date_rule, list_rule,
 )
+from inspection.writers.paper import DEFAULT_ROW_PT, Page, page_breaks
 
-WIDTHS = (5, 20, 12, 34, 11, 26, 12, 14, 9, 14)
+WIDTHS = (4.5, 16, 10, 29, 12, 21, 14, 11, 8, 7)  # A4 landscape at 100 %
 COL = {name: n for n, name in enumerate(DISPATCH_HEADERS)}
 HEADER_ROW = 5
 FIRST_ROW = HEADER_ROW + 1
+ROW_HEIGHT = 30  # two handwritten lines
+# The signature lines are printed at the foot of every page (as well as once in the sheet, where a
+# returned list is signed by name): the bottom margin leaves room to sign above them.
+PAGE = Page(landscape=True, bottom=0.9, footer=0.3)
 
 
 def dispatch_file_name(visit: Visit, role: ListRole = ASSIGNED) -> str:
@@ -85,23 +90,25 @@ def write_dispatch_template(config: Config, visit: Visit, folder: Path, role: Li
 
 
 def _write_sheet(ws, st: Styles, config: Config, visit: Visit, role: ListRole) -> None:
+    """The annex's header (the group, the unit, the date; on a 自查问题清单 the unit and the date), the table, then the note and the two
+    signature lines. Printed, every page carries the signature lines in its footer; the note is the
+    last thing printed, and the signature rows below it are for a list filled in on the computer."""
     last = len(DISPATCH_HEADERS) - 1
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
+    heights = {0: 30, 1: 21, 2: 21, 3: 21, 4: 8, HEADER_ROW: 30}
     ws.merge_range(0, 0, 0, last, role.title, st.title)
-    ws.set_row(0, 30)
     # Header block of the annex: the group / the unit / 日期, each label followed by its value cell.
     for row, (label, value) in enumerate(header_lines(config, visit, role), start=1):
         ws.merge_range(row, 0, row, 1, f"{label}：", st.label)
         ws.merge_range(row, 2, row, 5, value, st.plain)
     ws.merge_range(3, 0, 3, 1, f"{LABEL_DATE}：", st.label)
-    ws.write_blank(3, 2, None, st.input_date)
+    ws.merge_range(3, 2, 3, 3, None, st.input_date)  # wide enough for 2023年10月15日 typed as text
     ws.data_validation(3, 2, 3, 2, date_rule(config.inspection_start, config.deadline,
                                               "交办日期" if role is ASSIGNED else "自查日期",
                                               "填写现场交办日期" if role is ASSIGNED else "填写自查日期"))
 
     ws.write_row(HEADER_ROW, 0, DISPATCH_HEADERS, st.header)
-    ws.set_row(HEADER_ROW, 30)
     first, end = FIRST_ROW, FIRST_ROW + DISPATCH_ROWS - 1
     for n in range(DISPATCH_ROWS):
         row = first + n
@@ -110,7 +117,7 @@ def _write_sheet(ws, st: Styles, config: Config, visit: Visit, role: ListRole) -
             fmt = st.input_date if name == "整改时限" else st.input_center if name in (
                 "行业领域", "隐患级别", "整改状态") else st.input
             ws.write_blank(row, COL[name], None, fmt)
-        ws.set_row(row, 30)
+        heights[row] = ROW_HEIGHT
     list_rule(ws, first, end, COL["行业领域"], config.sectors, "行业领域")
     list_rule(ws, first, end, COL["隐患级别"], HAZARD_LEVELS, "隐患级别")
     list_rule(ws, first, end, COL["整改状态"], RECTIFY_STATUSES, "整改状态")
@@ -118,21 +125,35 @@ def _write_sheet(ws, st: Styles, config: Config, visit: Visit, role: ListRole) -
                        date_rule(config.inspection_start, LAST_DAY, "整改时限",
                                   "填写整改完成期限，如 2023/9/30"))
 
-    row = end + 2
+    note_row = end + 1
+    note = dispatch_note(config, role)
+    ws.merge_range(note_row, 0, note_row, last, note, st.note)
+    heights[note_row] = text_height(note, sum(WIDTHS))
+    row = note_row + 2
     for label in signature_labels(config, role):
         ws.merge_range(row, 0, row, 2, f"{label}：", st.label)
         ws.merge_range(row, 3, row, 6, None, st.input_plain)
-        ws.set_row(row, 30)
+        heights[row] = ROW_HEIGHT
         row += 2
-    note = dispatch_note(config, role)
-    ws.merge_range(row, 0, row, last, note, st.note)
-    ws.set_row(row, height_for(lines_needed(note, sum(WIDTHS))))
+    for r, h in heights.items():
+        ws.set_row(r, h)
 
     ws.freeze_panes(FIRST_ROW, 0)
-    print_setup(ws, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW),
-                title=f"{role.title} " + " ".join(value for _, value in header_lines(config, visit, role)))
-    ws.print_area(0, 0, row, last)
+    scale = PAGE.scale(WIDTHS)
+    sizes = [heights.get(r, DEFAULT_ROW_PT) for r in range(note_row + 1)]
+    # The last hazard row and the note stay together.
+    blocks = [(r, r) for r in range(first, end)] + [(end, note_row)]
+    breaks = page_breaks(sizes, blocks, room=PAGE.room(scale), repeat=heights[HEADER_ROW],
+                         start=sum(sizes[:first]))
+    first_sign, second_sign = signature_labels(config, role)
+    print_setup(ws, PAGE, repeat_rows=(HEADER_ROW, HEADER_ROW), scale=scale, breaks=breaks,
+                title=f"{role.title} " + " ".join(value for _, value in header_lines(config, visit, role)),
+                footer=(f"{first_sign}：{SIGN_BLANK}", f"{second_sign}：{SIGN_BLANK}"))
+    ws.print_area(0, 0, note_row, last)
     protect(ws)
+
+
+SIGN_BLANK = "_" * 24  # the line to sign on at the foot of each printed page
 
 
 def _write_help(ws, st: Styles, config: Config, visit: Visit, role: ListRole) -> None:
@@ -160,6 +181,7 @@ def help_lines(config: Config, visit: Visit, role: ListRole = ASSIGNED) -> list[
         "2. “行业领域”“隐患级别”“整改状态”从下拉列表中选择；“整改时限”填日期（如 2023/9/30）。",
         "3. 重大事故隐患按行业领域判定标准认定，其余为一般隐患。",
         "4. 整改要求写明措施和标准；责任单位写负责督促整改的部门或单位。",
-        f"5. 填写完毕，{config.group_noun}人员与属地{config.unit_label}安委会人员在表下方签字。",
+        f"5. 填写完毕，{config.group_noun}人员与属地{config.unit_label}安委会人员签字：打印的清单每页下方都有签字处，"
+        "在电脑上填写的在表格最下方签字栏填写姓名。",
         "6. 只填写浅黄色单元格，不要增删行列；表内隐藏的识别信息请勿改动。",
     ]

@@ -13,14 +13,19 @@ from inspection.constants import (
 )
 from inspection.model import TrackedHazard
 from inspection.writers.common import (
-    LAST_DAY, Styles, atomic_workbook, clip, date_rule, list_rule, print_setup, protect, write_help, write_meta,
+    LAST_DAY, Styles, atomic_workbook, clip, date_rule, list_rule, print_setup, protect, text_height, write_help,
+    write_meta,
 )
+from inspection.writers.paper import DEFAULT_ROW_PT, LANDSCAPE, page_breaks
 
-WIDTHS = (5, 20, 20, 10, 11, 34, 26, 11, 11, 9, 10, 13, 26)
+# A4 landscape at 100 %: the hazard id wraps after its round, dates and the choices fit on one line.
+WIDTHS = (4.5, 11, 12, 7.5, 8, 17, 13, 10.5, 10.5, 7, 7, 14, 11)
 COL = {name: n for n, name in enumerate(FOLLOWUP_HEADERS)}
 HEADER_ROW = 3
 FIRST_ROW = HEADER_ROW + 1
-REPORT_DATE_CELL = (2, 1)  # beside the 填报时间 label
+REPORT_DATE_CELL = (2, 2)  # beside the 填报时间 label (over the first two columns)
+ROW_HEIGHT = 30  # two handwritten lines
+PAGE = LANDSCAPE
 
 
 def followup_file_name(unit: str, round_: str) -> str:
@@ -46,17 +51,17 @@ def _write_sheet(ws, st: Styles, config: Config, unit: str, hazards: list[Tracke
     last = len(FOLLOWUP_HEADERS) - 1
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
+    heights = {0: 30, 1: 22, 2: 24}
     ws.merge_range(0, 0, 0, last, FOLLOWUP_TITLE, st.title)
-    ws.set_row(0, 30)
     ws.merge_range(1, 0, 1, last, f"{config.unit_label}：{unit}　　轮次：{config.shown_round}　　"
                                   f"共 {len(hazards)} 条未销号的问题隐患", st.subtitle)
-    ws.write_string(2, 0, f"{LABEL_REPORT_DATE}：", st.label)
-    ws.merge_range(2, 1, 2, 2, None, st.input_date)
+    ws.merge_range(2, 0, 2, REPORT_DATE_CELL[1] - 1, f"{LABEL_REPORT_DATE}：", st.label)
+    ws.merge_range(2, REPORT_DATE_CELL[1], 2, REPORT_DATE_CELL[1] + 1, None, st.input_date)
     ws.data_validation(*REPORT_DATE_CELL, *REPORT_DATE_CELL,
                        date_rule(config.inspection_start, LAST_DAY, "填报时间", "填写本表的日期"))
 
     ws.write_row(HEADER_ROW, 0, FOLLOWUP_HEADERS, st.header)
-    ws.set_row(HEADER_ROW, 30)
+    heights[HEADER_ROW] = max(text_height(h, w) for h, w in zip(FOLLOWUP_HEADERS, WIDTHS))
     for n, t in enumerate(hazards):
         row, h = FIRST_ROW + n, t.hazard
         printed = {
@@ -75,14 +80,23 @@ def _write_sheet(ws, st: Styles, config: Config, unit: str, hazards: list[Tracke
         ws.write_blank(row, COL["整改状态"], None, st.input_center)
         ws.write_blank(row, COL["整改完成日期"], None, st.input_date)
         ws.write_blank(row, COL["整改情况说明"], None, st.input)
-        ws.set_row(row, 30)
+        heights[row] = max(ROW_HEIGHT, *(text_height(clip(v), WIDTHS[COL[k]]) for k, v in printed.items()))
     if hazards:
         first, end = FIRST_ROW, FIRST_ROW + len(hazards) - 1
         list_rule(ws, first, end, COL["整改状态"], RECTIFY_STATUSES, "整改状态")
         ws.data_validation(first, COL["整改完成日期"], end, COL["整改完成日期"],
                            date_rule(config.inspection_start, LAST_DAY, "整改完成日期", "已整改的，填写整改完成的日期"))
+    for r, height in heights.items():
+        ws.set_row(r, height)
     ws.freeze_panes(FIRST_ROW, 2)
-    print_setup(ws, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW), title=f"{FOLLOWUP_TITLE} {unit}")
+    end = FIRST_ROW + len(hazards) - 1
+    sizes = [heights.get(r, DEFAULT_ROW_PT) for r in range(max(end, HEADER_ROW) + 1)]
+    scale = PAGE.scale(WIDTHS)
+    breaks = page_breaks(sizes, [(r, r) for r in range(FIRST_ROW, end + 1)], room=PAGE.room(scale),
+                         repeat=heights[HEADER_ROW], start=sum(sizes[:FIRST_ROW]))
+    print_setup(ws, PAGE, repeat_rows=(HEADER_ROW, HEADER_ROW), scale=scale, breaks=breaks,
+                title=f"{FOLLOWUP_TITLE} {unit}")
+    ws.print_area(0, 0, max(end, HEADER_ROW), last)
     protect(ws)
 
 

@@ -1,5 +1,6 @@
 """The blank monthly progress table (调度表) for one unit or department (001 Annexes 3 and 4)."""
 
+import math
 from pathlib import Path
 
 from inspection.config import Config
@@ -9,14 +10,18 @@ from inspection.constants import (
 )
 from inspection.forms import FormCell, ProgressForm
 from inspection.writers.common import (
-    Styles, atomic_workbook, merge_column, height_for, lines_needed, print_setup, protect, write_meta,
-    write_help,
+    Styles, atomic_workbook, merge_column, print_setup, protect, text_height, write_meta, write_help,
 )
+from inspection.writers.paper import DEFAULT_ROW_PT, MIN_SCALE, PORTRAIT, page_breaks
 
-WIDTHS = (16, 6, 52, 8, 14)
+WIDTHS = (14, 4.5, 48, 11, 14)  # A4 portrait at 100 %
 SECTION, NO, LABEL, UNIT, VALUE = range(5)
 HEADER_ROW = 4
 MAX_COUNT = 10**7
+FIELD_HEIGHT = 20  # a handwritten number fits
+PAGE = PORTRAIT
+# What the round is called on the form, by how often the table is sent.
+ROUND_WORDS = {"每月": "月份", "每季度": "季度", "每半年": "半年", "每年": "年度"}
 
 
 def progress_file_name(reporter: str, round_: str) -> str:
@@ -24,7 +29,8 @@ def progress_file_name(reporter: str, round_: str) -> str:
 
 
 def progress_subtitle(config: Config, form: ProgressForm, reporter: str) -> str:
-    return f"{form.reporter_label}：{reporter}　　轮次：{config.shown_round}"
+    """"县（市、区）：息县　　月份：2023-08": who reports, and for which month (quarter, …)."""
+    return f"{form.reporter_label}：{reporter}　　{ROUND_WORDS.get(config.period, '轮次')}：{config.shown_round}"
 
 
 def write_progress_template(config: Config, form: ProgressForm, reporter: str, folder: Path) -> Path:
@@ -43,11 +49,14 @@ def write_progress_template(config: Config, form: ProgressForm, reporter: str, f
 
 
 def _write_sheet(ws, st: Styles, config: Config, form: ProgressForm, reporter: str) -> None:
+    """The annex's table: who reports and for when, 填报时间 where the annex has its "时间：  年  月  日",
+    填报人 and 联系电话, then the fields section by section and the annex's notes. A section is
+    never split across pages, and the notes stay with the last one."""
     last = len(PROGRESS_HEADERS) - 1
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
+    heights = {0: 30, 1: 22, 2: 24, 3: 24}
     ws.merge_range(0, 0, 0, last, form.title, st.title)
-    ws.set_row(0, 30)
     ws.merge_range(1, 0, 1, last, progress_subtitle(config, form, reporter), st.subtitle)
     ws.write_string(2, SECTION, f"{LABEL_REPORT_DATE}：", st.label)
     ws.merge_range(2, NO, 2, LABEL, None, st.input_date)
@@ -58,12 +67,13 @@ def _write_sheet(ws, st: Styles, config: Config, form: ProgressForm, reporter: s
         "error_title": "日期有误", "error_message": "请填写本轮填报日期，写作 2023/8/25。",
     })
     ws.write_string(3, SECTION, f"{LABEL_REPORTER}：", st.label)
-    ws.write_blank(3, NO, None, st.input_plain)
-    ws.write_string(3, LABEL, f"{LABEL_PHONE}：", st.label)
-    ws.merge_range(3, UNIT, 3, VALUE, None, st.input_plain)
+    ws.merge_range(3, NO, 3, LABEL, None, st.input_plain)
+    ws.write_string(3, UNIT, f"{LABEL_PHONE}：", st.label)
+    ws.write_blank(3, VALUE, None, st.input_plain)
     ws.write_row(HEADER_ROW, 0, PROGRESS_HEADERS, st.header)
-    ws.set_row(HEADER_ROW, 22)
+    heights[HEADER_ROW] = 22
 
+    blocks = []
     row = HEADER_ROW + 1
     for section in form.sections:
         section_first = row
@@ -76,21 +86,45 @@ def _write_sheet(ws, st: Styles, config: Config, form: ProgressForm, reporter: s
                     st.input_number if cell.type == "amount" else st.input_count)
                 ws.write_blank(row, VALUE, None, fmt)
                 ws.data_validation(row, VALUE, row, VALUE, _rule(cell))
-                ws.set_row(row, height_for(lines_needed(cell.label, WIDTHS[LABEL])))
+                heights[row] = max(FIELD_HEIGHT, text_height(cell.label, WIDTHS[LABEL]))
                 row += 1
             merge_column(ws, field_first, row - 1, NO, field.no, st.text_center)
         merge_column(ws, section_first, row - 1, SECTION, section.title, st.text_center)
+        _fit(heights, section_first, row - 1, text_height(section.title, WIDTHS[SECTION]))
+        blocks.append([section_first, row - 1])
 
     row += 1
     for note in ("注：", *form.notes):
         ws.merge_range(row, 0, row, last, note, st.note)
-        ws.set_row(row, height_for(lines_needed(note, sum(WIDTHS))))
+        heights[row] = text_height(note, sum(WIDTHS))
         row += 1
+    blocks[-1][1] = row - 1  # the notes go with the last section
+    for r, h in heights.items():
+        ws.set_row(r, h)
 
     ws.freeze_panes(HEADER_ROW + 1, 0)
-    print_setup(ws, landscape=False, repeat_rows=(HEADER_ROW, HEADER_ROW), title=f"{form.title} {reporter}")
+    sizes = [heights.get(r, DEFAULT_ROW_PT) for r in range(row)]
+    scale = PAGE.scale(WIDTHS)
+    # One page if it takes no more than printing at 90 %; else a section a page as it fits, at 100 %.
+    one_page = min(scale, math.floor(100 * PAGE.room(100) / sum(sizes)))
+    if one_page >= MIN_SCALE:
+        scale, breaks, repeat = one_page, [], None
+    else:
+        breaks = page_breaks(sizes, blocks, room=PAGE.room(scale), repeat=heights[HEADER_ROW],
+                             start=sum(sizes[:HEADER_ROW + 1]))
+        repeat = (HEADER_ROW, HEADER_ROW)
+    print_setup(ws, PAGE, repeat_rows=repeat, scale=scale, breaks=breaks, title=f"{form.title} {reporter}")
     ws.print_area(0, 0, row - 1, last)
     protect(ws)
+
+
+def _fit(heights: dict[int, float], first: int, last: int, need: float) -> None:
+    """Grow rows first..last evenly until a text merged over them (`need` points tall) fits."""
+    have = sum(heights[r] for r in range(first, last + 1))
+    if have < need:
+        extra = math.ceil((need - have) / (last - first + 1) / 0.75) * 0.75
+        for r in range(first, last + 1):
+            heights[r] += extra
 
 
 def _rule(cell: FormCell) -> dict:
@@ -118,9 +152,12 @@ def help_lines(config: Config, form: ProgressForm) -> list[str]:
     return [
         f"{form.title} 填表说明",
         "",
+        "填写要求：",
         f"1. 填写自专项行动开展以来的累计数，{config.period}报送一次；本{span}数不应小于上{span}数。",
         "2. 数量填整数；金额（万元）可带小数；“是否”项从下拉列表选择。没有发生的填 0，不要留空。",
         "3. “已完成整改”不超过对应的“发现”数，“其中”不超过总数。",
         "4. 只填写浅黄色单元格，不要增删行列；表内隐藏的识别信息请勿改动。",
+        "",
+        "表下的注（与调度表下方相同）：",
         *form.notes,
     ]

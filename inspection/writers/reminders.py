@@ -6,9 +6,10 @@ from pathlib import Path
 
 from inspection.config import Config
 from inspection.model import BLANK_RECEIVED, NOT_ACCEPTED, Reminder, RunResult
-from inspection.writers.common import Styles, atomic_text, clip, height_for, lines_needed, print_setup
+from inspection.writers.common import Styles, atomic_text, clip, print_table, text_height
 
 SHEET_REMINDERS = "催报清单"
+HEADER_ROW = 1  # under the title
 
 
 def days_overdue(config: Config, as_of: date) -> int:
@@ -21,43 +22,44 @@ def has_contacts(config: Config) -> bool:
 
 
 def write_reminder_sheet(wb, st: Styles, result: RunResult, config: Config) -> None:
-    """One row per return owed, by who sends it, with the deadline and how late it is."""
+    """A title, then one row per return owed, by who sends it, with the deadline and how late it is."""
     ws = wb.add_worksheet(SHEET_REMINDERS)
     as_of = result.as_of or date.today()
     contacts = has_contacts(config)
     overdue = days_overdue(config, as_of)
     headers = ["序号", "催报对象", *(["组长", "联系电话"] if contacts else []), "单位", "表格", "情况", "说明",
                "报送截止", f"逾期天数\n截至{as_of:%Y-%m-%d}"]
-    widths = [6, 18, *([28, 13] if contacts else []), 16, 12, 10, 40 if contacts else 56, 12, 16]
-    detail_col = headers.index("说明")
-    ws.write_row(0, 0, headers, st.header)
-    ws.set_row(0, _height(headers, widths))
+    widths = (4.5, 16, *((20, 11) if contacts else ()), 12, 10, 9, 34 if contacts else 60, 10, 11)  # A4 landscape
+    detail_col, last_col = headers.index("说明"), len(headers) - 1
+    ws.merge_range(0, 0, 0, last_col, f"催报清单（{config.shown_round}，截至{as_of:%Y-%m-%d}）", st.title)
+    ws.write_row(HEADER_ROW, 0, headers, st.header)
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
+    heights = {0: 30, HEADER_ROW: _height(headers, widths)}
     for n, r in enumerate(result.reminders, start=1):
+        row = HEADER_ROW + n
         values = [n, r.sender, *([r.leader, r.phone] if contacts else []), r.name, r.kind, r.state, clip(r.detail),
-                  f"{config.deadline:%Y-%m-%d}"]
+                  f"{config.deadline:%Y-%m-%d}", overdue if overdue > 0 else "未逾期"]
         for col, value in enumerate(values):
             if isinstance(value, int):
-                ws.write_number(n, col, value, st.points)
+                ws.write_number(row, col, value, st.points)
             else:
-                ws.write_string(n, col, value, st.text if col == detail_col else st.text_center)
-        ws.set_row(n, _height(values, widths))
-        last = len(values)
-        if overdue > 0:
-            ws.write_number(n, last, overdue, st.points)
-        else:
-            ws.write_string(n, last, "未逾期", st.text_center)
+                ws.write_string(row, col, value, st.text if col == detail_col else st.text_center)
+        heights[row] = _height(values, widths)
+    last = HEADER_ROW + len(result.reminders)
     if not result.reminders:
-        ws.write_string(1, 0, "应报的表格已全部收到并采用，无需催报。", st.plain)
-    ws.freeze_panes(1, 0)
-    print_setup(ws, landscape=True, repeat_rows=(0, 0),
+        last = HEADER_ROW + 1
+        ws.merge_range(last, 0, last, last_col, "应报的表格已全部收到并采用，无需催报。", st.plain)
+    for row, height in heights.items():
+        ws.set_row(row, height)
+    ws.freeze_panes(HEADER_ROW + 1, 0)
+    print_table(ws, heights, last, widths, header=HEADER_ROW,
                 title=f"{config.campaign} 催报清单（{config.shown_round}，截至{as_of:%Y-%m-%d}）")
 
 
-def _height(values: list, widths: list[float]) -> float:
+def _height(values: list, widths) -> float:
     """A row tall enough for its longest wrapped cell (xlsxwriter does not fit rows to text)."""
-    return height_for(max(lines_needed(v, w) for v, w in zip(values, widths)))
+    return max(text_height(str(v), w) for v, w in zip(values, widths))
 
 
 def messages_path(output_path: Path) -> Path:

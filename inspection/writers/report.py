@@ -9,7 +9,7 @@ from inspection.campaign import Campaign
 from inspection.model import RunResult
 from inspection.writers.common import Styles, atomic_workbook
 from inspection.writers.report_audit import write_about, write_findings
-from inspection.writers.report_hazards import write_ledger
+from inspection.writers.report_hazards import write_counts, write_ledger
 from inspection.writers.report_progress import SHEET_PROGRESS_DEPARTMENTS, SHEET_PROGRESS_UNITS, write_progress
 from inspection.writers.report_ranking import write_ranking, write_reasons
 from inspection.writers.report_scores import write_common, write_scores
@@ -31,6 +31,7 @@ def write_report(result: RunResult, campaign: Campaign, path: Path) -> Path:
             write_selfcheck(wb, st, result, config)
         if config.uses_dispatch:  # the sheets of forms the campaign does not use are left out
             write_ledger(wb, st, result, config)
+            write_counts(wb, st, result, config)
         if campaign.unit_form:
             write_progress(wb, st, result, config, campaign.unit_form, config.units,
                            SHEET_PROGRESS_UNITS.format(unit_label=config.unit_label), config.unit_label)

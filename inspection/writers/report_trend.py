@@ -2,17 +2,23 @@
 
 from inspection.config import Config
 from inspection.model import RunResult
-from inspection.writers.common import Styles, print_setup, write_note
+from inspection.writers.common import FONT, BODY_SIZE, Styles, print_setup, text_height, write_note
+from inspection.writers.paper import DEFAULT_ROW_PT, LANDSCAPE, column_px, page_breaks, printed_pt
 
 SHEET_TREND = "趋势"
 CHART_MAX_UNITS = 30  # more lines than this are a tangle; the table still has them all
+UNIT_WIDTH, ROUND_WIDTH = 14, 10
+HEADER_ROW = 1
 
 
-def _write_gaps(ws, st: Styles, result: RunResult, config: Config, rounds: list[str], row: int) -> int:
+def _write_gaps(ws, st: Styles, result: RunResult, config: Config, rounds: list[str], row: int,
+                heights: dict[int, float]) -> int:
     """Under the scores: each unit's 自评 − 复核 in every round (how far it rated itself above its
     group); returns the last row written."""
-    ws.merge_range(row, 0, row, max(len(rounds), 1), "自评与复核之差（自评得分 − 复核得分）", st.heading)
+    ws.merge_range(row, 0, row, max(len(rounds), 4), "自评与复核之差（自评得分 − 复核得分）", st.heading)
+    heights[row] = 22
     ws.write_row(row + 1, 0, [config.unit_label, *rounds], st.header)
+    heights[row + 1] = 22
     for n, unit in enumerate(config.units, start=row + 2):
         ws.write_string(n, 0, unit, st.text_center)
         for k, round_ in enumerate(rounds, start=1):
@@ -27,10 +33,18 @@ def _write_gaps(ws, st: Styles, result: RunResult, config: Config, rounds: list[
 def write_trend(wb, st: Styles, result: RunResult, config: Config) -> None:
     ws = wb.add_worksheet(SHEET_TREND)
     rounds = sorted({r for scores in result.trend.values() for r in scores})
-    ws.write_row(0, 0, [config.unit_label, *rounds], st.header)
-    ws.set_column(0, 0, 14)
-    ws.set_column(1, max(len(rounds), 1), 10)
-    for n, unit in enumerate(config.units, start=1):
+    widths = [UNIT_WIDTH] + [ROUND_WIDTH] * max(len(rounds), 1)
+    last_col = len(widths) - 1
+    title = f"各{config.unit_label}得分趋势（截至{config.shown_round}）"
+    heights = {0: max(30, text_height(title, max(sum(widths), 60), 16)), HEADER_ROW: 22}
+    if last_col > 0:
+        ws.merge_range(0, 0, 0, max(last_col, 4), title, st.title)
+    else:
+        ws.write_string(0, 0, title, st.title)
+    ws.write_row(HEADER_ROW, 0, [config.unit_label, *rounds], st.header)
+    ws.set_column(0, 0, UNIT_WIDTH)
+    ws.set_column(1, max(len(rounds), 1), ROUND_WIDTH)
+    for n, unit in enumerate(config.units, start=HEADER_ROW + 1):
         ws.write_string(n, 0, unit, st.text_center)
         for k, round_ in enumerate(rounds, start=1):
             score = result.trend.get(unit, {}).get(round_)
@@ -38,25 +52,41 @@ def write_trend(wb, st: Styles, result: RunResult, config: Config) -> None:
                 ws.write_string(n, k, "—", st.text_center)
             else:
                 ws.write_number(n, k, float(score), st.points)
-    last = len(config.units)
-    note_row = last + 2
+    last = HEADER_ROW + len(config.units)
+    blocks = [(r, r) for r in range(HEADER_ROW + 1, last + 1)]
     if config.uses_self_assessment:
-        note_row = _write_gaps(ws, st, result, config, rounds, last + 2) + 1
-    write_note(ws, st, note_row, max(len(rounds), 1),
-               "注：各轮得分取自归档；“—”表示该轮没有采用的打分表"
-               + ("（差值表中：该轮自评表或打分表缺一）" if config.uses_self_assessment else "") + "。",
-               14 + 10 * max(len(rounds), 1))
-    ws.freeze_panes(1, 1)
-    if len(rounds) >= 2 and last <= CHART_MAX_UNITS:
+        gaps_last = _write_gaps(ws, st, result, config, rounds, last + 2, heights)
+        blocks += [(last + 1, last + 4)] + [(r, r) for r in range(last + 5, gaps_last + 1)]
+        last = gaps_last
+    note = ("注：各轮得分取自归档；“—”表示该轮没有采用的打分表"
+            + ("（差值表中：该轮自评表或打分表缺一）" if config.uses_self_assessment else "") + "。")
+    heights[last + 2] = write_note(ws, st, last + 2, max(last_col, 4), note, max(sum(widths), 60))
+    for r, h in heights.items():
+        ws.set_row(r, h)
+    ws.freeze_panes(HEADER_ROW + 1, 1)
+    last_row = last + 2
+    blocks += [(last + 1, last + 2)]
+    if len(rounds) >= 2 and len(config.units) <= CHART_MAX_UNITS:
+        font = {"name": FONT, "size": BODY_SIZE}
         chart = wb.add_chart({"type": "line"})
-        for n in range(1, last + 1):
-            chart.add_series({"name": [ws.name, n, 0], "categories": [ws.name, 0, 1, 0, len(rounds)],
+        for n in range(HEADER_ROW + 1, HEADER_ROW + len(config.units) + 1):
+            chart.add_series({"name": [ws.name, n, 0], "categories": [ws.name, HEADER_ROW, 1, HEADER_ROW, len(rounds)],
                               "values": [ws.name, n, 1, n, len(rounds)], "marker": {"type": "circle"}})
-        chart.set_title({"name": f"各{config.unit_label}得分趋势", "name_font": {"size": 12, "name": "宋体"}})
-        chart.set_y_axis({"name": "得分", "num_font": {"name": "宋体"}})
-        chart.set_x_axis({"name": "轮次", "num_font": {"name": "宋体"}})
-        chart.set_legend({"position": "right", "font": {"name": "宋体"}})
+        chart.set_title({"name": f"各{config.unit_label}得分趋势", "name_font": {**font, "size": 12}})
+        chart.set_y_axis({"name": "得分", "num_font": font, "name_font": font})
+        chart.set_x_axis({"name": "轮次", "num_font": font, "name_font": font})
+        chart.set_legend({"position": "right", "font": font})
         chart.show_na_as_empty_cell()
-        chart.set_size({"width": 720, "height": 400})
-        ws.insert_chart(note_row + 2, 0, chart)
-    print_setup(ws, landscape=True, repeat_rows=(0, 0), title=f"{config.campaign} 得分趋势（截至{config.round}）")
+        width = min(1000, max(600, sum(column_px(w) for w in widths)))
+        chart.set_size({"width": width, "height": 400})
+        ws.insert_chart(last + 4, 0, chart)
+        last_row = last + 4 + 400 // 20 + 1
+        blocks.append((last + 3, last_row))
+    sizes = [heights.get(r, DEFAULT_ROW_PT) for r in range(last_row + 1)]
+    breaks = page_breaks(sizes, blocks, room=LANDSCAPE.room(100), repeat=heights[HEADER_ROW],
+                         start=sum(sizes[:HEADER_ROW + 1]))
+    per_page = max(1, int((LANDSCAPE.body_width * 0.99 - printed_pt(UNIT_WIDTH)) // printed_pt(ROUND_WIDTH)))
+    print_setup(ws, LANDSCAPE, repeat_rows=(HEADER_ROW, HEADER_ROW), breaks=breaks,
+                columns_breaks=range(1 + per_page, len(rounds) + 1, per_page),
+                title=f"{config.campaign} 得分趋势（截至{config.round}）")
+    ws.repeat_columns(0, 0)

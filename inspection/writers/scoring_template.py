@@ -1,9 +1,10 @@
 """The blank scoring sheet (打分表) for one unit, as its group inspects it."""
 
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from inspection.config import Config, Visit
 from inspection.constants import (
@@ -13,17 +14,23 @@ from inspection.constants import (
 from inspection.rubric import Item, Part, Rubric, Section
 from inspection.writers.dispatch_template import group_people, group_title
 from inspection.writers.common import (
-    Styles, atomic_workbook, merge_column, chinese_number, height_for, lines_needed, print_setup, protect,
-    format_points, write_help, write_meta,
+    SUBTITLE_SIZE, TITLE_SIZE, AutoHeightSheet, Styles, atomic_workbook, merge_column, chinese_number, height_for,
+    lines_needed, print_setup, protect, format_points, text_height, write_help, write_meta,
 )
+from inspection.writers.paper import DEFAULT_ROW_PT, LANDSCAPE, fit_rows, page_breaks
 
 # Column order is part of the contract: the three level columns, then these five.
 COLUMNS = ("section", "item", "criterion", COL_POINTS, COL_STATUS, COL_DEDUCTION, COL_REASON, COL_SCORE)
-WIDTHS = (14, 34, 42, 6, 22, 7, 26, 7)
+WIDTHS = (9, 40, 36, 4.5, 15, 5, 20, 5)  # A4 landscape at 100 %
 SEC, ITEM, CRIT, POINTS, STATUS, DEDUCT, REASON, SCORE = range(8)
 HEADER_ROW = 3
 FIRST_BODY_ROW = HEADER_ROW + 1
 MAX_SUM_ARGS = 200  # Excel allows 255 arguments; nest SUMs beyond that
+PAGE = LANDSCAPE
+# Room for handwriting on the printed form: lines of 扣分原因 a criterion gets at least, lines of
+# 完成情况 an item gets at least.
+REASON_LINES = 2
+STATUS_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,7 @@ def write_scoring_template(config: Config, rubric: Rubric, visit: Visit, folder:
     number = str(visit.group.number) if visit.group and role is REVIEW else ""
     with atomic_workbook(path) as wb:
         st = Styles(wb)
-        ws = wb.add_worksheet(role.sheet)
+        ws = wb.add_worksheet(role.sheet, worksheet_class=AutoHeightSheet)
         _write_scoring_sheet(ws, st, config, rubric, visit, role)
         _write_help(wb.add_worksheet(SHEET_HELP), st, config, rubric, visit, role)
         write_meta(wb, config, kind=role.kind, form=role.kind, reporter=visit.unit, county=visit.unit,
@@ -92,30 +99,45 @@ def write_scoring_template(config: Config, rubric: Rubric, visit: Visit, folder:
 
 def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, visit: Visit,
                          role: ScoringRole = REVIEW) -> ScoringLayout:
+    """The form, one row per criterion. Every row is as tall as its texts need (the criterion's, the
+    item's and the section's, which are merged over several rows), with room left for handwriting;
+    page breaks fall between items, never inside one.
+
+    A criterion row keeps Excel's automatic height, so a 扣分原因 typed longer than the row makes it
+    taller, in Excel and WPS alike. Excel sizes such a row by its unmerged cells only: the criterion's
+    text is followed by as many empty lines as the row was given for the merged cells beside it, so
+    that typing into a row never makes it shorter than the item's text (readers ignore whitespace)."""
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
     last_col = len(COLUMNS) - 1
+    heights: dict[int, float] = {}
 
     ws.merge_range(0, 0, 0, last_col, rubric.title, st.title)
-    ws.set_row(0, 30)
+    heights[0] = max(30, text_height(rubric.title, sum(WIDTHS), TITLE_SIZE))
     ws.merge_range(1, 0, 1, last_col, subtitle(config, rubric, visit, role), st.subtitle)
-    ws.set_row(1, 22)
+    heights[1] = max(22, text_height(subtitle(config, rubric, visit, role), sum(WIDTHS), SUBTITLE_SIZE))
     _write_info_row(ws, st, config, role)
+    heights[2] = 24
 
     headers = [rubric.labels["section"], rubric.labels["item"], rubric.labels["criterion"],
                *COLUMNS[POINTS:]]
     ws.write_row(HEADER_ROW, 0, headers, st.header)
-    ws.set_row(HEADER_ROW, 22)
+    heights[HEADER_ROW] = max(text_height(h, w) for h, w in zip(headers, WIDTHS))
 
-    heights: dict[int, float] = {}
+    lines: dict[int, int] = {}  # criterion row → lines it is given
     criterion_rows: dict[str, int] = {}
     item_rows: dict[str, tuple[int, int]] = {}
+    texts: dict[int, tuple[str, int]] = {}  # criterion row → its text and the lines the text takes
     score_cells: list[str] = []
+    sections: list[tuple[int, int, str]] = []  # first and last row of each section, and its text
     row = FIRST_BODY_ROW
+    last_body = FIRST_BODY_ROW + sum(1 for _ in rubric.parts) + len(rubric.criteria) - 1
+    filled = (f"${xl_col_to_name(STATUS)}${FIRST_BODY_ROW + 1}:"
+              f"${xl_col_to_name(REASON)}${last_body + 1}")  # what an inspector fills in
     for part in rubric.parts:
         heading = part_heading(part)
         ws.merge_range(row, 0, row, last_col, heading, st.part)
-        heights[row] = height_for(lines_needed(heading, sum(WIDTHS)))
+        heights[row] = text_height(heading, sum(WIDTHS))
         row += 1
         for section in part.sections:
             section_first = row
@@ -125,45 +147,145 @@ def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, visit: 
                 for criterion in item.criteria:
                     criterion_rows[criterion.id] = row
                     text = f"{criterion.display_label}{criterion.text}"
-                    ws.write_string(row, CRIT, text, st.text)
+                    texts[row] = (text, lines_needed(text, WIDTHS[CRIT]))
+                    lines[row] = max(texts[row][1], REASON_LINES)
                     ws.write_blank(row, DEDUCT, None, st.input_number)
-                    ws.write_blank(row, REASON, None, st.input)
+                    ws.write_blank(row, REASON, None, st.input_top)
                     _deduction_validation(ws, row, item)
-                    heights[row] = height_for(max(lines_needed(text, WIDTHS[CRIT]), 2))
                     row += 1
-                merge_column(ws, first, last, ITEM, item_text(item), st.text)
+                _grow(lines, first, last, max(lines_needed(item_text(item), WIDTHS[ITEM]), STATUS_LINES))
+                merge_column(ws, first, last, ITEM, item_text(item), st.text_top)
                 merge_column(ws, first, last, POINTS, float(item.points), st.points)
-                merge_column(ws, first, last, STATUS, None, st.input)
+                merge_column(ws, first, last, STATUS, None, st.input_top)
                 deductions = (f"{xl_rowcol_to_cell(first, DEDUCT)}:{xl_rowcol_to_cell(last, DEDUCT)}")
-                formula = f"=MAX(0,{xl_rowcol_to_cell(first, POINTS)}-SUM({deductions}))"
+                formula = (f'=IF(COUNTA({filled})=0,"",'
+                           f"MAX(0,{xl_rowcol_to_cell(first, POINTS)}-SUM({deductions})))")
                 merge_column(ws, first, last, SCORE, None, st.score)
-                ws.write_formula(first, SCORE, formula, st.score, float(item.points))
+                ws.write_formula(first, SCORE, formula, st.score, "")
                 score_cells.append(xl_rowcol_to_cell(first, SCORE))
-                _fit_merged(heights, first, last, lines_needed(item.text, WIDTHS[ITEM]) + 1)
             text = section_text(section)
-            merge_column(ws, section_first, row - 1, SEC, text, st.text)
-            _fit_merged(heights, section_first, row - 1, lines_needed(text, WIDTHS[SEC]))
+            sections.append((section_first, row - 1, text))
+            _grow(lines, section_first, row - 1, lines_needed(text, WIDTHS[SEC]))
+
+    for r, (text, used) in texts.items():
+        # The text, then empty lines down to the row's height (see the docstring).
+        ws.write_string(r, CRIT, text + "\n" * (lines[r] - used), st.text_top)
+        heights[r] = height_for(lines[r])
+    ws.auto_height_rows.update(texts)
 
     total_row = row
     ws.merge_range(total_row, 0, total_row, SCORE - 1, TOTAL_LABEL, st.total_label)
-    ws.write_formula(total_row, SCORE, _sum_formula(score_cells), st.score, float(rubric.total))
+    ws.write_formula(total_row, SCORE, f'=IF(COUNTA({filled})=0,"",{_sum_formula(score_cells)[1:]})',
+                     st.score, "")
     heights[total_row] = 24
     for r, h in heights.items():
         ws.set_row(r, h)
 
     ws.freeze_panes(FIRST_BODY_ROW, 0)
-    print_setup(ws, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW),
+    scale = PAGE.scale(WIDTHS)
+    breaks = paginate([heights.get(r, DEFAULT_ROW_PT) for r in range(total_row + 1)], body_rows(rubric))
+    for first, last, text, part in _section_parts(sections, breaks):
+        merge_column(ws, first, last, SEC, text if part == 0 else None, st.text_top)
+    print_setup(ws, PAGE, repeat_rows=(HEADER_ROW, HEADER_ROW), scale=scale, breaks=breaks,
                 title=f"{rubric.title} {subtitle(config, rubric, visit, role)}")
     ws.print_area(0, 0, total_row, last_col)
     protect(ws)
     return ScoringLayout(criterion_rows, item_rows, total_row)
 
 
+@dataclass(frozen=True)
+class BodyRows:
+    """The rows of the form's body, from the rubric alone (0-based)."""
+
+    headings: frozenset[int]  # a part's heading, just above its first item
+    items: tuple[tuple[int, int], ...]  # each item's first and last row
+    sections: tuple[tuple[int, int, str], ...]  # each section's first and last row, and its text
+    total: int  # 总得分
+
+
+def body_rows(rubric: Rubric) -> BodyRows:
+    headings, items, sections = set(), [], []
+    row = FIRST_BODY_ROW
+    for part in rubric.parts:
+        headings.add(row)
+        row += 1
+        for section in part.sections:
+            first = row
+            for item in section.items:
+                items.append((row, row + len(item.criteria) - 1))
+                row += len(item.criteria)
+            sections.append((first, row - 1, section_text(section)))
+    return BodyRows(frozenset(headings), tuple(items), tuple(sections), row)
+
+
+def paginate(heights: list[float], rows: BodyRows) -> list[int]:
+    """Page breaks for rows of these heights: between items, a part's heading with the item under
+    it, 总得分 with the last item, and a section's first items together until its 考评项目 text has
+    room (a break within a section leaves the text on the page before it)."""
+    blocks = [[first - (first - 1 in rows.headings), last] for first, last in rows.items]
+    for first, last, text in rows.sections:
+        n = next(k for k, b in enumerate(blocks) if b[0] <= first <= b[1])
+        need = text_height(text, WIDTHS[SEC])
+        while sum(heights[r] for r in range(first, blocks[n][1] + 1)) < need and blocks[n][1] < last:
+            joined = blocks.pop(n + 1)
+            blocks[n][1] = joined[1]
+    blocks[-1][1] = rows.total  # 总得分 is not a page of its own
+    scale = PAGE.scale(WIDTHS)
+    return page_breaks(heights, blocks, room=PAGE.room(scale), repeat=heights[HEADER_ROW],
+                       start=sum(heights[:FIRST_BODY_ROW]))
+
+
+def _section_parts(sections, breaks):
+    """Each section's rows page by page, (first, last, text, part number): its 考评项目 is merged over
+    them part by part, its text at the top of the first part and an empty cell on the next page (as
+    in the annex), never a text cut at the page's edge."""
+    for first, last, text in sections:
+        starts = [first, *(b for b in breaks if first < b <= last)]
+        for n, (a, b) in enumerate(zip(starts, [*starts[1:], last + 1])):
+            yield a, b - 1, text, n
+
+
+def _section_of(rows: BodyRows, row: int) -> int:
+    return next(first for first, last, _ in rows.sections if first <= row <= last)
+
+
+def fit_filled(ws, rubric: Rubric) -> None:
+    """A filled 打分表 (an openpyxl sheet laid out by this module) made ready to print: rows as tall
+    as what was typed in them, page breaks again between items, and each section's 考评项目 merged
+    page by page again. What Excel does for the rows, and what a person does in its page break
+    preview; for filled copies that Excel never opens (the demo's)."""
+    from openpyxl.worksheet.pagebreak import Break, RowBreak
+
+    fit_rows(ws)
+    rows = body_rows(rubric)
+    heights = [ws.row_dimensions[r + 1].height or DEFAULT_ROW_PT for r in range(rows.total + 1)]
+    breaks = paginate(heights, rows)
+    for merged in list(ws.merged_cells.ranges):
+        if merged.min_col == merged.max_col == SEC + 1 and merged.min_row > FIRST_BODY_ROW:
+            ws.unmerge_cells(merged.coord)
+    for first, last, _, part in _section_parts(rows.sections, breaks):
+        if part:  # a new part's top cell was inside the old merge: it takes the section cell's look
+            ws.cell(first + 1, SEC + 1)._style = copy(ws.cell(_section_of(rows, first) + 1, SEC + 1)._style)
+        if last > first:
+            ws.merge_cells(start_row=first + 1, start_column=SEC + 1, end_row=last + 1, end_column=SEC + 1)
+    ws.row_breaks = RowBreak()
+    for row in breaks:
+        ws.row_breaks.append(Break(id=row))
+
+
+def _grow(lines: dict[int, int], first: int, last: int, need: int) -> None:
+    """Give rows first..last (a merged range) `need` lines in all, adding to the shortest rows."""
+    rows = list(range(first, last + 1))
+    while sum(lines[r] for r in rows) < need:
+        lines[min(rows, key=lambda r: lines[r])] += 1
+
+
 def _write_info_row(ws, st: Styles, config: Config, role: ScoringRole) -> None:
-    """Row 3: 检查日期 and 检查人员 (自评日期, 自评人员), both fill-in cells, found by their labels when read back."""
-    ws.write_string(2, SEC, f"{role.date_label}：", st.label)
-    ws.write_blank(2, ITEM, None, st.input_date)
-    ws.data_validation(2, ITEM, 2, ITEM, {
+    """Row 3: 检查日期 and 检查人员 (自评日期, 自评人员), each label in one cell with its fill-in cell just right of it
+    (found by the label when read back): the date under 评分标准, the names over the last three columns."""
+    ws.write_string(2, ITEM, f"{role.date_label}：", st.label)
+    ws.write_blank(2, CRIT, None, st.input_date)
+    ws.data_validation(2, CRIT, 2, CRIT, {
         "validate": "date",
         "criteria": "between",
         "minimum": config.inspection_start,
@@ -175,9 +297,8 @@ def _write_info_row(ws, st: Styles, config: Config, role: ScoringRole) -> None:
         "error_message": (f"检查时间为 {config.inspection_start:%Y年%m月%d日} 至 "
                           f"{config.inspection_end:%Y年%m月%d日}，请核对。"),
     })
-    ws.write_string(2, CRIT, f"{role.people_label}：", st.label)
-    ws.merge_range(2, POINTS, 2, SCORE, None, st.input_plain)
-    ws.set_row(2, 22)
+    ws.write_string(2, STATUS, f"{role.people_label}：", st.label)
+    ws.merge_range(2, DEDUCT, 2, SCORE, None, st.input_plain)
 
 
 def _deduction_validation(ws, row: int, item: Item) -> None:
@@ -195,16 +316,6 @@ def _deduction_validation(ws, row: int, item: Item) -> None:
 
 
 
-def _fit_merged(heights: dict[int, float], first: int, last: int, lines: int) -> None:
-    """Grow the rows of a merged range so its text fits; Excel never autofits merged cells."""
-    need = height_for(lines)
-    have = sum(heights[r] for r in range(first, last + 1))
-    if have < need:
-        extra = (need - have) / (last - first + 1)
-        for r in range(first, last + 1):
-            heights[r] += extra
-
-
 def _sum_formula(cells: list[str]) -> str:
     """SUM over explicit cells, never over a range crossing merged cells."""
     chunks = [",".join(cells[i:i + MAX_SUM_ARGS]) for i in range(0, len(cells), MAX_SUM_ARGS)]
@@ -214,7 +325,7 @@ def _sum_formula(cells: list[str]) -> str:
 
 
 def _write_help(ws, st: Styles, config: Config, rubric: Rubric, visit: Visit, role: ScoringRole) -> None:
-    write_help(ws, st, help_lines(config, rubric, visit, role), width=110)
+    write_help(ws, st, help_lines(config, rubric, visit, role))
 
 
 def help_lines(config: Config, rubric: Rubric, visit: Visit, role: ScoringRole = REVIEW) -> list[str]:
@@ -239,7 +350,10 @@ def help_lines(config: Config, rubric: Rubric, visit: Visit, role: ScoringRole =
         "原因将原样写入通报。",
         f"6. “{COL_STATUS}”：逐项写明核实到的完成情况；有扣分的细则不要只填“已完成”。",
         "7. 标注“不涉及的不扣分”的条款，被检查单位不涉及的不扣分，请在完成情况中注明“不涉及”。",
-        f"8. “{COL_SCORE}”和“{TOTAL_LABEL}”由公式自动计算，请勿改写。",
+        f"8. “{COL_SCORE}”和“{TOTAL_LABEL}”由公式自动计算，请勿改写：填了任何一格扣分、扣分原因或完成情况后，"
+        "各项得分和总得分就都显示出来；空白表格打印出来这两栏是空的，现场手写时按扣分计算填写。",
         f"9. 请填写表头的“{role.date_label}”和“{role.people_label}”。",
-        "10. 填好后直接保存（Excel 或 WPS 均可，建议保存为 .xlsx），文件名可以改，表内隐藏的识别信息请勿改动。",
+        f"10. “{COL_REASON}”写得长时，该行会自动加高；“{COL_STATUS}”写不下时，可拖动行号下边线把行拉高。"
+        "打印时每页都有表头，同一项考评细则不会分在两页。",
+        "11. 填好后直接保存（Excel 或 WPS 均可，建议保存为 .xlsx），文件名可以改，表内隐藏的识别信息请勿改动。",
     ]
