@@ -43,9 +43,10 @@ def fill_scoring(template: Path, target: Path, rubric, *, deductions: dict | Non
         put_text(ws, f"{REASON_COL}{rows[cid]}", reason)
     header = next(c.row for (c,) in ws.iter_rows(min_col=1, max_col=1) if c.value == "考评项目")
     labels = {c.value: c for c in ws[header - 1] if isinstance(c.value, str)}
+    date_label, people_label = ("自评日期：", "自评人员：") if sheet == "自评表" else ("检查日期：", "检查人员：")
     if inspection_date is not None:  # the cell just right of each label
-        ws.cell(header - 1, labels["检查日期："].column + 1).value = inspection_date
-    ws.cell(header - 1, labels["检查人员："].column + 1).value = inspectors
+        ws.cell(header - 1, labels[date_label].column + 1).value = inspection_date
+    ws.cell(header - 1, labels[people_label].column + 1).value = inspectors
     if edit:
         edit(ws, rows)
     target.parent.mkdir(parents=True, exist_ok=True)

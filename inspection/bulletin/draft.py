@@ -291,20 +291,12 @@ def ranking_table(result: RunResult, config: Config) -> Table:
 
 def reason_blocks(result: RunResult, config: Config) -> list[tuple[str, list[str]]]:
     """附件2: each ranked unit's heading and deduction lines, made by the report's own reason_lines (so
-    the 扣分原因 sheet and the draft say the same), listed in the campaign's administrative order with
-    each unit's last line ending "。", as 003 Annex 2 is (whatever order reason_lines gives them in)."""
-    heads = {f"{r.unit}得分 ": r.unit for r in result.ranking if r.status == RANKED}
-    blocks: dict[str, tuple[str, list[str]]] = {}
-    lines: list[str] = []
-    for text, is_heading in reason_lines(result):
+    the 扣分原因 sheet and the draft say the same): in the campaign's administrative order, each unit's
+    last line ending "。", as 003 Annex 2 is."""
+    blocks: list[tuple[str, list[str]]] = []
+    for text, is_heading in reason_lines(result, config):
         if is_heading:
-            unit = next(u for prefix, u in heads.items() if text.startswith(prefix))
-            lines = []
-            blocks[unit] = (text, lines)
+            blocks.append((text, []))
         else:
-            lines.append(text)
-    for _, lines in blocks.values():
-        if lines and lines[-1].endswith("；"):
-            lines[-1] = lines[-1][:-1] + "。"
-    order = {unit: n for n, unit in enumerate(config.units)}
-    return [blocks[u] for u in sorted(blocks, key=lambda u: order.get(u, len(order)))]
+            blocks[-1][1].append(text)
+    return blocks
