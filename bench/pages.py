@@ -68,11 +68,16 @@ DOCUMENTS = (
     Document("调度表（县区，已填）", "I/息县调度表.xlsx", 3),
     Document("调度表（部门，已填）", "I/市应急局调度表.xlsx", 2),
     Document("隐患整改跟踪表（空白）", "F/隐患整改跟踪表_息县_2023-08.xlsx", 2),
-    Document("排名汇总", "O/排名汇总_信阳市安全生产县际异地交叉检查_2023-08.xlsx", 33, report=True),
+    Document("自评表（空白）", "T/自评表_光山县.xlsx", 11, scoring=True),
+    Document("自评表（光山县，已填）", "I/光山县自评表.xlsx", 13, scoring=True),
+    Document("自查问题清单（空白）", "T/自查问题清单_光山县.xlsx", 5),
+    Document("自查问题清单（已填）", "I/光山县自查问题清单.xlsx", 5),
+    Document("排名汇总", "O/排名汇总_信阳市安全生产县际异地交叉检查_2023-08.xlsx", 43, report=True),
 )
-# Pages each sheet of the report may take at most (the demo: 10 ranked units, 72 hazards, 41 files).
-REPORT_SHEETS = {"排名": 1, "扣分原因": 6, "得分明细": 2, "共性问题": 5, "趋势": 1, "问题隐患台账": 7,
-                 "问题隐患统计": 1, "进展调度汇总（县区）": 4, "进展调度汇总（部门）": 2, "校验报告": 1, "说明": 3}
+# Pages each sheet of the report may take at most (the demo: 10 ranked units, 72 hazards, 61 files, 自评 of 10).
+REPORT_SHEETS = {"排名": 1, "扣分原因": 6, "得分明细": 2, "共性问题": 5, "趋势": 1, "自评与复核": 7, "检查组复核情况": 1,
+                 "问题隐患台账": 7, "问题隐患统计": 1, "进展调度汇总（县区）": 4, "进展调度汇总（部门）": 2, "催报清单": 1,
+                 "校验报告": 1, "说明": 4}
 
 
 def build(folder: Path, every_scoring: bool = False) -> list[tuple[Document, Path]]:

@@ -27,6 +27,7 @@ from inspection.demo_scoring import (
 )
 from inspection.rubric import Criterion, Rubric
 from inspection.selfcheck import repeats
+from inspection.writers.scoring_template import fit_filled
 
 OWN_WORDS = ("对照“{text}”，本单位工作还有差距，已制定整改措施", "自评认为“{text}”一项落实不够，正在整改",
              "本单位自查“{text}”一项发现薄弱环节，已督促落实")
@@ -57,6 +58,7 @@ def fill_self_returns(config: Config, rubric: Rubric, self_templates: list[Path]
         own = _own_assessment(rubric, review, unit, rng, lenient=unit == lenient_unit)
         wb = openpyxl.load_workbook(template)
         _write_assessment(wb[SELF_REVIEW.sheet], config, rubric, own, review, unit, rng)
+        fit_filled(wb[SELF_REVIEW.sheet], rubric)  # rows as tall as what was typed, as Excel makes them
         target = folder / f"{unit}自评表.xlsx"
         wb.save(target)
         out.append(target)

@@ -60,7 +60,7 @@ def test_pages__check_sees_a_clipped_reason_and_a_split_item(tmp_path, campaign,
     ws = wb["打分表"]
     rows = criterion_rows(ws, campaign.rubric)
     ws.cell(rows["c07"], 7).value = "抽查某某化工有限公司、某某建材有限公司、某某木业有限公司" * 3
-    first, last = rows["c01"], rows["c02"]
+    first = rows["c01"]  # a break after item 1's first criterion splits the item
     ws.row_breaks.brk = [b for b in ws.row_breaks.brk] + [type(ws.row_breaks.brk[0])(id=first)]
     wb.save(path)
     pdf = pages.render([path], tmp_path / "pdf")[path]

@@ -24,7 +24,7 @@ from inspection.writers.marked_copy import ERROR_FILL, WARNING_FILL, CannotMark,
 from inspection.writers.rewrite_check import book_parts, losses
 from tests.conftest import ROOT
 from tests.corpus import ENCRYPTED, FAULTS, NAME, UNIT, add_member, rezip
-from tests.filling import fill_scoring, put_text
+from tests.filling import fill_scoring
 from tests.libreoffice import convert
 
 GROUP_FOLDER = "第01组_浉河区组"  # 淮滨县 is inspected by group 1, 浉河区组

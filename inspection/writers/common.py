@@ -176,8 +176,11 @@ def print_setup(ws, page: Page, *, title: str, repeat_rows: tuple[int, int] | No
         ws.repeat_rows(*repeat_rows)
     options = {"scale_with_doc": False}
     ws.set_header(f"&L{PAGE_FONT}{_escape_header(title)}", {**options, "margin": page.header})
+    # Only the sections that hold something: openpyxl, rewriting a return (退回修改), moves a font code
+    # of "&L&C&\"宋体\"…" into the empty left section and the page number loses its font.
     left, right = (f"{PAGE_FONT}{_escape_header(t)}" if t else "" for t in footer)
-    ws.set_footer(f"&L{left}&C{PAGE_FONT}第 &P 页，共 &N 页&R{right}", {**options, "margin": page.footer})
+    ws.set_footer((f"&L{left}" if left else "") + f"&C{PAGE_FONT}第 &P 页，共 &N 页" + (f"&R{right}" if right else ""),
+                  {**options, "margin": page.footer})
     if breaks:
         ws.set_h_pagebreaks(list(breaks))
     if columns_breaks:

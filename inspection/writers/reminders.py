@@ -29,7 +29,7 @@ def write_reminder_sheet(wb, st: Styles, result: RunResult, config: Config) -> N
     overdue = days_overdue(config, as_of)
     headers = ["序号", "催报对象", *(["组长", "联系电话"] if contacts else []), "单位", "表格", "情况", "说明",
                "报送截止", f"逾期天数\n截至{as_of:%Y-%m-%d}"]
-    widths = (4.5, 16, *((20, 11) if contacts else ()), 12, 10, 9, 34 if contacts else 60, 10, 11)  # A4 landscape
+    widths = (4.5, 20, *((20, 11) if contacts else ()), 12, 12, 10, 31 if contacts else 54, 10, 13)  # A4 landscape
     detail_col, last_col = headers.index("说明"), len(headers) - 1
     ws.merge_range(0, 0, 0, last_col, f"催报清单（{config.shown_round}，截至{as_of:%Y-%m-%d}）", st.title)
     ws.write_row(HEADER_ROW, 0, headers, st.header)

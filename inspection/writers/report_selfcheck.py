@@ -10,8 +10,8 @@ from inspection.writers.paper import DEFAULT_ROW_PT, LANDSCAPE, page_breaks
 
 SHEET_SELF = "自评与复核"
 SHEET_GROUPS = "检查组复核情况"
-WIDTHS = (10, 16, 8, 7, 8, 10, 38, 38)  # A4 landscape at 100 %
-GROUP_WIDTHS = (18, 6, 7, 7, 7, 7, 7, 7, 8, 52)
+WIDTHS = (10, 20, 8, 7, 8, 10, 36, 36)  # A4 landscape at 100 %
+GROUP_WIDTHS = (20, 6, 7, 7, 7, 7, 7, 7, 8, 50)
 
 
 def write_selfcheck(wb, st: Styles, result: RunResult, config: Config) -> None:
