@@ -121,7 +121,8 @@ def cli(argv: list[str]) -> int:
 
 
 # The steps of inspection.run._run worth timing one by one (names in inspection.run's namespace).
-PHASES = ("ingest", "settle", "hazard_ids", "rank", "common_problems", "record", "view", "write_report")
+PHASES = ("ingest", "settle", "hazard_ids", "rank", "common_problems", "compare", "record", "view", "owed",
+          "write_report", "write_reminder_messages", "send_back")
 
 
 def time_phases(spent: dict[str, float]) -> None:

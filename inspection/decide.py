@@ -2,6 +2,7 @@
 get, which 隐患整改跟踪表 rows count, the ranking, and who has sent nothing (findings, and the 催报清单).
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -147,12 +148,12 @@ def missing_findings(rows: list[RankRow], accepted: Accepted, files: list[InputF
     (U002), and only once some of that kind have arrived: a run that collects scoring sheets alone is
     not nagged about the others."""
     out = []
-    unread = _unread(files, config)
+    unread = Unread(files, config)
     for row in rows:
         if row.status == MISSING:
             group = config.group_for_unit(row.unit)
             who = f"第 {group.number} 组（{group.name}）" if group else row.unit
-            why = f"{row.why}。" if row.why else _why_missing(row.unit, SCORING.key, unread, config)
+            why = f"{row.why}。" if row.why else unread.why_missing(row.unit, SCORING.key)
             out.append(finding(Code.U001, unit=row.unit, name=row.unit, kind=SCORING.name, who=who, why=why))
     received = {f.kind for f in files if f.kind}
     tried = {(f.kind, f.unit) for f in files}
@@ -162,7 +163,7 @@ def missing_findings(rows: list[RankRow], accepted: Accepted, files: list[InputF
         for name in kind.senders(config):
             if name not in accepted.of(kind) and (kind.key, name) not in tried:
                 out.append(finding(Code.U002, unit=name, name=name, kind=kind.name,
-                                   why=_why_missing(name, kind.key, unread, config)))
+                                   why=unread.why_missing(name, kind.key)))
     return out
 
 
@@ -172,7 +173,10 @@ def owed(rows: list[RankRow], accepted: Accepted, files: list[InputFile], config
     (the groups in their order, then the units, then the departments) and form. Expected are the
     打分表 of every unit, the other forms the campaign uses from their senders, and a 隐患整改跟踪表 from
     every unit with a hazard still open when the round began."""
-    unread = _unread(files, config)
+    unread = Unread(files, config)
+    received = defaultdict(list)  # (kind, unit) → the files read for that return
+    for f in files:
+        received[f.kind, f.unit].append(f)
     why_scoring = {row.unit: row.why for row in rows}
     open_units = {t.hazard.unit for t in tracked
                   if t.first_round < config.round and (not t.closed_round or t.closed_round >= config.round)}
@@ -186,10 +190,9 @@ def owed(rows: list[RankRow], accepted: Accepted, files: list[InputFile], config
         for name in names:
             if name in accepted.of(kind):
                 continue
-            mine = [f for f in files if f.kind == kind.key and f.unit == name]
-            state, detail = _owed_state(mine, why_scoring.get(name, "") if kind is SCORING else "")
+            state, detail = _owed_state(received[kind.key, name], why_scoring.get(name, "") if kind is SCORING else "")
             if state == NOT_RECEIVED and not detail:
-                detail = _why_missing(name, kind.key, unread, config)
+                detail = unread.why_missing(name, kind.key)
             group = config.group_for_unit(name) if kind.grouped else None
             sender = f"第 {group.number} 组（{group.name}）" if group else name
             key = (0, group.number, order[name], k) if group else (1, order[name], k)
@@ -214,35 +217,37 @@ def _owed_state(mine: list[InputFile], why: str) -> tuple[str, str]:
 LISTED = 3  # unidentified files named in a unit's finding; the rest are counted
 
 
-def _unread(files: list[InputFile], config: Config) -> list[InputFile]:
-    """Files in input/ that may hold some unit's return and gave none: not read (a document, a
-    format or an archive the tool cannot open, a link outside input/), or rejected before it was
-    known whose they are."""
-    known = set(config.units) | set(config.departments)
-    return [f for f in files
-            if f.status == UNREAD
-            or (f.status == REJECTED and f.unit not in known)
-            or (f.status == IGNORED and f.reason.startswith(MAYBE_RETURNS))]
+class Unread:
+    """Files in input/ that may hold some unit's return and gave none: not read (a document, a format
+    or an archive the tool cannot open, a link outside input/), or rejected before it was known whose
+    they are. Sorted once per run, so that thousands of missing returns cost no more than one."""
 
+    def __init__(self, files: list[InputFile], config: Config):
+        known = set(config.units) | set(config.departments)
+        self.files = [f for f in files
+                      if f.status == UNREAD
+                      or (f.status == REJECTED and f.unit not in known)
+                      or (f.status == IGNORED and f.reason.startswith(MAYBE_RETURNS))]
+        self.nobody = [f for f in self.files if not any(_names(f.path, name) for name in known)]
 
-def _why_missing(name: str, kind: str, unread: list[InputFile], config: Config) -> str:
-    """What input/ holds that may be this missing return: the files whose name has the unit's name
-    in it (and no other kind's name), else every file of no known unit, at most LISTED of them."""
-    other_kinds = [name for key, name in NAMES.items() if key != kind]
-    mine = [f for f in unread if _names(f.path, name) and not any(k in f.path for k in other_kinds)]
-    if len(mine) == 1:
-        f = mine[0]
-        return (f"收到 {f.path}，但它{_state(f)}（{f.reason}），可能就是这份：请按“校验报告”中该文件的提示处理。")
-    if mine:
-        states = {_state(f) for f in mine}
-        return (f"收到 {len(mine)} 个文件名含“{name}”的文件，但都{states.pop() if len(states) == 1 else '没有读取或未采用'}"
-                f"（{_listed(mine)}），可能就是这份：请按“校验报告”中这些文件的提示处理。")
-    others = set(config.units) | set(config.departments)
-    nobody = [f for f in unread if not any(_names(f.path, other) for other in others)]
-    if nobody:
-        return (f"输入文件夹中另有 {len(nobody)} 个文件没有读取或未采用、不知道是哪个单位的（{_listed(nobody)}），"
-                "其中可能有这份：请逐个核对“校验报告”中这些文件的提示。")
-    return ""
+    def why_missing(self, name: str, kind: str) -> str:
+        """What input/ holds that may be this missing return: the files whose name has the unit's
+        name in it (and no other kind's name), else every file of no known unit, at most LISTED."""
+        if not self.files:
+            return ""
+        other_kinds = [label for key, label in NAMES.items() if key != kind]
+        mine = [f for f in self.files if _names(f.path, name) and not any(k in f.path for k in other_kinds)]
+        if len(mine) == 1:
+            f = mine[0]
+            return (f"收到 {f.path}，但它{_state(f)}（{f.reason}），可能就是这份：请按“校验报告”中该文件的提示处理。")
+        if mine:
+            states = {_state(f) for f in mine}
+            return (f"收到 {len(mine)} 个文件名含“{name}”的文件，但都{states.pop() if len(states) == 1 else '没有读取或未采用'}"
+                    f"（{_listed(mine)}），可能就是这份：请按“校验报告”中这些文件的提示处理。")
+        if self.nobody:
+            return (f"输入文件夹中另有 {len(self.nobody)} 个文件没有读取或未采用、不知道是哪个单位的（{_listed(self.nobody)}），"
+                    "其中可能有这份：请逐个核对“校验报告”中这些文件的提示。")
+        return ""
 
 
 def _names(path: str, name: str) -> bool:

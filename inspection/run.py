@@ -1,6 +1,7 @@
 """Stage 2: read input/, validate, rank, and write the consolidated workbook."""
 
 from datetime import date, datetime
+import gc
 from pathlib import Path
 import re
 import stat
@@ -79,6 +80,7 @@ def run(campaign: Campaign, input_dir: Path, output_dir: Path, *, as_of: date | 
     except OSError as err:
         raise SetupError(f"无法写入汇总表 {result.output_path}：{err.strerror or err}"
                          "（文件是否正在 Excel 中打开？请关闭后重试）") from err
+    gc.collect()  # the report's workbook is freed only by the cycle collector: before the draft's tree, not beside it
     try:
         result.reminders_path = write_reminder_messages(result, config, result.output_path)
     except OSError as err:
