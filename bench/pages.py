@@ -73,6 +73,7 @@ DOCUMENTS = (
     Document("自查问题清单（空白）", "T/自查问题清单_光山县.xlsx", 5),
     Document("自查问题清单（已填）", "I/光山县自查问题清单.xlsx", 5),
     Document("排名汇总", "O/排名汇总_信阳市安全生产县际异地交叉检查_2023-08.xlsx", 43, report=True),
+    Document("检查活动设置", "S/检查活动设置.xlsx", 25),
 )
 # Pages each sheet of the report may take at most (the demo: 10 ranked units, 72 hazards, 61 files, 自评 of 10).
 REPORT_SHEETS = {"排名": 1, "扣分原因": 6, "得分明细": 2, "共性问题": 5, "趋势": 1, "自评与复核": 7, "检查组复核情况": 1,
@@ -81,7 +82,8 @@ REPORT_SHEETS = {"排名": 1, "扣分原因": 6, "得分明细": 2, "共性问�
 
 
 def build(folder: Path, every_scoring: bool = False) -> list[tuple[Document, Path]]:
-    """The demo's workbooks in `folder` (T templates, I returns, O report, F follow-up tables)."""
+    """The demo's workbooks in `folder` (T templates, I returns, O report, F follow-up tables, S the
+    setup workbook)."""
     from inspection.cli import main
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -93,6 +95,7 @@ def build(folder: Path, every_scoring: bool = False) -> list[tuple[Document, Pat
         assert code in (0, 1), f"demo exited {code}"
         assert main(["templates", "--output", str(folder / "F"), "--archive", str(folder / "O" / "演示归档.sqlite"),
                      "--jobs", "1", "--quiet"]) == 0
+        assert main(["setup", "--output", str(folder / "S")]) == 0
     finally:
         sys.stdout = stdout
         quiet.close()

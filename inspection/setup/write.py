@@ -20,7 +20,7 @@ from inspection.setup.rubric_table import rubric_rows, rubric_spans
 from inspection.writers.common import (
     LAST_DAY, Styles, atomic_workbook, format_points, height_for, lines_needed, list_rule, print_setup, write_help,
 )
-from inspection.writers.paper import LANDSCAPE, PORTRAIT
+from inspection.writers.paper import DEFAULT_ROW_PT, LANDSCAPE, PORTRAIT, page_breaks
 
 # Blank fill-in rows prepared under each list, for units, groups, departments added later; more can be
 # typed below them. Not hundreds: formatted rows are printed, and 200 made 17 blank pages.
@@ -41,9 +41,11 @@ def write_setup(campaign: Campaign, path: Path) -> Path:
         _groups(wb.add_worksheet(SHEET_GROUPS), st, config)
         _names(wb.add_worksheet(SHEET_DEPARTMENTS), st, DEPARTMENTS_HEADER, config.departments)
         _names(wb.add_worksheet(SHEET_SECTORS), st, SECTORS_HEADER, config.sectors)
-        _rubric(wb.add_worksheet(SHEET_RUBRIC), st, rubric)
+        _rubric(wb.add_worksheet(SHEET_RUBRIC), st, rubric, title=f"{config.campaign} {SHEET_RUBRIC}")
         write_parsed(wb.add_worksheet(SHEET_PARSED), st, rubric, [])
         for ws in wb.worksheets():  # printed to check with a colleague: the header on each page
+            if ws.name == SHEET_RUBRIC:
+                continue  # its page breaks are its own
             widths = SHEET_WIDTHS.get(ws.name, NAMES_WIDTHS)
             page = LANDSCAPE if sum(widths) > 90 else PORTRAIT
             print_setup(ws, page, repeat_rows=(0, 0), scale=page.scale(widths), title=f"{config.campaign} {ws.name}")
@@ -87,7 +89,15 @@ def _basics(ws, st: Styles, config: Config, rubric: Rubric, folder: Path) -> Non
         elif basic.key == "period":
             list_rule(ws, row, row, 1, PERIODS, basic.label)
         ws.write_string(row, 2, basic.note, st.note)
+        _fit_row(ws, row, [basic.label, str(value), basic.note], SHEET_WIDTHS[SHEET_BASICS])
     ws.freeze_panes(1, 0)
+
+
+def _fit_row(ws, row: int, texts, widths) -> None:
+    """The row as tall as its longest text wrapped in its column (one line keeps Excel's height)."""
+    lines = max(lines_needed(text, width) for text, width in zip(texts, widths))
+    if lines > 1:
+        ws.set_row(row, height_for(lines))
 
 
 def _names(ws, st: Styles, header: tuple[str, str], names) -> None:
@@ -132,8 +142,9 @@ def _groups(ws, st: Styles, config: Config) -> None:
     ws.freeze_panes(1, 0)
 
 
-def _rubric(ws, st: Styles, rubric: Rubric) -> None:
-    """The rubric as the annex's table, merged as a paste from Word lands, rows tall enough to read."""
+def _rubric(ws, st: Styles, rubric: Rubric, *, title: str) -> None:
+    """The rubric as the annex's table, merged as a paste from Word lands, rows tall enough to read,
+    printed with no 考评项目 split across pages."""
     rows = rubric_rows(rubric)
     widths = SHEET_WIDTHS[SHEET_RUBRIC]
     for col, width in enumerate(widths):
@@ -166,18 +177,46 @@ def _rubric(ws, st: Styles, rubric: Rubric) -> None:
     for r, height in heights.items():
         ws.set_row(r, height)
     ws.freeze_panes(1, 0)
+    # Breaks for the example as written; rows deleted to paste the annex take their breaks with them.
+    # No print area: the pasted table may be longer.
+    last, scale = len(rows) - 1, LANDSCAPE.scale(widths)
+    sizes = [heights.get(r, DEFAULT_ROW_PT) for r in range(last + 1)]
+    breaks = page_breaks(sizes, _kept_together(spans, heights, last, LANDSCAPE.room(scale)),
+                         room=LANDSCAPE.room(scale), repeat=DEFAULT_ROW_PT)
+    print_setup(ws, LANDSCAPE, repeat_rows=(0, 0), scale=scale, breaks=breaks, title=title)
+
+
+def _kept_together(spans, heights: dict[int, float], last: int, room: float) -> list[tuple[int, int]]:
+    """The rows each printed page keeps whole: a 考评项目 with its 考评细则, or, for one taller than a
+    page, each 考评细则 with its 评分标准; a part's heading (a row merged across) with what follows."""
+    sections = {r1: r2 for r1, c1, r2, c2 in spans if c1 == c2 == 0}
+    items = {r1: r2 for r1, c1, r2, c2 in spans if c1 == c2 == 1}
+    headings = {r1 for r1, c1, r2, c2 in spans if r1 == r2 and c1 == 0 and c2 > 1}
+    blocks, r = [(0, 0)], 1
+    while r <= last:
+        end = sections.get(r)
+        if end is None or sum(heights[x] for x in range(r, end + 1)) > room:
+            end = items.get(r, r)
+        if blocks[-1][0] in headings and blocks[-1][0] == blocks[-1][1]:
+            blocks[-1] = (blocks[-1][0], end)
+        else:
+            blocks.append((r, end))
+        r = end + 1
+    return blocks
 
 
 def write_parsed(ws, st: Styles, rubric: Rubric | None, problems) -> None:
     """解析结果: the rubric as the tool understood it, a row per level with points and each
     criterion's rule; then the problems found, by cell."""
-    for col, width in enumerate(SHEET_WIDTHS[SHEET_PARSED]):
+    widths = SHEET_WIDTHS[SHEET_PARSED]
+    for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.write_row(0, 0, ["层级", "内容", "分值", "扣分规则（从条文读出）"], st.header)
     row = 1
     for problem in problems:
         ws.write_string(row, 0, problem.level, st.error if problem.level == "错误" else st.warning)
         ws.write_string(row, 1, f"{problem.cell}：{problem.message}", st.text)
+        _fit_row(ws, row, ["", f"{problem.cell}：{problem.message}"], widths)
         row += 1
     if rubric is None:
         return
@@ -189,16 +228,19 @@ def write_parsed(ws, st: Styles, rubric: Rubric | None, problems) -> None:
         row += 1
         for section in part.sections:
             ws.write_row(row, 0, [rubric.labels["section"], f"{section.label}{section.title}"], st.text)
+            _fit_row(ws, row, ["", f"{section.label}{section.title}"], widths)
             _points(ws, row, section.points, st)
             row += 1
             for item in section.items:
                 ws.write_row(row, 0, [rubric.labels["item"], f"{item.label}{item.text}"], st.text)
+                _fit_row(ws, row, ["", f"{item.label}{item.text}"], widths)
                 _points(ws, row, item.points, st)
                 row += 1
                 for criterion in item.criteria:
-                    ws.write_row(row, 0, [rubric.labels["criterion"], f"{criterion.display_label}{criterion.text}"],
-                                 st.text)
+                    text = f"{criterion.display_label}{criterion.text}"
+                    ws.write_row(row, 0, [rubric.labels["criterion"], text], st.text)
                     ws.write_string(row, 3, rule_text(criterion), st.text)
+                    _fit_row(ws, row, ["", text, "", rule_text(criterion)], widths)
                     row += 1
     ws.write_row(row, 0, ["总分", f"{rubric.name}：{len(rubric.criteria)} 条评分标准"], st.total_label)
     _points(ws, row, rubric.total, st)
