@@ -4,6 +4,7 @@ Nothing here says "county": a unit is whatever the campaign inspects (县区, �
 `units.label` says what to call it in the workbooks.
 """
 
+from collections import Counter
 import difflib
 import functools
 from dataclasses import dataclass
@@ -173,7 +174,7 @@ class _Keys:
         for name in names:
             if UNSAFE_FILENAME.search(name):
                 raise self.fail(_at(where, key), f"名称“{name}”含有不能用于文件名的字符（\\ / : * ? \" < > |）")
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = sorted(n for n, times in Counter(names).items() if times > 1)
         if dupes:
             raise self.fail(_at(where, key), f"名称重复：{'、'.join(dupes)}")
         return names
@@ -335,12 +336,14 @@ def _groups(k: _Keys, data: dict, units: tuple[str, ...]) -> tuple[Group, ...]:
         raise k.fail("[[groups]]", "每个检查组另起一段，以 [[groups]] 开头")
     groups: list[Group] = []
     owner: dict[str, int] = {}
+    numbers: set[int] = set()
+    known = set(units)  # sets, not scans: a province's campaign has thousands of groups
     for n, g in enumerate(raw, start=1):
         number = g.get("number")
         if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 9999:
             raise k.fail(f"第 {n} 个 [[groups]] 的 number", "组号应为 1 到 9999 的整数，如 number = 1")
         where = f"第 {number} 组"
-        if any(other.number == number for other in groups):
+        if number in numbers:
             raise k.fail(where, f"组号 {number} 用了两次：每个检查组的组号要不同")
         if "unit" in g and "units" in g:
             raise k.fail(where, "unit 和 units 只写一个：检查一个单位写 unit = \"甲\"，几个写 units = [\"甲\", \"乙\"]")
@@ -349,12 +352,13 @@ def _groups(k: _Keys, data: dict, units: tuple[str, ...]) -> tuple[Group, ...]:
             raise k.fail(f"{where}的 members", "应为姓名列表，如 [\"张三\", \"李四\"]")
         its_units = (normalize_name(k.text(g, "unit", where)),) if "unit" in g else k.names(g, "units", where)
         for unit in its_units:
-            if unit not in units:
+            if unit not in known:
                 raise k.fail(f"{where}的被检查单位", f"“{unit}”不在被检查单位名单（units.names）中{_nearest(unit, units)}")
             if unit in owner:
                 raise k.fail(where, f"“{unit}”也在第 {owner[unit]} 组：每个被检查单位只能由一个组检查")
             owner[unit] = number
         extra = {key: k.text(g, key, where, "") for key in ("leader", "deputy", "liaison", "phone")}
+        numbers.add(number)
         groups.append(Group(number, k.text(g, "name", where), its_units, tuple(m.strip() for m in members), **extra))
     missing = [u for u in units if u not in owner]
     if groups and missing:
