@@ -15,7 +15,6 @@ Text is 宋体 (SimSun): a Chinese character is one em wide, a Latin letter or d
 """
 
 from dataclasses import dataclass
-import functools
 import math
 import unicodedata
 
@@ -90,11 +89,7 @@ LONG_TEXT = 400  # characters: a longer paragraph is measured, not laid out char
 
 def lines_needed(text, width: float, size: float = 10) -> int:
     """How many lines `text` takes wrapped in a column (or merged range) `width` units wide."""
-    return _lines_needed(str(text), width, size)
-
-
-@functools.lru_cache(maxsize=1 << 16)  # a report repeats its short texts (names, forms, dates) thousands of times
-def _lines_needed(text: str, width: float, size: float) -> int:
+    text = str(text)
     usable = max(column_pt(width) - CELL_PADDING_PT, size)
     if "\n" not in text and text_pt(text, size) <= usable:
         return 1
