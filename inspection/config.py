@@ -107,6 +107,11 @@ class Config:
         return NameFinder((*self.units, *self.departments), ignore=[g.name for g in self.groups])
 
     @functools.cached_property
+    def unit_order(self) -> dict[str, int]:
+        """Each unit's place in the campaign's (administrative) order, from 0."""
+        return {unit: n for n, unit in enumerate(self.units)}
+
+    @functools.cached_property
     def _lookup(self) -> tuple[dict[str, Group], frozenset[str], frozenset[str]]:
         """By name, for a province's 3,000 units (a tuple is searched one by one)."""
         groups: dict[str, Group] = {}

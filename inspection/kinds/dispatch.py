@@ -49,7 +49,8 @@ def place_of_unit(config: Config, unit: str) -> str:
     for the second unit of group 3, the unit's number in config order without groups."""
     group = config.group_for_unit(unit)
     if group is None:
-        return f"{config.units.index(unit) + 1:02d}" if unit in config.units else "00"
+        place = config.unit_order.get(unit)
+        return "00" if place is None else f"{place + 1:02d}"
     if len(group.units) == 1:
         return f"{group.number:02d}"
     return f"{group.number:02d}{chr(ord('A') + group.units.index(unit))}"
