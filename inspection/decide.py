@@ -220,7 +220,7 @@ LISTED = 3  # unidentified files named in a unit's finding; the rest are counted
 class Unread:
     """Files in input/ that may hold some unit's return and gave none: not read (a document, a format
     or an archive the tool cannot open, a link outside input/), or rejected before it was known whose
-    they are. Sorted once per run, so that thousands of missing returns cost no more than one."""
+    they are. Found once per run, so that thousands of missing returns cost no more than one."""
 
     def __init__(self, files: list[InputFile], config: Config):
         known = set(config.units) | set(config.departments)
