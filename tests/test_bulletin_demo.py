@@ -56,3 +56,16 @@ def test_demo_draft__first_page_states_the_facts(demo):
     assert "本次共对11个县区检查打分，10个县区参加排名，羊山新区未报送打分表，未参加排名。" in text
     for heading in ("一、工作开展情况", "二、存在的主要问题", "三、下步工作要求", "附件：1.", "【成文日期】"):
         assert heading in text
+
+
+def test_demo_draft__no_heading_last_on_a_page_and_the_issuer_with_body_text(demo, config):
+    """A heading ("三、下步工作要求", a unit's "…得分 … 分，扣分原因：") never ends a page; the 落款 (issuer
+    and date) never stands on a page of its own (GB/T 9704): its page has the body's last lines."""
+    _, pages = demo
+    for number, lines in enumerate(pages, start=1):
+        last = squeeze(lines[-1]) if lines else ""
+        assert not (last.startswith(("一、", "二、", "三、")) or last.endswith("扣分原因：")), (number, last)
+    (page,) = [[squeeze(line) for line in lines] for lines in pages if "【成文日期】" in squeeze("".join(lines))]
+    assert page.index(config.issuer) > 0 and page[page.index(config.issuer) + 1] == "【成文日期】", page
+    assert any(line.startswith("附件：") for line in page), page
+    assert not page[0].startswith("附件："), page  # the body's last lines come with it

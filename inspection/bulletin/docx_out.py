@@ -24,6 +24,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
 from lxml import etree  # python-docx's own XML library
 
 from inspection.bulletin.draft import (
@@ -65,11 +66,14 @@ def write_docx(draft: Draft, path: Path, *, author: str = "") -> Path:
     style_ids = _styles(document)
     _font_table(document)
     body = document.element.body
-    for block in draft.blocks:
+    kept = _kept_with_signature(draft.blocks)
+    for n, block in enumerate(draft.blocks):
         if isinstance(block, Table):
             _table(document, block, style_ids[TABLE_TEXT])
         else:
             _paragraph(document, block, style_ids[block.role])
+            if n in kept:
+                Paragraph(body[-2], document).paragraph_format.keep_with_next = True  # body[-1] is sectPr
     if body[-2].tag == qn("w:tbl"):  # Word wants a paragraph after a table at the end (body[-1] is sectPr)
         _paragraph(document, Para(NOTE, ""), style_ids[NOTE])
     _properties(document, draft, author)
@@ -84,6 +88,18 @@ def write_docx(draft: Draft, path: Path, *, author: str = "") -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+def _kept_with_signature(blocks) -> set[int]:
+    """The blocks kept on one page with the 落款: the last paragraph of the body, the 附件说明 and the
+    issuer's name (not the date, which would pull all of them onto the 附件's page). GB/T 9704 lets no
+    落款 stand on a page without text of the body."""
+    roles = [None if isinstance(block, Table) else block.role for block in blocks]
+    if SIGNATURE not in roles:
+        return set()
+    first = roles.index(ATTACHMENTS) if ATTACHMENTS in roles else roles.index(SIGNATURE)
+    last = max(n for n, role in enumerate(roles) if role == SIGNATURE)
+    return {n for n in range(max(first - 1, 0), last) if roles[n] is not None}
 
 
 def _page_setup(document) -> None:
@@ -190,6 +206,8 @@ def _styles(document) -> dict[str, str]:
     made[ANNEX_TITLE].paragraph_format.space_before = LINE
     made[NOTE].paragraph_format.space_before = Pt(6)
     made[REASON_HEAD].paragraph_format.space_before = Pt(LINE.pt / 2)  # units set apart, as in 003
+    for name in (HEADING, REASON_HEAD, ANNEX_LABEL, ANNEX_TITLE):  # never last on a page
+        made[name].paragraph_format.keep_with_next = True
     _line(made[NOTE].paragraph_format, Pt(22))
     # 附件：1.…, its second line (2.…) under the first name: indented by 2 + 3 ("附件：") characters.
     made[ATTACHMENTS].paragraph_format.left_indent = 5 * CHAR
