@@ -108,6 +108,7 @@ def _names(ws, st: Styles, header: tuple[str, str], names) -> None:
         ws.write_number(n + 1, 0, n + 1, st.text_center)
         if n < len(names):
             ws.write_string(n + 1, 1, names[n], st.input)
+            _fit_row(ws, n + 1, ["", names[n]], NAMES_WIDTHS)
         else:
             ws.write_blank(n + 1, 1, None, st.input)
     ws.freeze_panes(1, 0)
@@ -129,6 +130,7 @@ def _groups(ws, st: Styles, config: Config) -> None:
                     ws.write_number(row, col, value, st.input_center)
                 else:
                     ws.write_string(row, col, value, st.input)
+            _fit_row(ws, row, [str(v) for v in values], SHEET_WIDTHS[SHEET_GROUPS])
             row += 1
     for blank in range(row, row + ROWS_FREE):
         for col in range(len(GROUPS_HEADER)):
