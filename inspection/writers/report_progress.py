@@ -140,7 +140,10 @@ def write_progress(wb, st: Styles, result: RunResult, config: Config, form: Prog
     note = (f"注：各项为自专项行动开展以来的累计数；整改率为已完成整改数除以对应的发现数，发现数为 0 或未报送的记“—”；"
             f"合计只加已报送的{reporter_label}。")
     note_row = last_row + 2
-    heights[note_row] = write_note(ws, st, note_row, title_last, note, page_width)
+    if len(reporters) > per_page:  # in the label columns every page repeats, as 得分明细's note
+        heights[note_row] = write_note(ws, st, note_row, FIXED_COLS - 1, note, sum(LABEL_WIDTHS))
+    else:
+        heights[note_row] = write_note(ws, st, note_row, title_last, note, page_width)
     blocks[-1][1] = note_row
     for r, h in heights.items():
         ws.set_row(r, h)

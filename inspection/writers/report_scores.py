@@ -136,7 +136,12 @@ def write_scores(wb, st: Styles, result: RunResult, config: Config, rubric: Rubr
     note = (f"注：底色标出失分的考评项目（小计）和细则；小计为该考评项目各细则得分之和；"
             f"未报送或未通过校验的{config.unit_label}不计分，列在最后。")
     note_row = last_row + 2
-    heights[note_row] = write_note(ws, st, note_row, max(title_last, 1), note, max(page_width, 40))
+    # Split across pages, the note stays in the label columns that every page repeats: merged wider,
+    # the later pages print a slice of it cut at their edge.
+    if len(units) > per_page:
+        heights[note_row] = write_note(ws, st, note_row, FIXED_COLS - 1, note, sum(LABEL_WIDTHS))
+    else:
+        heights[note_row] = write_note(ws, st, note_row, max(title_last, 1), note, max(page_width, 40))
     blocks[-1] = (blocks[-1][0], note_row)
     for r, h in heights.items():
         ws.set_row(r, h)
