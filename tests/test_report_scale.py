@@ -82,3 +82,14 @@ def test_province_report_opens_in_libreoffice(big, tmp_path):
     csv = convert(big.output_path, "csv", tmp_path / "out", tmp_path / "profile")
     text = csv.read_text(encoding="utf-8", errors="replace")
     assert text.count("\n") > UNITS  # the first sheet, 排名: a row per unit
+
+
+def test_province_scores__note_in_the_repeated_label_columns(big):
+    """得分明细 spread over many pages of units: its note is merged only over the label columns every
+    page repeats, so each page prints it whole (merged wider, later pages printed a slice of it)."""
+    wb = openpyxl.load_workbook(big.output_path)
+    ws = wb["得分明细"]
+    assert ws.print_title_cols.replace("$", "") == "A:C"
+    (note,) = [r for r in ws.merged_cells.ranges if str(ws.cell(r.min_row, r.min_col).value or "").startswith("注：")]
+    assert (note.min_col, note.max_col) == (1, 3)
+    assert ws.row_dimensions[note.min_row].height >= 5 * 13  # five lines or more in 25 characters' width
