@@ -186,3 +186,10 @@ def test_report_opens_in_libreoffice(report, tmp_path):
     assert book.sheet_names == wb.sheetnames
     ranking = book.get_sheet_by_name("排名").to_python()
     assert ranking[2][:3] == [1.0, "息县", 98.5]
+
+
+def test_ranking__header_repeated_only_when_the_table_goes_on(report):
+    """Eleven units and the chart fit one page: no header row repeated (on a second page it would
+    stand alone above the chart). A table over pages repeats it: test_report_scale."""
+    _, wb, _ = report
+    assert not wb["排名"].print_title_rows

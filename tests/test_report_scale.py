@@ -93,3 +93,8 @@ def test_province_scores__note_in_the_repeated_label_columns(big):
     (note,) = [r for r in ws.merged_cells.ranges if str(ws.cell(r.min_row, r.min_col).value or "").startswith("注：")]
     assert (note.min_col, note.max_col) == (1, 3)
     assert ws.row_dimensions[note.min_row].height >= 5 * 13  # five lines or more in 25 characters' width
+
+
+def test_province_ranking__header_on_every_page(big):
+    ws = openpyxl.load_workbook(big.output_path)["排名"]
+    assert ws.print_title_rows.replace("$", "") == "2:2"

@@ -81,7 +81,9 @@ def write_ranking(wb, st: Styles, result: RunResult, config: Config, rubric: Rub
     sizes = [heights.get(r, DEFAULT_ROW_PT) for r in range(last_row + 1)]
     breaks = page_breaks(sizes, blocks, room=page.room(scale), repeat=heights[HEADER_ROW],
                          start=sum(sizes[:HEADER_ROW + 1]))
-    print_setup(ws, page, repeat_rows=(HEADER_ROW, HEADER_ROW), scale=scale, breaks=breaks,
+    # The header on every page only when the table itself goes on: not above a chart on a page of its own.
+    table_split = any(b <= last for b in breaks)
+    print_setup(ws, page, repeat_rows=(HEADER_ROW, HEADER_ROW) if table_split else None, scale=scale, breaks=breaks,
                 title=f"{config.campaign} 得分排名（{config.round}）")
     ws.print_area(0, 0, last_row, last_col)
 
