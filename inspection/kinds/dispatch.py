@@ -20,7 +20,7 @@ from inspection.findings import Code, Finding, finding
 from inspection.model import Hazard
 from inspection.kinds.base import Kind, Source, digest
 from inspection.reading.book import Book, Sheet
-from inspection.reading.layout import find_header, header_findings, labelled_date, missing_sheet
+from inspection.reading.layout import labelled_date, open_table, place_in_table
 from inspection.reading.coverage import Coverage, help_line_test, other_sheets, stray_findings, title_block
 from inspection.reading.cells import cell_ref, squash
 from inspection.archive.text import date_text
@@ -65,11 +65,7 @@ def read_as(book: Book, campaign: Campaign, source: Source, role: ListRole
     """Every filled row as a Hazard (id still to be given), with the list's findings: of the group's
     交办清单, or (role SELF_FOUND) of the unit's own 自查问题清单."""
     config, file, unit, group = campaign.config, source.file, source.unit, source.group
-    sheet = book.sheet(role.sheet)
-    if sheet is None:
-        return None, [missing_sheet(book, role.sheet, file, unit)]
-    header_row, cols = find_header(sheet, LABELS)
-    problems = header_findings(sheet, header_row, cols, LABELS, DISPATCH_HEADERS, file, unit)
+    sheet, header_row, cols, problems = open_table(book, role.sheet, LABELS, DISPATCH_HEADERS, file, unit)
     if problems:
         return None, problems
     findings: list[Finding] = []
@@ -143,7 +139,7 @@ def read_as(book: Book, campaign: Campaign, source: Source, role: ListRole
     for c, value in enumerate(sheet.rows[header_row]):
         if squash(value) in {squash(h) for h in DISPATCH_HEADERS}:
             cover.take(header_row, c)
-    strays = cover.strays(lambda r, c: _where(r, c, header_row, cols))
+    strays = cover.strays(lambda r, c: place_in_table(r, c, header_row, cols))
     findings += stray_findings(strays, file=file, unit=unit, sheet=sheet.name, material=lambda v: False,
                                fix_error="", fix_warning=FIX_TEXT)
     elsewhere = other_sheets(book, sheet, (role.sheet, *OWN_SHEETS), file=file, unit=unit, material=lambda v: False,
@@ -153,16 +149,6 @@ def read_as(book: Book, campaign: Campaign, source: Source, role: ListRole
     if not typed and not strays and not elsewhere:
         return None, [finding(Code.S008, file=file, unit=unit, sheet=sheet.name, kind=role.name, name=unit)]
     return out, findings
-
-
-def _where(r: int, c: int, header_row: int, cols: dict[str, int]) -> str:
-    if r < header_row:
-        return "表头上方"
-    if r == header_row:
-        return "表头行"
-    if c not in cols.values():
-        return f"第 {r + 1} 行的表格之外（第 {cell_ref(0, c).rstrip('1')} 列）"
-    return f"第 {r + 1} 行"
 
 
 def _signed(sheet: Sheet, r: int, c: int) -> bool:

@@ -20,7 +20,7 @@ from inspection.kinds.base import Kind, Source, digest
 from inspection.reading.book import Book
 from inspection.reading.coverage import Coverage, help_line_test, other_sheets, stray_findings, title_block
 from inspection.reading.cells import cell_ref, squash
-from inspection.reading.layout import find_header, header_findings, labelled_date, missing_sheet
+from inspection.reading.layout import labelled_date, open_table
 from inspection.values import cell_text, parse_date
 from inspection.writers.followup_template import help_lines, write_followup_template
 
@@ -35,11 +35,7 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[list[StatusUpd
     """Every row reported on, by its 隐患编号 as written: whether the archive knows that hazard, and
     as this unit's, is decided with the run's other decisions (decide.check_updates)."""
     config, file, unit = campaign.config, source.file, source.unit
-    sheet = book.sheet(SHEET_FOLLOWUP)
-    if sheet is None:
-        return None, [missing_sheet(book, SHEET_FOLLOWUP, file, unit)]
-    header_row, cols = find_header(sheet, LABELS)
-    problems = header_findings(sheet, header_row, cols, LABELS, REQUIRED, file, unit)
+    sheet, header_row, cols, problems = open_table(book, SHEET_FOLLOWUP, LABELS, REQUIRED, file, unit)
     if problems:
         return None, problems
     findings: list[Finding] = []

@@ -18,7 +18,7 @@ from inspection.model import ProgressReturn
 from inspection.reading.book import Book, Sheet
 from inspection.reading.coverage import Coverage, help_line_test, other_sheets, stray_findings, title_block
 from inspection.reading.cells import cell_ref, labelled_cell, squash
-from inspection.reading.layout import find_header, header_findings, labelled_date, missing_sheet
+from inspection.reading.layout import labelled_date, open_table, place_in_table
 from inspection.values import decimal_from_number, normalize_text, plain_number
 from inspection.writers.progress_template import help_lines, progress_subtitle, write_progress_template
 
@@ -33,11 +33,8 @@ _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(个次|家次|个|家|次|人|项|�
 def read(book: Book, campaign: Campaign, source: Source) -> tuple[ProgressReturn | None, list[Finding]]:
     config, file, reporter = campaign.config, source.file, source.unit
     form = campaign.form_for(reporter)
-    sheet = book.sheet(SHEET_PROGRESS)
-    if sheet is None:
-        return None, [missing_sheet(book, SHEET_PROGRESS, file, reporter)]
-    header_row, cols = find_header(sheet, LABELS)
-    problems = header_findings(sheet, header_row, cols, LABELS, (LABEL_COL, VALUE_COL), file, reporter)
+    sheet, header_row, cols, problems = open_table(book, SHEET_PROGRESS, LABELS, (LABEL_COL, VALUE_COL),
+                                                   file, reporter)
     if problems:
         return None, problems
     findings: list[Finding] = []
@@ -71,7 +68,7 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[ProgressReturn
     result.reported_on, filled_in = _filled_in(sheet, header_row, config.inspection_start.year, cover, add)
     typed = typed or filled_in
     _cover_template(sheet, header_row, cols, form, config, reporter, cover, add)
-    strays = cover.strays(lambda r, c: _where(r, c, header_row, cols))
+    strays = cover.strays(lambda r, c: place_in_table(r, c, header_row, cols, "（不是填报项目所在的行）"))
     findings += stray_findings(strays, file=file, unit=reporter, sheet=sheet.name,
                                fix_error=FIX_NUMBER, fix_warning=FIX_TEXT)
     elsewhere = other_sheets(book, sheet, OWN_SHEETS, file=file, unit=reporter, fix_error=FIX_NUMBER,
@@ -108,16 +105,6 @@ def _cover_template(sheet: Sheet, header_row: int, cols: dict[str, int], form: P
         for c, value in enumerate(sheet.rows[r]):
             if value != "" and squash(value) in notes:
                 cover.take(r, c)
-
-
-def _where(r: int, c: int, header_row: int, cols: dict[str, int]) -> str:
-    if r < header_row:
-        return "表头上方"
-    if r == header_row:
-        return "表头行"
-    if c not in cols.values():
-        return f"第 {r + 1} 行的表格之外（第 {cell_ref(0, c).rstrip('1')} 列）"
-    return f"第 {r + 1} 行（不是填报项目所在的行）"
 
 
 def _value(cell: FormCell, raw, row: int, col: int, add):

@@ -38,6 +38,28 @@ def find_header(sheet: Sheet, labels: dict[str, str]) -> tuple[int | None, dict[
     return best, best_cols
 
 
+def open_table(book: Book, name: str, labels: dict[str, str], required, file: str, unit: str
+               ) -> tuple[Sheet | None, int | None, dict[str, int], list[Finding]]:
+    """Sheet `name` of a list-like form, its header row and key → column; with the findings that stop
+    its reading (S001 for a missing sheet, S002 for each required label the header lacks)."""
+    sheet = book.sheet(name)
+    if sheet is None:
+        return None, None, {}, [missing_sheet(book, name, file, unit)]
+    header_row, cols = find_header(sheet, labels)
+    return sheet, header_row, cols, header_findings(sheet, header_row, cols, labels, required, file, unit)
+
+
+def place_in_table(r: int, c: int, header_row: int, cols: dict[str, int], row_note: str = "") -> str:
+    """Where a stray cell is, for a finding: above or in the header, beside the table, or in row r."""
+    if r < header_row:
+        return "表头上方"
+    if r == header_row:
+        return "表头行"
+    if c not in cols.values():
+        return f"第 {r + 1} 行的表格之外（第 {cell_ref(0, c).rstrip('1')} 列）"
+    return f"第 {r + 1} 行{row_note}"
+
+
 def header_findings(sheet: Sheet, header_row: int | None, cols: dict[str, int], labels: dict[str, str],
                     required, file: str, unit: str) -> list[Finding]:
     """S002 for each required label the header lacks, naming the closest text in that row."""
