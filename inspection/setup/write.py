@@ -20,7 +20,7 @@ from inspection.setup.rubric_table import rubric_rows, rubric_spans
 from inspection.writers.common import (
     LAST_DAY, Styles, atomic_workbook, format_points, height_for, lines_needed, list_rule, print_setup, write_help,
 )
-from inspection.writers.paper import DEFAULT_ROW_PT, LANDSCAPE, PORTRAIT, page_breaks
+from inspection.writers.paper import DEFAULT_ROW_PT, LANDSCAPE, PORTRAIT, grow_to_fit, page_breaks
 
 # Blank fill-in rows prepared under each list, for units, groups, departments added later; more can be
 # typed below them. Not hundreds: formatted rows are printed, and 200 made 17 blank pages.
@@ -161,11 +161,8 @@ def _rubric(ws, st: Styles, rubric: Rubric, *, title: str) -> None:
         value = rows[r1][c1]
         fmt = st.input_number if not isinstance(value, str) else st.input
         ws.merge_range(r1, c1, r2, c2, float(value) if not isinstance(value, str) else value, fmt)
-        need = height_for(lines_needed(value, sum(widths[c1:c2 + 1]))) if isinstance(value, str) else 0
-        have = sum(heights[r] for r in range(r1, r2 + 1))
-        if need > have:  # grow the rows of a tall merged cell evenly
-            for r in range(r1, r2 + 1):
-                heights[r] += (need - have) / (r2 - r1 + 1)
+        if isinstance(value, str):
+            grow_to_fit(heights, r1, r2, height_for(lines_needed(value, sum(widths[c1:c2 + 1]))))
     for r, row in enumerate(rows[1:], start=1):
         for c, value in enumerate(row):
             if (r, c) in merged:

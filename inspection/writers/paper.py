@@ -188,11 +188,22 @@ def fit_rows(ws) -> None:
         if height > (ws.row_dimensions[row].height or DEFAULT_ROW_PT):
             ws.row_dimensions[row].height = height
     for first, last, height in spans:
-        have = sum(ws.row_dimensions[r].height or DEFAULT_ROW_PT for r in range(first, last + 1))
-        if have < height:
-            extra = math.ceil((height - have) / (last - first + 1) / 0.75) * 0.75
-            for r in range(first, last + 1):
-                ws.row_dimensions[r].height = (ws.row_dimensions[r].height or DEFAULT_ROW_PT) + extra
+        heights = {r: ws.row_dimensions[r].height or DEFAULT_ROW_PT for r in range(first, last + 1)}
+        if grow_to_fit(heights, first, last, height):
+            for r, h in heights.items():
+                ws.row_dimensions[r].height = h
+
+
+def grow_to_fit(heights: dict[int, float], first: int, last: int, need: float) -> bool:
+    """Grow rows first..last evenly (in Excel's 0.75-point steps) until a text merged over them,
+    `need` points tall, fits; whether they had to grow."""
+    have = sum(heights[r] for r in range(first, last + 1))
+    if have >= need:
+        return False
+    extra = math.ceil((need - have) / (last - first + 1) / 0.75) * 0.75
+    for r in range(first, last + 1):
+        heights[r] += extra
+    return True
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from inspection.forms import FormCell, ProgressForm
 from inspection.writers.common import (
     Styles, atomic_workbook, merge_column, print_setup, protect, text_height, write_meta, write_help,
 )
-from inspection.writers.paper import DEFAULT_ROW_PT, MIN_SCALE, PORTRAIT, page_breaks
+from inspection.writers.paper import DEFAULT_ROW_PT, MIN_SCALE, PORTRAIT, grow_to_fit, page_breaks
 
 WIDTHS = (14, 4.5, 48, 11, 14)  # A4 portrait at 100 %
 SECTION, NO, LABEL, UNIT, VALUE = range(5)
@@ -90,7 +90,7 @@ def _write_sheet(ws, st: Styles, config: Config, form: ProgressForm, reporter: s
                 row += 1
             merge_column(ws, field_first, row - 1, NO, field.no, st.text_center)
         merge_column(ws, section_first, row - 1, SECTION, section.title, st.text_center)
-        _fit(heights, section_first, row - 1, text_height(section.title, WIDTHS[SECTION]))
+        grow_to_fit(heights, section_first, row - 1, text_height(section.title, WIDTHS[SECTION]))
         blocks.append([section_first, row - 1])
 
     row += 1
@@ -116,15 +116,6 @@ def _write_sheet(ws, st: Styles, config: Config, form: ProgressForm, reporter: s
     print_setup(ws, PAGE, repeat_rows=repeat, scale=scale, breaks=breaks, title=f"{form.title} {reporter}")
     ws.print_area(0, 0, row - 1, last)
     protect(ws)
-
-
-def _fit(heights: dict[int, float], first: int, last: int, need: float) -> None:
-    """Grow rows first..last evenly until a text merged over them (`need` points tall) fits."""
-    have = sum(heights[r] for r in range(first, last + 1))
-    if have < need:
-        extra = math.ceil((need - have) / (last - first + 1) / 0.75) * 0.75
-        for r in range(first, last + 1):
-            heights[r] += extra
 
 
 def _rule(cell: FormCell) -> dict:

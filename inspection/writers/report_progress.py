@@ -7,7 +7,7 @@ from inspection.config import Config
 from inspection.forms import FormCell, ProgressForm
 from inspection.model import RunResult
 from inspection.writers.common import TITLE_SIZE, Styles, merge_column, print_setup, text_height, write_note
-from inspection.writers.paper import DEFAULT_ROW_PT, LANDSCAPE, page_breaks, printed_pt
+from inspection.writers.paper import DEFAULT_ROW_PT, LANDSCAPE, grow_to_fit, page_breaks, printed_pt
 
 SHEET_PROGRESS_UNITS = "进展调度汇总（{unit_label}）"
 SHEET_PROGRESS_DEPARTMENTS = "进展调度汇总（部门）"
@@ -95,7 +95,7 @@ def write_progress(wb, st: Styles, result: RunResult, config: Config, form: Prog
                 row += 1
             merge_column(ws, field_first, row - 1, 1, field.no, st.text_center)
         merge_column(ws, first, row - 1, 0, section.title, st.text_center)
-        _fit(heights, first, row - 1, text_height(section.title, LABEL_WIDTHS[0]))
+        grow_to_fit(heights, first, row - 1, text_height(section.title, LABEL_WIDTHS[0]))
         blocks.append([first, row - 1])
     rates_first = row
     for fixed, found in pairs:
@@ -160,15 +160,6 @@ def write_progress(wb, st: Styles, result: RunResult, config: Config, form: Prog
                 title=f"{form.title} 汇总（{config.round}）")
     ws.repeat_columns(0, FIXED_COLS - 1)
     ws.print_area(0, 0, note_row, total_col)
-
-
-def _fit(heights: dict[int, float], first: int, last: int, need: float) -> None:
-    """Grow rows first..last evenly until a text merged over them (`need` points tall) fits."""
-    have = sum(heights[r] for r in range(first, last + 1))
-    if have < need:
-        extra = -(-(need - have) // (0.75 * (last - first + 1))) * 0.75
-        for r in range(first, last + 1):
-            heights[r] += extra
 
 
 def _write_value(ws, st: Styles, row: int, col: int, value) -> None:

@@ -8,7 +8,9 @@ from inspection.rubric import Rubric
 from inspection.writers.common import (
     TITLE_SIZE, Styles, clip, format_points, print_setup, text_height, write_note,
 )
-from inspection.writers.paper import DEFAULT_ROW_PT, LANDSCAPE, MIN_SCALE, PORTRAIT, Page, page_breaks, printed_pt
+from inspection.writers.paper import (
+    DEFAULT_ROW_PT, LANDSCAPE, MIN_SCALE, PORTRAIT, Page, grow_to_fit, page_breaks, printed_pt,
+)
 
 SHEET_SCORES = "得分明细"
 SHEET_COMMON = "共性问题"
@@ -116,7 +118,7 @@ def write_scores(wb, st: Styles, result: RunResult, config: Config, rubric: Rubr
             ws.merge_range(first, 0, row, 0, text, st.text)
         else:
             ws.write_string(first, 0, text, st.text)
-        _fit(heights, first, row, text_height(text, LABEL_WIDTHS[0]))
+        grow_to_fit(heights, first, row, text_height(text, LABEL_WIDTHS[0]))
         blocks.append((first, row))
         row += 1
     for n, (ids, fmt) in enumerate(spec, start=FIRST_ROW):
@@ -154,15 +156,6 @@ def write_scores(wb, st: Styles, result: RunResult, config: Config, rubric: Rubr
                 title=f"{config.campaign} 得分明细（{config.round}）")
     ws.repeat_columns(0, FIXED_COLS - 1)
     ws.print_area(0, 0, note_row, max(last_col, FIXED_COLS - 1))
-
-
-def _fit(heights: dict[int, float], first: int, last: int, need: float) -> None:
-    """Grow rows first..last evenly until a text merged over them (`need` points tall) fits."""
-    have = sum(heights[r] for r in range(first, last + 1))
-    if have < need:
-        extra = -(-(need - have) // (0.75 * (last - first + 1))) * 0.75
-        for r in range(first, last + 1):
-            heights[r] += extra
 
 
 def write_common(wb, st: Styles, result: RunResult, config: Config, rubric: Rubric) -> None:
