@@ -1,5 +1,7 @@
 """The 趋势 sheet: each unit's score in every round the archive holds, with a line chart."""
 
+from decimal import Decimal
+
 from inspection.config import Config
 from inspection.model import RunResult
 from inspection.writers.common import FONT, BODY_SIZE, Styles, print_setup, text_height, write_note
@@ -17,17 +19,24 @@ def _write_gaps(ws, st: Styles, result: RunResult, config: Config, rounds: list[
     group); returns the last row written."""
     ws.merge_range(row, 0, row, max(len(rounds), 4), "自评与复核之差（自评得分 − 复核得分）", st.heading)
     heights[row] = 22
-    ws.write_row(row + 1, 0, [config.unit_label, *rounds], st.header)
     heights[row + 1] = 22
-    for n, unit in enumerate(config.units, start=row + 2):
+    return _unit_rounds(ws, st, row + 1, config, rounds, result.gaps)
+
+
+def _unit_rounds(ws, st: Styles, header_row: int, config: Config, rounds: list[str],
+                 values: dict[str, dict[str, Decimal]]) -> int:
+    """A header of rounds, then a row per unit with its value in each round ("—" where it has none);
+    returns the last row written."""
+    ws.write_row(header_row, 0, [config.unit_label, *rounds], st.header)
+    for n, unit in enumerate(config.units, start=header_row + 1):
         ws.write_string(n, 0, unit, st.text_center)
         for k, round_ in enumerate(rounds, start=1):
-            gap = result.gaps.get(unit, {}).get(round_)
-            if gap is None:
+            value = values.get(unit, {}).get(round_)
+            if value is None:
                 ws.write_string(n, k, "—", st.text_center)
             else:
-                ws.write_number(n, k, float(gap), st.points)
-    return row + 1 + len(config.units)
+                ws.write_number(n, k, float(value), st.points)
+    return header_row + len(config.units)
 
 
 def write_trend(wb, st: Styles, result: RunResult, config: Config) -> None:
@@ -41,18 +50,9 @@ def write_trend(wb, st: Styles, result: RunResult, config: Config) -> None:
         ws.merge_range(0, 0, 0, max(last_col, 4), title, st.title)
     else:
         ws.write_string(0, 0, title, st.title)
-    ws.write_row(HEADER_ROW, 0, [config.unit_label, *rounds], st.header)
     ws.set_column(0, 0, UNIT_WIDTH)
     ws.set_column(1, max(len(rounds), 1), ROUND_WIDTH)
-    for n, unit in enumerate(config.units, start=HEADER_ROW + 1):
-        ws.write_string(n, 0, unit, st.text_center)
-        for k, round_ in enumerate(rounds, start=1):
-            score = result.trend.get(unit, {}).get(round_)
-            if score is None:
-                ws.write_string(n, k, "—", st.text_center)
-            else:
-                ws.write_number(n, k, float(score), st.points)
-    last = HEADER_ROW + len(config.units)
+    last = _unit_rounds(ws, st, HEADER_ROW, config, rounds, result.trend)
     blocks = [(r, r) for r in range(HEADER_ROW + 1, last + 1)]
     if config.uses_self_assessment:
         gaps_last = _write_gaps(ws, st, result, config, rounds, last + 2, heights)
