@@ -219,7 +219,7 @@ def print_summary(result: RunResult, unit_label: str, *, quiet: bool = False) ->
         print(comparison_line(result, unit_label))
     print(reminder_line(result))
     print(draft_line(result))
-    print(summary_line(result.output_path.parent))
+    print(summary_line(result.output_path.parent, result.sendback_problem))
     if result.archive_path:
         print(f"归档：{result.archive_path}（{result.previous_round and f'上一轮 {result.previous_round}，' or ''}"
               f"隐患 {len(result.tracked)} 条跟踪中或已销号）")

@@ -282,6 +282,7 @@ class RunResult:
     reminders_path: Path | None = None  # 催报消息_….txt
     draft_path: Path | None = None  # the bulletin draft (通报草稿_….docx), when it could be written
     draft_problem: str = ""  # why it could not, in Chinese (the report is written all the same)
+    sendback_problem: str = ""  # what of 退回修改/ could not be made, in Chinese, with the error log
     seconds: float = 0.0
 
     def files_with(self, status: str) -> list[InputFile]:

@@ -99,7 +99,8 @@ def run(campaign: Campaign, input_dir: Path, output_dir: Path, *, as_of: date | 
         except OSError:
             where = ""
         result.draft_problem = f"生成时程序出错（{short_error(trace)}）{where}"
-    send_back(result, campaign, output_dir, jobs=jobs, progress=progress, error_log=error_log)  # never raises: logs
+    sent = send_back(result, campaign, output_dir, jobs=jobs, progress=progress, error_log=error_log)  # never raises
+    result.sendback_problem = sent.problem_text()
     result.seconds = time.perf_counter() - started
     return result
 

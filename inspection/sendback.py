@@ -26,17 +26,19 @@ from pathlib import Path, PurePosixPath
 import tempfile
 import traceback
 import zipfile
+import zlib
 
 from inspection.campaign import Campaign
 from inspection.config import UNSAFE_FILENAME, Config
 from inspection.constants import SHEET_CORRECTIONS
-from inspection.entries import read_disk
+from inspection.entries import FileChanged, read_disk
 from inspection.errorlog import write_log
 from inspection.filenames import display_path, member_name
 from inspection.findings import Code, Finding
 from inspection.kinds import BY_KEY
 from inspection.model import ACCEPTED, REJECTED, UNPACKED, InputFile, RunResult
 from inspection.pool import run_all
+from inspection.reading.book import UnreadableFile
 from inspection.progressbar import silent_progress
 from inspection.reading.limits import Limits
 from inspection.writers.common import TEMP_PREFIX
@@ -80,6 +82,14 @@ class SentBack:
     copies: list[Path]
     notes: list[Path]
     problems: list[tuple[str, str]]  # (file, traceback) for the error log
+    log: Path | None = None  # where they were written
+
+    def problem_text(self) -> str:
+        """What could not be made, for the summary line; "" when everything was."""
+        if not self.problems:
+            return ""
+        where = f"，详细记录在 {self.log}，请发给维护人员" if self.log else ""
+        return f"有 {len(self.problems)} 处未能生成{where}"
 
 
 def send_back(result: RunResult, campaign: Campaign, output_dir: Path, *, jobs: int = 1, progress=None,
@@ -95,8 +105,8 @@ def send_back(result: RunResult, campaign: Campaign, output_dir: Path, *, jobs: 
         sent.problems.append(("（全部）", traceback.format_exc()))
     if sent.problems:
         try:
-            write_log(output_dir, error_log, f"写退回修改的表格时出错 {len(sent.problems)} 处（汇总表已写好）",
-                      [(f"退回修改 {where}", trace) for where, trace in sent.problems])
+            sent.log = write_log(output_dir, error_log, f"写退回修改的表格时出错 {len(sent.problems)} 处（汇总表已写好）",
+                                 [(f"退回修改 {where}", trace) for where, trace in sent.problems])
         except OSError:
             pass
     return sent
@@ -108,7 +118,13 @@ def _send_back(result: RunResult, campaign: Campaign, sent: SentBack, jobs: int,
     todo = list(_to_send(result))
     originals = _Originals(result.input_dir, result.files, config.limits)
     made = datetime.now().astimezone()
-    work = [_job(info, found, config, originals, made) for info, found in todo]
+    work = []
+    for info, found in list(todo):
+        try:
+            work.append(_job(info, found, config, originals, made))
+        except Exception:  # unforeseen, for this file alone: logged, and the others are still sent
+            sent.problems.append((info.path, traceback.format_exc()))
+            todo.remove((info, found))
     taken: set[Path] = set()
     bar = progress(len(work), what="标注退回修改的表格") if progress else silent_progress(len(work))
     with bar as update:
@@ -216,7 +232,8 @@ class _Originals:
         """The bytes, or None and why not (moved, or changed since the run read it)."""
         try:
             data = self._read(info.path)
-        except (OSError, ValueError, zipfile.BadZipFile, EOFError):
+        except (UnreadableFile, FileChanged, OSError, ValueError, zipfile.BadZipFile, zlib.error, EOFError,
+                NotImplementedError):  # as unzip reads them: any of these leaves this file alone unmarked
             data = None
         if data is None:
             return None, "原表在汇总之后被移走或无法再次读取，所以没有在原表上标注"
@@ -320,11 +337,13 @@ def _clear(folder: Path, problems: list) -> None:
                 problems.append((str(sub), traceback.format_exc()))
 
 
-def summary_line(output_dir: Path) -> str:
-    """What 退回修改/ holds after a run, for the command's summary."""
+def summary_line(output_dir: Path, problem: str = "") -> str:
+    """What 退回修改/ holds after a run, for the command's summary; `problem` is what could not be made."""
     folder = output_dir / FOLDER
     files = [p for p in folder.rglob("*.xlsx") if p.name.endswith(tuple(s + ".xlsx" for s in SUFFIXES))] \
         if folder.is_dir() else []
+    if problem:
+        return f"标注了问题的表格：{len(files)} 份在 {folder}；{problem}。"
     if not files:
         return "没有需要退回修改或核实的表格。"
     count = {s: sum(1 for p in files if p.name.endswith(s + ".xlsx")) for s in SUFFIXES}

@@ -419,3 +419,28 @@ def test_workbook_with_what_openpyxl_drops__not_marked_and_says_what(tmp_path):
     with pytest.raises(CannotMark) as caught:
         marked_copy(buffer.getvalue(), note, Limits())
     assert "图片、图形或文本框" in caught.value.reason and "Excel 扩展功能" in caught.value.reason
+
+
+def test_an_original_that_cannot_be_read_again__that_one_unmarked__the_others_sent_and_said(
+        ctx, tmp_path, campaign, monkeypatch, capsys):
+    """One original refused on the second read (grown past the size limit, say): only it goes without a
+    marked-up copy (its 修改说明 alone), the other returns are still sent back, and nothing stops."""
+    import inspection.sendback as sendback
+    from inspection.reading.limits import FileTooLarge
+
+    ctx.scoring(deductions={"c07": (1, "无")})  # D006: to be sent back
+    other = ctx.scoring(name="淮滨县打分表（副本说明）.xlsx", deductions={"c07": (1, "无")})
+    real = sendback.read_disk
+
+    def refuse(path, limits):
+        if path.name == other.name:
+            raise FileTooLarge(limits.max_file_bytes + 1, limits.max_file_bytes)
+        return real(path, limits)
+
+    monkeypatch.setattr(sendback, "read_disk", refuse)
+    result = run(campaign, ctx.input, tmp_path / "output")
+    names = sent(tmp_path / "output")
+    assert any(n.endswith("（退回修改）.xlsx") for n in names), names
+    assert len(names) == 2, names  # the refused one gets its 修改说明 on its own
+    assert result.sendback_problem == ""
+    assert summary_line(tmp_path / "output").startswith("标注了问题的表格：")

@@ -78,7 +78,7 @@ def marked_copy(data: bytes, note: Note, limits: Limits) -> bytes:
         try:
             wb = openpyxl.load_workbook(io.BytesIO(data), rich_text=True)
         except Exception as err:  # openpyxl raises many types for what it cannot read
-            raise CannotMark(f"本工具无法打开原表进行标注（程序报告 {type(err).__name__}）") from err
+            raise CannotMark("本工具无法打开原表进行标注，所以另附修改说明；请按修改说明改好原表后重新报送") from err
         if SHEET_CORRECTIONS in wb.sheetnames:  # sent back before: the old explanation goes
             wb.remove(wb[SHEET_CORRECTIONS])
         for ws in wb.worksheets:
