@@ -68,6 +68,24 @@ def test_blank_template_returned__ignored_S008_unit_not_ranked(box, rubric):
     assert UNIT not in result.scoring
 
 
+def test_blank_template_with_a_score_typed_over_a_formula__the_score_error_not_a_blank(box, rubric):
+    """Only a 得分 cell typed over (nothing else filled): somebody scored by hand, so it is D013 at that
+    cell and the file is held, not set aside as a blank template."""
+    box.input.mkdir()
+    path = box.input / "淮滨县打分表.xlsx"
+    shutil.copy(box.template(), path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["打分表"]
+    row = criterion_rows(ws, rubric)["c07"]
+    ws[f"{SCORE_COL}{row}"] = 1
+    wb.save(path)
+    result = box.run()
+    info, found = mine(result, path.name)
+    assert info.status == REJECTED
+    assert (Code.D013, f"{SCORE_COL}{row}") in {(f.code, f.cell) for f in found}
+    assert Code.S008 not in {f.code for f in found}
+
+
 def test_whole_templates_folder_dragged_in__real_returns_ranked(box, config, templates):
     box.input.mkdir()
     shutil.copytree(templates.folder, box.input / "templates")
@@ -287,6 +305,35 @@ def test_dispatch_rows_below_signatures__still_hazards(box):
                   [{"企业（单位）名称": "某公司", "问题隐患描述": "某隐患"}], edit=below)
     result = box.run()
     assert [h.company for h in result.hazards] == ["某公司", "补记：某加油站"]
+
+
+def test_dispatch_hazard_in_the_number_column_alone__a_finding_at_its_cell(box):
+    """A hazard typed into 序号 of a prepared row (the rest of the row empty) is not a hazard the
+    tool can count: it is a finding at that cell, never dropped without a word."""
+    def in_number(ws, header):
+        ws[f"A{header + 2}"] = "乙公司 配电箱未接地"
+
+    fill_dispatch(box.template(kind="交办清单"), box.input / "交办.xlsx",
+                  [{"企业（单位）名称": "甲公司", "问题隐患描述": "消防通道堵塞"}], edit=in_number)
+    result = box.run()
+    assert [h.company for h in result.hazards] == ["甲公司"]
+    at = [f for f in result.findings if f.file == "交办.xlsx" and f.code in (Code.S010, Code.S011)]
+    assert [f.cell[0] for f in at] == ["A"] and "乙公司" in at[0].message
+
+
+def test_dispatch_text_beside_a_signature__a_finding_at_its_cell(box):
+    """Only the label and the box beside it belong to a signature line; a hazard typed further
+    along that row is reported at its cell."""
+    def beside(ws, header):
+        row = next(c.row for (c,) in ws.iter_rows(min_col=1, max_col=1, min_row=header + 1)
+                   if isinstance(c.value, str) and c.value.endswith("签字："))
+        ws[f"I{row}"] = "丙公司 灭火器过期"
+
+    fill_dispatch(box.template(kind="交办清单"), box.input / "交办.xlsx",
+                  [{"企业（单位）名称": "甲公司", "问题隐患描述": "消防通道堵塞"}], edit=beside)
+    result = box.run()
+    at = [f for f in result.findings if f.file == "交办.xlsx" and f.code in (Code.S010, Code.S011)]
+    assert [f.cell[0] for f in at] == ["I"] and "丙公司" in at[0].message
 
 
 def test_deduction_typed_as_text_in_recalculated_file__counted_D010(box, rubric, tmp_path):

@@ -86,16 +86,20 @@ def read_as(book: Book, campaign: Campaign, source: Source, role: ListRole
     for r in range(header_row + 1, sheet.height):
         values = {h: sheet.value(r, cols[h]) for h in DISPATCH_HEADERS}
         first = squash(next((v for v in sheet.rows[r] if v != ""), ""))
-        if first.rstrip(":：") in signed:  # a signature line: its label and the signature beside it
-            cover.take_row(r)
+        if first.rstrip(":：") in signed:  # a signature line: its label and the box beside it
+            cover.take_cols(r, _signature_cells(sheet, r))  # anything else on the row is a stray
             typed = typed or _signed(sheet, r, 0)
             continue
-        if first.startswith("备注") and not any(cell_text(v) for h, v in values.items() if h != "序号"):
+        filled = any(cell_text(v) for h, v in values.items() if h != "序号")
+        if first.startswith("备注") and not filled:
             cover.template(r, cols["序号"], dispatch_note(config, role))
             continue
+        if not filled:  # a prepared row nobody filled: its 序号 is the template's, or blank
+            cover.take_cols(r, (c for h, c in cols.items() if h != "序号"))
+            if values["序号"] == "" or _number(values["序号"], 0):
+                cover.take(r, cols["序号"])  # text there alone (a hazard in the wrong column) is a stray
+            continue
         cover.take_cols(r, cols.values())
-        if not any(cell_text(v) for h, v in values.items() if h != "序号"):
-            continue  # a prepared row nobody filled
         typed = True
         hazards.append((r, values))
     out = []
@@ -149,6 +153,14 @@ def read_as(book: Book, campaign: Campaign, source: Source, role: ListRole
     if not typed and not strays and not elsewhere:
         return None, [finding(Code.S008, file=file, unit=unit, sheet=sheet.name, kind=role.name, name=unit)]
     return out, findings
+
+
+def _signature_cells(sheet: Sheet, r: int) -> list[int]:
+    """The columns of a signature line the template made: its label, and the box right of it."""
+    row = sheet.rows[r]
+    label = next(c for c, v in enumerate(row) if v != "")
+    box = next((k for k in range(label + 1, len(row)) if sheet.anchor(r, k) != sheet.anchor(r, label)), None)
+    return [label] if box is None else [label, box]
 
 
 def _signed(sheet: Sheet, r: int, c: int) -> bool:

@@ -18,7 +18,7 @@ from inspection.constants import (
     COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, KIND_SCORING, REVIEW, SHEET_CORRECTIONS, SHEET_HELP,
     SHEET_META, SHEET_SCORING, TOTAL_LABEL, ScoringRole,
 )
-from inspection.findings import Code, Finding, finding
+from inspection.findings import ERROR, Code, Finding, finding
 from inspection.model import Deduction, ScoringReturn
 from inspection.kinds.base import Kind, Source, digest
 from inspection.reading.book import Book
@@ -155,7 +155,9 @@ def read_as(book: Book, campaign: Campaign, source: Source, role: ScoringRole
                              fix_error=FIX_DEDUCTION, fix_warning=FIX_TEXT, help_sheet=SHEET_HELP,
                              help_text=help_line_test(help_lines(config, rubric, config.visit(unit), role)))
     findings += elsewhere
-    if not typed and not strays and not elsewhere and not located.findings:
+    # Nothing typed where a person fills in, nothing else written: a blank form. But a score typed
+    # over a formula, or a title naming another unit, is somebody's doing: its error stands.
+    if not typed and not strays and not elsewhere and not any(f.level == ERROR for f in findings):
         return None, [finding(Code.S008, file=file, unit=unit, sheet=sheet.name, kind=role.name, name=unit)]
     if not any_deduction and not any_status:
         first = located.criterion_rows.get(rubric.criteria[0].id, located.header_row + 1)
