@@ -101,3 +101,32 @@ def test_from_workbook_with_mistakes__parsed_sheet_lists_them(tmp_path):
     parsed = openpyxl.load_workbook(tmp_path / "toml" / f"{workbook.stem}_{SHEET_PARSED}.xlsx")[SHEET_PARSED]
     assert any("淮宾县" in str(row[1]) for row in parsed.iter_rows(min_row=2, values_only=True))
     assert not (tmp_path / "toml" / "config.toml").exists()
+
+
+def test_workbook_edits_that_would_change_the_campaign_silently__errors_at_their_cells(tmp_path):
+    """A renamed 检查组 header (every group, or a column of facts, would be dropped), two different
+    组名 for one group, and a 基本信息 item written twice: each an error at its cell."""
+    def edit(wb):
+        groups = wb[SHEET_GROUPS]
+        groups["A3"] = 1  # row 3 (平桥区组's unit) now in group 1, under another 组名
+        basics = wb[SHEET_BASICS]
+        last = basics.max_row + 1
+        basics.cell(last, 1, "用交办清单")
+        basics.cell(last, 2, "否")
+    workbook = _edited(tmp_path, edit)
+    with pytest.raises(SetupError) as err:
+        load_campaign(workbook)
+    text = str(err.value)
+    assert f"{SHEET_BASICS}!A{last_row(workbook)}：“用交办清单”写了两行" in text
+    assert f"{SHEET_GROUPS}!B3：第 1 组的“组名”前面已写为“浉河区组”，这里又写了“平桥区组”" in text
+
+    def rename(wb):
+        wb[SHEET_GROUPS]["D1"] = "组长（必填）"
+    renamed = _edited(tmp_path / "renamed", rename)
+    with pytest.raises(SetupError) as err:
+        load_campaign(renamed)
+    assert f"{SHEET_GROUPS}!A1：表头找不到“组长”" in str(err.value)
+
+
+def last_row(workbook: Path) -> int:
+    return openpyxl.load_workbook(workbook)[SHEET_BASICS].max_row

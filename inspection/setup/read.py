@@ -22,6 +22,7 @@ from inspection.reading.guard import check_container
 from inspection.reading.layout import find_header
 from inspection.reading.limits import Limits
 from inspection.reading.repack import reader_bytes
+from inspection.findings import ERROR
 from inspection.rubric import rubric_from_data
 from inspection.setup.layout import (
     BASICS, DEPARTMENTS_HEADER, GROUP_KEYS, GROUPS_HEADER, MEMBER_SEPARATORS, NO, SECTORS_HEADER, SHEET_BASICS,
@@ -30,7 +31,6 @@ from inspection.setup.layout import (
 from inspection.setup.rubric_table import parse_rubric_table
 from inspection.values import cell_text, decimal_from_number, parse_date
 
-ERROR, WARNING = "错误", "警告"
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,19 @@ def _basics(sheet: Sheet, out: SetupData, workbook_name: str) -> dict[str, dict]
     if header is None or len(cols) < 2:
         out.problems.append(Problem(f"{SHEET_BASICS}!A1", ERROR, "找不到表头“项目”“内容”"))
         return tables
-    rows = {squash(sheet.value(r, cols["label"])): r for r in range(header + 1, sheet.height)}
+    known = {squash(basic.label) for basic in BASICS}
+    rows: dict[str, int] = {}
+    for r in range(header + 1, sheet.height):
+        label = squash(sheet.value(r, cols["label"]))
+        where = f"{SHEET_BASICS}!{cell_ref(r, cols['label'])}"
+        if label in rows:  # which of the two is meant cannot be known
+            out.problems.append(Problem(where, ERROR, f"“{cell_text(sheet.value(r, cols['label']))}”"
+                                                      f"写了两行（另一行在第 {rows[label] + 1} 行），请删去一行"))
+        elif label and label not in known and cell_text(sheet.merged_value(r, cols["value"])):
+            out.problems.append(Problem(where, ERROR, f"“{cell_text(sheet.value(r, cols['label']))}”不是本表的项目："
+                                                      "请删去这一行，或把内容填到对应项目的一行"))
+        if label and label not in rows:
+            rows[label] = r
     for basic in BASICS:
         r = rows.get(squash(basic.label))
         where = f"{SHEET_BASICS}!{cell_ref(r if r is not None else header, cols['value'])}"
@@ -177,7 +189,13 @@ def _groups(sheet: Sheet, units: dict[str, str], out: SetupData) -> list[dict]:
     """检查组 → [[groups]]: a row per (group, unit); the group's own facts where first given."""
     labels = dict(zip(("number", "name", "unit", *GROUP_KEYS.values(), "members"), GROUPS_HEADER))
     header, cols = find_header(sheet, labels)
-    if header is None:
+    missing = [label for key, label in labels.items() if key not in cols]
+    if missing:  # a renamed header would drop its column's facts, or every group, without a word
+        start = header + 1 if header is not None else 1
+        if any(cell_text(v) for row in sheet.rows[start:] for v in row):
+            out.problems.append(Problem(f"{sheet.name}!{cell_ref(header or 0, 0)}", ERROR,
+                                        f"表头找不到“{'”“'.join(missing)}”：请把表头恢复为"
+                                        f"“{'”“'.join(GROUPS_HEADER)}”，检查组才能读出"))
         return []
     groups: dict[int, dict] = {}
     owner: dict[str, tuple[int, str]] = {}
@@ -192,15 +210,19 @@ def _groups(sheet: Sheet, units: dict[str, str], out: SetupData) -> list[dict]:
                                         f"组号应为 1 到 9999 的整数，现为“{cell_text(value.get('number', ''))}”"))
             continue
         group = groups.setdefault(int(number), {"number": int(number), "name": "", "units": []})
-        for key in ("name", *GROUP_KEYS.values()):
+        for key in ("name", *GROUP_KEYS.values(), "members"):
             text = cell_text(value.get(key, ""))
-            if text and not group.get(key):
+            if key == "members" and text:
+                for sep in MEMBER_SEPARATORS:
+                    text = text.replace(sep, "、")
+                text = "、".join(m.strip() for m in text.split("、") if m.strip())
+            if not text:
+                continue
+            if not group.get(key):
                 group[key] = text
-        members = cell_text(value.get("members", ""))
-        if members and "members" not in group:
-            for sep in MEMBER_SEPARATORS:
-                members = members.replace(sep, "、")
-            group["members"] = [m.strip() for m in members.split("、") if m.strip()]
+            elif group[key] != text:  # the first row's stands: say so where the other was written
+                out.problems.append(Problem(at[key], ERROR, f"第 {int(number)} 组的“{labels[key]}”前面已写为"
+                                            f"“{group[key]}”，这里又写了“{text}”：同一组的情况只在第一行写，请删去一处"))
         unit = normalize_name(cell_text(value.get("unit", "")))
         if not unit:
             out.problems.append(Problem(at.get("unit", f"{sheet.name}!C{r + 1}"), ERROR, "没有填写被检查单位"))
@@ -215,6 +237,8 @@ def _groups(sheet: Sheet, units: dict[str, str], out: SetupData) -> list[dict]:
             owner[unit] = (int(number), at["unit"])
             group["units"].append(unit)
     for group in groups.values():
+        if group.get("members"):
+            group["members"] = group["members"].split("、")
         if not group["name"]:
             group["name"] = f"第{group['number']}组"
     if groups:
