@@ -134,13 +134,14 @@ def _at(where: str, key: str) -> str:
 class _Keys:
     """Typed access to the parsed TOML that names the key in every error."""
 
-    def __init__(self, path: Path, data: dict, source: str = ""):
+    def __init__(self, path: Path, data: dict, source: str = "", places: dict[str, str] | None = None):
         self.path = path
         self.data = data
         self.source = source or f"配置文件 {path.name}"
+        self.places = places or {}  # a key's cell, when the data came from a setup workbook
 
     def fail(self, key: str, message: str) -> ConfigError:
-        return ConfigError(f"{self.source} 中 {key}：{message}")
+        return ConfigError(f"{self.source} 中 {self.places.get(key, key)}：{message}")
 
     def table(self, key: str) -> dict:
         value = self.data.get(key)
@@ -203,10 +204,11 @@ def load_config(path: str | Path) -> Config:
     return config_from_data(data, path)
 
 
-def config_from_data(data: dict, path: Path, source: str = "") -> Config:
+def config_from_data(data: dict, path: Path, source: str = "", places: dict[str, str] | None = None) -> Config:
     """Check and build the Config from `data`, shaped as config.toml parses (a setup workbook gives
-    the same shape). Paths in it are relative to `path`'s folder; `source` names it in messages."""
-    k = _Keys(path, data, source)
+    the same shape). Paths in it are relative to `path`'s folder; `source` names it in messages, and
+    `places` the cell of a key ("campaign.round" → "基本信息!B5（轮次）") where it has one."""
+    k = _Keys(path, data, source, places)
     campaign = k.table("campaign")
     units_t = k.table("units")
     forms_t = data.get("forms", {})
@@ -219,7 +221,7 @@ def config_from_data(data: dict, path: Path, source: str = "") -> Config:
     uses_followup = k.flag(forms_t, "followup", "forms")
     uses_self = k.flag(forms_t, "self_assessment", "forms")
     if uses_followup and not uses_dispatch:
-        raise k.fail("forms.followup", "隐患整改跟踪表跟踪的是交办清单里的隐患：用它时 dispatch 也要写 true")
+        raise k.fail("forms.followup", "隐患整改跟踪表跟踪的是交办清单里的隐患：用它时也要用交办清单（dispatch = true）")
     unit_form = k.path_key(forms_t, "progress_unit", "forms") if "progress_unit" in forms_t else None
     department_form = (k.path_key(forms_t, "progress_department", "forms")
                        if "progress_department" in forms_t else None)

@@ -2,6 +2,7 @@
 as --config for every command, and `setup --from-workbook` writes the TOML back: the same campaign."""
 
 import dataclasses
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -130,3 +131,25 @@ def test_workbook_edits_that_would_change_the_campaign_silently__errors_at_their
 
 def last_row(workbook: Path) -> int:
     return openpyxl.load_workbook(workbook)[SHEET_BASICS].max_row
+
+
+def _basics_row(wb, label: str) -> int:
+    basics = wb[SHEET_BASICS]
+    return next(r for r in range(2, basics.max_row + 1) if basics.cell(r, 1).value == label)
+
+
+def test_workbook_round_typed_as_a_date_and_a_rule_between_items_named_by_cell(tmp_path):
+    """Excel turns 2023-08 into a date: it is the round 2023-08. A rule between two items (隐患整改跟踪表
+    needs 交办清单) names the cell, not a TOML key."""
+    def as_date(wb):
+        wb[SHEET_BASICS].cell(_basics_row(wb, "轮次"), 2).value = datetime(2023, 8, 1)
+    assert load_campaign(_edited(tmp_path / "date", as_date)).config.round == "2023-08"
+
+    rows = {}
+
+    def followup_alone(wb):
+        rows["followup"] = _basics_row(wb, "用隐患整改跟踪表")
+        wb[SHEET_BASICS].cell(_basics_row(wb, "用交办清单"), 2).value = "否"
+    with pytest.raises(SetupError) as err:
+        load_campaign(_edited(tmp_path / "rule", followup_alone))
+    assert f"{SHEET_BASICS}!B{rows['followup']}（用隐患整改跟踪表）：隐患整改跟踪表跟踪的是交办清单里的隐患" in str(err.value)

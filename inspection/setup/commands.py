@@ -4,11 +4,12 @@ import os
 from pathlib import Path
 
 from inspection.campaign import Campaign, load_campaign
-from inspection.setup.layout import SHEET_PARSED, WORKBOOK_FILE
-from inspection.setup.read import ERROR, SetupData, campaign_from_workbook, read_setup
+from inspection.setup.layout import SHEET_BASICS, SHEET_PARSED, WORKBOOK_FILE
+from inspection.errors import SetupError
+from inspection.setup.read import ERROR, Problem, SetupData, campaign_from_setup, read_setup
 from inspection.setup.toml_out import dumps
 from inspection.setup.write import write_parsed, write_setup
-from inspection.writers.common import Styles, atomic_workbook
+from inspection.writers.common import Styles, atomic_text, atomic_workbook
 
 CONFIG_FILE, RUBRIC_FILE = "config.toml", "rubric.toml"
 
@@ -34,14 +35,17 @@ def toml_from_workbook(workbook: Path, folder: Path) -> tuple[Campaign, Path, Pa
     parsed = folder / f"{workbook.stem}_{SHEET_PARSED}.xlsx"
     campaign = None
     try:
-        campaign = campaign_from_workbook(workbook)
+        campaign = campaign_from_setup(data, workbook)
+    except SetupError as err:  # refused after its cells were read (config_from_data): listed too
+        if not data.problems:
+            data.problems.append(Problem(SHEET_BASICS, ERROR, str(err)))
+        raise
     finally:  # the problems are written down for the clerk also when the workbook is refused
         _write_parsed(parsed, campaign, data)
     config = _config_toml(data, workbook.parent, folder)
     config_path, rubric_path = folder / CONFIG_FILE, folder / RUBRIC_FILE
-    config_path.write_text(dumps(config, f"检查活动配置：由 {workbook.name} 生成（python process.py setup --from-workbook）。"),
-                           encoding="utf-8")
-    rubric_path.write_text(dumps(data.rubric, f"考评细则：由 {workbook.name} 的“考评细则”工作表读出。"), encoding="utf-8")
+    atomic_text(config_path, dumps(config, f"检查活动配置：由 {workbook.name} 生成（python process.py setup --from-workbook）。"))
+    atomic_text(rubric_path, dumps(data.rubric, f"考评细则：由 {workbook.name} 的“考评细则”工作表读出。"))
     return campaign, config_path, rubric_path, parsed
 
 

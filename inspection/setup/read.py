@@ -12,10 +12,9 @@ from datetime import date, datetime
 import difflib
 from pathlib import Path
 
-from inspection.campaign import Campaign
+from inspection.campaign import Campaign, campaign_of
 from inspection.config import config_from_data, normalize_name
 from inspection.errors import SetupError
-from inspection.forms import load_form
 from inspection.reading.book import Sheet, UnreadableFile, read_book
 from inspection.reading.cells import cell_ref, squash
 from inspection.reading.guard import check_container
@@ -45,19 +44,22 @@ class SetupData:
     config: dict = field(default_factory=dict)  # shaped as config.toml parses
     rubric: dict = field(default_factory=dict)  # shaped as a rubric file parses
     problems: list[Problem] = field(default_factory=list)
+    places: dict[str, str] = field(default_factory=dict)  # "campaign.round" → "基本信息!B5（轮次）", for messages
 
 
 def campaign_from_workbook(path: Path) -> Campaign:
     """The campaign a setup workbook describes; raises SetupError listing every problem."""
+    return campaign_from_setup(read_setup(path), path)
+
+
+def campaign_from_setup(data: "SetupData", path: Path) -> Campaign:
+    """The campaign of a workbook already read (read_setup); raises SetupError listing every problem."""
     source = f"设置表格 {path.name}"
-    data = read_setup(path)
     if any(p.level == ERROR for p in data.problems):
         problems = sorted(data.problems, key=lambda p: p.level != ERROR)
         raise SetupError.listing(source, [f"{p.cell}：{p.message}" for p in problems])
-    config = config_from_data(data.config, path, source)
-    rubric = rubric_from_data(data.rubric, source, str(path))
-    forms = (load_form(p) if p else None for p in (config.progress_unit_form, config.progress_department_form))
-    return Campaign(config, rubric, *forms)
+    config = config_from_data(data.config, path, source, places=data.places)
+    return campaign_of(config, rubric_from_data(data.rubric, source, str(path)))
 
 
 def read_setup(path: Path) -> SetupData:
@@ -130,6 +132,7 @@ def _basics(sheet: Sheet, out: SetupData, workbook_name: str) -> dict[str, dict]
         if r is None:
             out.problems.append(Problem(where, ERROR, f"缺少“{basic.label}”一行，请不要删去这一行"))
             continue
+        out.places[f"{basic.table}.{basic.key}"] = f"{where}（{basic.label}）"
         raw = sheet.merged_value(r, cols["value"])
         value = _basic_value(basic, raw, where, out)
         if value is not None:
@@ -139,6 +142,8 @@ def _basics(sheet: Sheet, out: SetupData, workbook_name: str) -> dict[str, dict]
 
 
 def _basic_value(basic, raw, where: str, out: SetupData):
+    if basic.key == "round" and isinstance(raw, date):  # Excel turns 2023-08 or 2023年8月 into a date
+        return f"{raw:%Y-%m}"
     text = cell_text(raw)
     if basic.kind == "date":
         day = raw.date() if isinstance(raw, datetime) else raw if isinstance(raw, date) else (
