@@ -18,6 +18,7 @@ from inspection.config import Config
 from inspection.model import (
     COPIED, LESS, OWN, Comparison, CriterionCase, GroupSummary, Hazard, RankRow, ScoringReturn, UnitComparison,
 )
+from inspection.reading.cells import squash
 from inspection.rounds import competition_ranks
 
 SIMILAR = 0.8
@@ -25,13 +26,16 @@ SHORTEST = 6  # normalised characters both reasons need before "nearly the same"
 
 
 def normalise(text: str) -> str:
-    """The text without spaces and punctuation, full-width forms folded: what two copies share."""
-    text = unicodedata.normalize("NFKC", text or "")
-    return "".join(ch for ch in text if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
+    """The text as squash() compares it (NFKC, no spaces) and without punctuation: what two copies share."""
+    return "".join(ch for ch in squash(text or "") if not unicodedata.category(ch).startswith("P"))
 
 
 def similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, normalise(a), normalise(b), autojunk=False).ratio()
+    return _ratio(normalise(a), normalise(b))
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def repeats(review: str, own: str) -> bool:
@@ -41,7 +45,7 @@ def repeats(review: str, own: str) -> bool:
         return False
     if a == b:
         return True
-    return min(len(a), len(b)) >= SHORTEST and similarity(a, b) >= SIMILAR
+    return min(len(a), len(b)) >= SHORTEST and _ratio(a, b) >= SIMILAR
 
 
 def hazard_key(h: Hazard) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from inspection.campaign import Campaign
 from inspection.config import Config
 from inspection.findings import Code
 from inspection.model import MISSING, RANKED, UNIT_REJECTED, RunResult
-from inspection.writers.common import format_points
+from inspection.writers.common import chinese_number, format_points
 from inspection.writers.report_ranking import reason_lines
 from inspection.writers.report_selfcheck import group_warning
 
@@ -39,7 +39,6 @@ MIN_COMMON_UNITS = 2  # a criterion is a common problem when at least this many 
 NAME_UNITS_UP_TO = 3  # a common problem names its units when there are this few
 SHORT_TEXT = 40  # characters of a criterion's text quoted in the bulletin
 MANY_ITEMS = 3  # "在很多内容上" from this many items filled only "已完成"
-ORDINALS = "一二三四五六七八九十"
 PLACE = re.compile(r"^(.{1,12}?[省市州盟县区旗])")  # the place a name starts with: 信阳市, 建安区
 # A criterion's deduction clause: "，扣2分；", "的，每发现1家扣1分", "每缺少一次，扣1分"; the bulletin
 # quotes what is checked, not how much it costs.
@@ -128,7 +127,7 @@ def round_words(config: Config) -> str:
     if not rest:
         return f"{year}年度"
     if rest.startswith("Q"):
-        return f"{year}年第{ORDINALS[int(rest[1:]) - 1]}季度"
+        return f"{year}年第{chinese_number(int(rest[1:]))}季度"
     if rest.startswith("H"):
         return f"{year}年{'上' if rest == 'H1' else '下'}半年"
     return f"{year}年{int(rest)}月"
@@ -175,14 +174,14 @@ def problems(result: RunResult, campaign: Campaign) -> list[Para]:
     paras = []
     common = common_lines(result, campaign)
     if common:
-        paras.append(Para(BODY, common, lead=f"（{ORDINALS[len(paras)]}）共性问题较为突出。"))
+        paras.append(Para(BODY, common, lead=f"（{chinese_number(len(paras) + 1)}）共性问题较为突出。"))
     thin = thin_status_line(result, config)
     if thin:
-        paras.append(Para(BODY, thin, lead=f"（{ORDINALS[len(paras)]}）完成情况填报过于简单。"))
+        paras.append(Para(BODY, thin, lead=f"（{chinese_number(len(paras) + 1)}）完成情况填报过于简单。"))
     review = review_line(result, config)
     if review:
-        paras.append(Para(BODY, review, lead=f"（{ORDINALS[len(paras)]}）部分{config.group_noun}复核把关不严。"))
-    paras.append(Para(BODY, "【其他问题，由起草人根据检查情况补充。】", lead=f"（{ORDINALS[len(paras)]}）"))
+        paras.append(Para(BODY, review, lead=f"（{chinese_number(len(paras) + 1)}）部分{config.group_noun}复核把关不严。"))
+    paras.append(Para(BODY, "【其他问题，由起草人根据检查情况补充。】", lead=f"（{chinese_number(len(paras) + 1)}）"))
     return paras
 
 
@@ -211,7 +210,7 @@ def common_lines(result: RunResult, campaign: Campaign) -> str:
     parts = []
     for n, p in enumerate(chosen):
         who = f"{len(p.units)} 个{label}" + (f"（{'、'.join(p.units)}）" if len(p.units) <= NAME_UNITS_UP_TO else "")
-        parts.append(f"{ORDINALS[n]}是{shorten(texts.get(p.criterion_id, p.text))}（第（{p.label}）条），"
+        parts.append(f"{chinese_number(n + 1)}是{shorten(texts.get(p.criterion_id, p.text))}（第（{p.label}）条），"
                      f"{who}失分，共扣 {format_points(p.points)} 分")
     return "从打分情况看，失分较为集中的是：" + "；".join(parts) + "。"
 

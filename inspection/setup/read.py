@@ -27,7 +27,7 @@ from inspection.setup.layout import (
     BASICS, DEPARTMENTS_HEADER, GROUP_KEYS, GROUPS_HEADER, MEMBER_SEPARATORS, NO, SECTORS_HEADER, SHEET_BASICS,
     SHEET_DEPARTMENTS, SHEET_GROUPS, SHEET_RUBRIC, SHEET_SECTORS, SHEET_UNITS, UNITS_HEADER, YES,
 )
-from inspection.setup.rubric_table import parse_rubric_table
+from inspection.setup.rubric_table import parse_rubric_table, sheet_rows
 from inspection.values import cell_text, decimal_from_number, parse_date
 
 
@@ -91,7 +91,7 @@ def read_setup(path: Path) -> SetupData:
             names = _names(sheets[name], header, out) if sheets[name] else {}
             if names:
                 out.config[table] = {key: list(names)}
-        out.rubric, found = parse_rubric_table(_rows(sheets[SHEET_RUBRIC]), header=head["rubric"])
+        out.rubric, found = parse_rubric_table(sheet_rows(sheets[SHEET_RUBRIC]), header=head["rubric"])
         out.problems += [_rubric_problem(p) for p in found]
     return out
 
@@ -100,10 +100,6 @@ def _rubric_problem(p) -> Problem:
     """A problem of the pasted table, its place taken out of its message (the listing puts it first)."""
     where = f"{SHEET_RUBRIC}!{p.cell}" if p.cell else SHEET_RUBRIC
     return Problem(where, p.level, p.message.removeprefix(f"{where}：").removeprefix(f"{SHEET_RUBRIC}："))
-
-
-def _rows(sheet: Sheet) -> list[tuple[int, list]]:
-    return [(r + 1, row) for r, row in enumerate(sheet.rows)]
 
 
 def _basics(sheet: Sheet, out: SetupData, workbook_name: str) -> dict[str, dict]:

@@ -3,7 +3,6 @@ criterion, where it sits in the sheet), the problems found, and the catalog of t
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-import re
 
 from inspection.findings import ERROR, WARNING
 from inspection.reading.book import column_letters
@@ -56,15 +55,6 @@ class Problem:
 def cell_name(order: tuple[int, int]) -> str:
     """(excel row, 0-based column) → "C31"; row 0 is no cell."""
     return f"{column_letters(order[1])}{order[0]}" if order[0] else ""
-
-
-def cell_order(cell: str) -> tuple[int, int]:
-    """"C31" → (31, 2)."""
-    letters, digits = re.match(r"([A-Z]+)(\d+)", cell).groups()
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int(digits), col - 1
 
 
 class Problems:

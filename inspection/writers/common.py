@@ -272,7 +272,7 @@ def height_for(lines: int, size: float = BODY_SIZE) -> float:
 
 def text_height(text, column_width: float, size: float = BODY_SIZE) -> float:
     """A row tall enough for `text` wrapped in a column `column_width` units wide."""
-    return paper.row_height(paper.lines_needed(text, column_width, size), size)
+    return paper.text_height(text, column_width, size)
 
 
 def merge_column(ws, first: int, last: int, col: int, value, fmt) -> None:

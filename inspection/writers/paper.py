@@ -79,11 +79,6 @@ def text_pt(text: str, size: float) -> float:
     return (len(text) - narrow) * size + narrow * size / 2
 
 
-def units(text: str, size: float) -> float:
-    """How many column units `text` needs on one line, padding included: for sizing a column."""
-    return (text_pt(text, size) + CELL_PADDING_PT) / 0.75 / DIGIT_PX + 0.5
-
-
 LONG_TEXT = 400  # characters: a longer paragraph is measured, not laid out character by character
 
 
@@ -278,7 +273,3 @@ def page_breaks(heights, blocks, *, room: float, repeat: float = 0.0, start: flo
                 used = repeat
             used += heights[r]
     return breaks[:MAX_BREAKS]
-
-
-def pages_needed(heights, blocks, *, room: float, repeat: float = 0.0, start: float = 0.0) -> int:
-    return len(page_breaks(heights, blocks, room=room, repeat=repeat, start=start)) + 1

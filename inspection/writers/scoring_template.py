@@ -33,15 +33,6 @@ REASON_LINES = 2
 STATUS_LINES = 3
 
 
-@dataclass(frozen=True)
-class ScoringLayout:
-    """Where things landed, for tests and for the reader's sanity checks."""
-
-    criterion_rows: dict[str, int]  # criterion id → 0-based row
-    item_rows: dict[str, tuple[int, int]]  # item id → first and last 0-based row
-    total_row: int
-
-
 def scoring_file_name(visit: Visit, role: ScoringRole = REVIEW) -> str:
     if role is SELF_REVIEW:
         return SELF_SCORING_FILE.format(unit=visit.unit)
@@ -98,7 +89,7 @@ def write_scoring_template(config: Config, rubric: Rubric, visit: Visit, folder:
 
 
 def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, visit: Visit,
-                         role: ScoringRole = REVIEW) -> ScoringLayout:
+                         role: ScoringRole = REVIEW) -> None:
     """The form, one row per criterion. Every row is as tall as its texts need (the criterion's, the
     item's and the section's, which are merged over several rows), with room left for handwriting;
     page breaks fall between items, never inside one.
@@ -125,8 +116,6 @@ def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, visit: 
     heights[HEADER_ROW] = max(text_height(h, w) for h, w in zip(headers, WIDTHS))
 
     lines: dict[int, int] = {}  # criterion row → lines it is given
-    criterion_rows: dict[str, int] = {}
-    item_rows: dict[str, tuple[int, int]] = {}
     texts: dict[int, tuple[str, int]] = {}  # criterion row → its text and the lines the text takes
     score_cells: list[str] = []
     sections: list[tuple[int, int, str]] = []  # first and last row of each section, and its text
@@ -143,9 +132,7 @@ def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, visit: 
             section_first = row
             for item in section.items:
                 first, last = row, row + len(item.criteria) - 1
-                item_rows[item.id] = (first, last)
                 for criterion in item.criteria:
-                    criterion_rows[criterion.id] = row
                     text = f"{criterion.display_label}{criterion.text}"
                     texts[row] = (text, lines_needed(text, WIDTHS[CRIT]))
                     lines[row] = max(texts[row][1], REASON_LINES)
@@ -190,7 +177,6 @@ def _write_scoring_sheet(ws, st: Styles, config: Config, rubric: Rubric, visit: 
                 title=f"{rubric.title} {subtitle(config, rubric, visit, role)}")
     ws.print_area(0, 0, total_row, last_col)
     protect(ws)
-    return ScoringLayout(criterion_rows, item_rows, total_row)
 
 
 @dataclass(frozen=True)
