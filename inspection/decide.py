@@ -142,13 +142,12 @@ def rank(returns: dict[str, ScoringReturn], config: Config, files: list[InputFil
     return rows
 
 
-def missing_findings(rows: list[RankRow], accepted: Accepted, files: list[InputFile],
-                     config: Config) -> list[Finding]:
+def missing_findings(rows: list[RankRow], accepted: Accepted, files: list[InputFile], config: Config,
+                     unread: "Unread") -> list[Finding]:
     """Units without a scoring sheet are errors (U001). A missing return of another kind is a warning
     (U002), and only once some of that kind have arrived: a run that collects scoring sheets alone is
     not nagged about the others."""
     out = []
-    unread = Unread(files, config)
     for row in rows:
         if row.status == MISSING:
             group = config.group_for_unit(row.unit)
@@ -168,12 +167,11 @@ def missing_findings(rows: list[RankRow], accepted: Accepted, files: list[InputF
 
 
 def owed(rows: list[RankRow], accepted: Accepted, files: list[InputFile], config: Config,
-         tracked: list[TrackedHazard]) -> list[Reminder]:
+         tracked: list[TrackedHazard], unread: "Unread") -> list[Reminder]:
     """The 催报清单: every return the campaign expects and did not get in usable form, by who sends it
     (the groups in their order, then the units, then the departments) and form. Expected are the
     打分表 of every unit, the other forms the campaign uses from their senders, and a 隐患整改跟踪表 from
     every unit with a hazard still open when the round began."""
-    unread = Unread(files, config)
     received = defaultdict(list)  # (kind, unit) → the files read for that return
     for f in files:
         received[f.kind, f.unit].append(f)

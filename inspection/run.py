@@ -13,7 +13,9 @@ from inspection.archive.record import record
 from inspection.archive.schema import open_archive
 from inspection.campaign import Campaign
 from inspection.config import Config
-from inspection.decide import check_updates, common_problems, hazard_ids, missing_findings, owed, rank, settle
+from inspection.decide import (
+    Unread, check_updates, common_problems, hazard_ids, missing_findings, owed, rank, settle,
+)
 from inspection.errorlog import log_name, short_error, write_log
 from inspection.errors import SetupError
 from inspection.findings import sort_key
@@ -62,7 +64,8 @@ def run(campaign: Campaign, input_dir: Path, output_dir: Path, *, as_of: date | 
         hazard_ids(accepted, campaign, earlier)
         findings += check_updates(accepted, earlier)
         _fill(result, accepted, campaign, findings)
-        findings += missing_findings(result.ranking, accepted, ingested.files, config)
+        unread = Unread(ingested.files, config)  # what may be a missing return: for U001/U002 and the 催报清单
+        findings += missing_findings(result.ranking, accepted, ingested.files, config, unread)
 
         findings += record(conn, config, [(info, accepted.of(BY_KEY[kind])[unit])
                                           for kind, files in accepted.files.items() for unit, info in files.items()])
@@ -73,7 +76,7 @@ def run(campaign: Campaign, input_dir: Path, output_dir: Path, *, as_of: date | 
     result.tracked, result.previous_round, result.previous, result.trend, result.gaps = (
         rounds.tracked, rounds.previous_round, rounds.previous, rounds.trend, rounds.gaps)
     result.findings = sorted(findings + rounds.findings, key=sort_key)
-    result.reminders = owed(result.ranking, accepted, result.files, config, result.tracked)
+    result.reminders = owed(result.ranking, accepted, result.files, config, result.tracked, unread)
     result.output_path = report_path(config, output_dir)
     try:
         write_report(result, campaign, result.output_path)
