@@ -98,10 +98,10 @@ class Code(Enum):
     D014 = Rule(ERROR, "既无扣分也无完成情况", "表格没有填写任何扣分，也没有填写任何完成情况，无法确认是全部满分还是没有填完。"
                 "请逐项填写完成情况（全部满分时也要写明核实情况）后重新报送。")
     # --- dates ---
-    T001 = Rule(WARNING, "检查日期无法识别", "{what}“{value}”无法识别。请写作 2023年8月15日 或 2023/8/15。")
-    T002 = Rule(WARNING, "检查日期不在检查时间内", "{what} {value} 不在检查时间 {start} 至 {end} 内。")
+    T001 = Rule(WARNING, "日期无法识别", "{what}“{value}”无法识别。请写作 2023年8月15日 或 2023/8/15。")
+    T002 = Rule(WARNING, "日期不在检查时间内", "{what} {value} 不在检查时间 {start} 至 {end} 内。")
     T003 = Rule(WARNING, "报送晚于截止日期", "{what} {value} 晚于报送截止日期 {deadline}。")
-    T004 = Rule(WARNING, "未填检查日期", "没有填写{what}。")
+    T004 = Rule(WARNING, "日期未填", "没有填写{what}。请填写，如 2023年8月15日。")
     # --- hazard lists (交办清单), one row each ---
     H001 = Rule(WARNING, "缺少企业名称", "第 {no} 条问题隐患没有填写企业（单位）名称。")
     H002 = Rule(WARNING, "缺少问题隐患描述", "第 {no} 条问题隐患没有填写问题隐患描述。")
@@ -110,7 +110,7 @@ class Code(Enum):
     H005 = Rule(WARNING, "整改时限无法识别", "第 {no} 条的整改时限“{value}”无法识别为日期。请写作 2023/9/30。")
     H006 = Rule(WARNING, "整改时限早于检查日期", "第 {no} 条的整改时限 {value} 早于交办日期 {listed}。")
     H007 = Rule(WARNING, "未签字", "“{label}”未签字。清单须由双方签字后生效。")
-    H008 = Rule(WARNING, "交办日期未填", "清单的交办日期{what}。")
+    H008 = Rule(WARNING, "交办日期未填或无法识别", "清单的交办日期{what}。请填写交办日期，如 2023年8月15日。")
     H009 = Rule(WARNING, "序号重复", "序号 {no} 在 {cells} 重复出现。每一行都作为一条问题隐患登记，编号按行的先后；请核对序号。")
     # --- progress tables (调度表) ---
     P001 = Rule(ERROR, "数值无法识别", "“{label}”填的“{value}”不是数字。")
@@ -121,15 +121,16 @@ class Code(Enum):
     P006 = Rule(WARNING, "未填写", "“{label}”未填写，按 0 计。没有发生的请填 0。")
     P007 = Rule(ERROR, "缺少填报项目", "找不到填报项目“{label}”。请不要改动项目文字或删除行。")
     P008 = Rule(WARNING, "累计数比上期少", "“{label}”是累计数，本期 {value}，比上期（{previous_round}）的 {previous} 少。请核实。")
-    P009 = Rule(WARNING, "填报时间未填", "调度表的填报时间{what}。请填写填报日期，如 2023年8月25日。")
+    P009 = Rule(WARNING, "填报时间未填或无法识别", "调度表的填报时间{what}。请填写填报日期，如 2023年8月25日。")
     # --- 隐患整改跟踪表 (status updates of hazards assigned in earlier rounds) ---
     K001 = Rule(WARNING, "隐患编号不认识", "隐患编号“{value}”不在归档的隐患中，该行不处理。请不要改动隐患编号。")
     K002 = Rule(WARNING, "整改状态无法识别", "隐患 {hazard} 的整改状态“{value}”不是下拉列表中的选项（{choices}），该行不处理。")
     K003 = Rule(WARNING, "整改完成日期未填", "隐患 {hazard} 标为已整改，但没有填写整改完成日期，按表头的“填报时间”销号。请补填完成日期。")
     K004 = Rule(WARNING, "整改完成日期无法识别", "隐患 {hazard} 的整改完成日期“{value}”无法识别。请写作 2023/9/30。")
     K005 = Rule(WARNING, "隐患不属于本单位", "隐患 {hazard} 属于{owner}，不是本表的{name}，该行不处理。")
-    K006 = Rule(WARNING, "填报时间未填", "跟踪表的填报时间{what}。标为已整改、又没填整改完成日期的隐患，销号日期无从确定。"
+    K006 = Rule(WARNING, "填报时间未填或无法识别", "跟踪表的填报时间{what}。标为已整改、又没填整改完成日期的隐患，销号日期无从确定。"
                 "请填写填报时间，如 2023年9月5日。")
+    K007 = Rule(WARNING, "隐患编号重复", "隐患 {hazard} 在 {cells} 重复出现：一个隐患只填一行，请删去多余的一行或核对隐患编号。")
     # --- the archive across rounds ---
     A001 = Rule(WARNING, "更正后的文件替换了上次记录", "{name}本轮（{round}）的{kind}已归档过另一份文件（{old_file}，{old_time} 记录），本次以更正后的文件为准。")
     A002 = Rule(WARNING, "已销号的隐患又报为未整改", "隐患 {hazard} 已于 {closed_on} 销号（{closed_file}），本文件报为“{status}”。销号不自动撤销：如隐患确实复发，请作为新隐患交办。")

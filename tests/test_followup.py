@@ -134,3 +134,18 @@ def test_templates_command_writes_followup_tables_from_the_archive(rounds, capsy
     assert main(["templates", "--config", str(config_path), "--output", str(out),
                  "--archive", str(rounds.folder / "none.sqlite")]) == 2
     assert "找不到归档文件" in capsys.readouterr().err
+
+
+def test_followup_same_hazard_on_two_rows__K007_at_the_repeat(rounds):
+    """The same 隐患编号 reported twice (a row copied, an id mistyped as another's): which status is
+    meant cannot be known, so the repeat is a warning at its cell, naming both rows."""
+    first = rounds.round("2023-08", dispatch={"淮滨县": OPEN})
+    ids = [h.id for h in first.hazards if h.unit == "淮滨县"]
+    templates = generate_templates(rounds.campaign("2023-09"), rounds.folder / "t2", rounds.archive)
+    table = next(p for p in templates.followup if "淮滨县" in p.name)
+    fill_followup(table, rounds.folder / "input-2023-09" / "淮滨跟踪.xlsx", {1: ("整改中", None, "")},
+                  extra=[(ids[0], "已整改")])
+    second = rounds.rerun("2023-09", as_of=date(2023, 9, 25))
+    k007 = [f for f in second.findings if f.code == Code.K007]
+    last = HEADER_ROW + len(ids) + 1
+    assert [f.cell for f in k007] == [f"B{last}"] and f"B{HEADER_ROW + 1}、B{last}" in k007[0].message

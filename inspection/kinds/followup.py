@@ -79,6 +79,14 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[list[StatusUpd
             problem(Code.K003, cols["整改完成日期"], hazard=hazard)
         updates.append(StatusUpdate(hazard, unit, status, on, text["整改情况说明"], file, cell_ref(r, 0),
                                     id_cell=cell_ref(r, cols["隐患编号"]), problems=problems))
+    rows_of: dict[str, list[str]] = {}
+    for u in updates:
+        if u.hazard_id:
+            rows_of.setdefault(u.hazard_id, []).append(u.id_cell)
+    for hazard, cells in rows_of.items():  # which row's status is meant cannot be known
+        for cell in cells[1:]:
+            findings.append(finding(Code.K007, file=file, unit=unit, sheet=sheet.name, cell=cell, hazard=hazard,
+                                    cells="、".join(cells)))
     title_block(cover, header_row, texts=[FOLLOWUP_TITLE], labels=[LABEL_REPORT_DATE], names=config.unit_names,
                 unit=unit, add=warn, kind="隐患整改跟踪表", prefixes=[f"{config.unit_label}：{unit}"])
     for c, value in enumerate(sheet.rows[header_row]):
