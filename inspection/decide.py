@@ -5,6 +5,7 @@ get, which 隐患整改跟踪表 rows count, the ranking, and who has sent nothi
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+import re
 
 from inspection.campaign import Campaign
 from inspection.config import Config
@@ -68,22 +69,34 @@ def settle(ingested: Ingested) -> tuple[Accepted, list[Finding]]:
     return accepted, findings
 
 
-def hazard_ids(accepted: Accepted, campaign: Campaign, earlier: Earlier) -> None:
+def hazard_ids(accepted: Accepted, campaign: Campaign, earlier: Earlier) -> list[Finding]:
     """Give every accepted hazard its id, once: the id an earlier round gave it (a 备注 quoting an
     archived id of its unit, or the same company and description in the same unit), else a new one
-    from its place in its list."""
+    from its place in its list. A 备注 quoting an id another row already carries is H010 there."""
     config = campaign.config
     by_key, by_unit = earlier.archived_ids()
-    taken: set[str] = set()
+    taken: dict[str, Hazard] = {}
+    findings = []
     for unit in config.units:
         for h in accepted.of(DISPATCH).get(unit, ()):
-            quoted = next((i for i in sorted(by_unit.get(h.unit, ())) if i in (h.remark or "")), None)
+            quoted = _quoted_id(h.remark, by_unit.get(h.unit, ()))
             archived = quoted or by_key.get(match_key(h))
             if archived and archived not in taken:
                 h.id = archived
-                taken.add(archived)
-            else:
-                h.id = hazard_id(config.campaign, config.round, place_of_unit(config, h.unit), h.place)
+                taken[archived] = h
+                continue
+            h.id = hazard_id(config.campaign, config.round, place_of_unit(config, h.unit), h.place)
+            if quoted:
+                findings.append(finding(Code.H010, file=h.file, unit=unit, sheet=DISPATCH.sheet, cell=h.cell,
+                                        hazard=quoted, other=taken[quoted].cell, new=h.id))
+    return findings
+
+
+def _quoted_id(remark: str, ids) -> str | None:
+    """The archived id a 备注 quotes, as a whole word (…-100 is not in …-1000)."""
+    if not remark:
+        return None
+    return next((i for i in sorted(ids) if re.search(rf"(?<![0-9A-Za-z]){re.escape(i)}(?![0-9A-Za-z])", remark)), None)
 
 
 def match_key(h: Hazard) -> tuple[str, str, str]:

@@ -112,6 +112,7 @@ class Code(Enum):
     H007 = Rule(WARNING, "未签字", "“{label}”未签字。清单须由双方签字后生效。")
     H008 = Rule(WARNING, "交办日期未填或无法识别", "清单的交办日期{what}。请填写交办日期，如 2023年8月15日。")
     H009 = Rule(WARNING, "序号重复", "序号 {no} 在 {cells} 重复出现。每一行都作为一条问题隐患登记，编号按行的先后；请核对序号。")
+    H010 = Rule(WARNING, "备注中的隐患编号已被沿用", "备注写的隐患编号 {hazard} 已由 {other} 这一行沿用；本行作为新的隐患登记，编号 {new}。如是同一隐患，请只保留一行。")
     # --- progress tables (调度表) ---
     P001 = Rule(ERROR, "数值无法识别", "“{label}”填的“{value}”不是数字。")
     P002 = Rule(ERROR, "数量不是整数", "“{label}”是数量，应为整数，现为 {value}。")

@@ -61,7 +61,7 @@ def run(campaign: Campaign, input_dir: Path, output_dir: Path, *, as_of: date | 
             write_log(output_dir, error_log, f"读取时程序出错的文件 {len(crashed)} 个（已跳过，F013）", crashed)
 
         accepted, findings = settle(ingested)
-        hazard_ids(accepted, campaign, earlier)
+        findings += hazard_ids(accepted, campaign, earlier)
         findings += check_updates(accepted, earlier)
         _fill(result, accepted, campaign, findings)
         unread = Unread(ingested.files, config)  # what may be a missing return: for U001/U002 and the 催报清单

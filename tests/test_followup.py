@@ -149,3 +149,18 @@ def test_followup_same_hazard_on_two_rows__K007_at_the_repeat(rounds):
     k007 = [f for f in second.findings if f.code == Code.K007]
     last = HEADER_ROW + len(ids) + 1
     assert [f.cell for f in k007] == [f"B{last}"] and f"B{HEADER_ROW + 1}、B{last}" in k007[0].message
+
+
+def test_two_rows_quoting_one_archived_id__the_second_a_new_hazard_with_H010(rounds):
+    """备注 quoting an archived id carries that hazard on; a second row quoting the same id cannot be it
+    too: it is a new hazard, said at its row. An id is quoted as a whole (…-001 is not in …-0019)."""
+    first = rounds.round("2023-08", dispatch={"淮滨县": OPEN[:1]})
+    (old,) = [h.id for h in first.hazards]
+    rows = [{**HAZARDS[0], "企业（单位）名称": f"另一家{n}公司", "问题隐患描述": f"新描述{n}", "备注": f"即{old}"}
+            for n in range(2)]
+    rows.append({**HAZARDS[0], "企业（单位）名称": "第三家公司", "问题隐患描述": "又一处", "备注": f"见{old}9"})  # another id that begins with it
+    second = rounds.round("2023-09", dispatch={"淮滨县": rows})
+    ids = [h.id for h in second.hazards]
+    assert ids[0] == old and old not in ids[1:] and len(set(ids)) == 3
+    h010 = [f for f in second.findings if f.code == Code.H010]
+    assert [(f.cell, old in f.message) for f in h010] == [(second.hazards[1].cell, True)]
