@@ -153,3 +153,13 @@ def test_workbook_round_typed_as_a_date_and_a_rule_between_items_named_by_cell(t
     with pytest.raises(SetupError) as err:
         load_campaign(_edited(tmp_path / "rule", followup_alone))
     assert f"{SHEET_BASICS}!B{rows['followup']}（用隐患整改跟踪表）：隐患整改跟踪表跟踪的是交办清单里的隐患" in str(err.value)
+
+
+def test_setup_never_writes_over_an_existing_workbook(tmp_path, capsys):
+    """The clerk's workbook (perhaps edited) is never rebuilt over: one Chinese line, exit 2, bytes kept."""
+    workbook = _edited(tmp_path, lambda wb: wb[SHEET_GROUPS].__setitem__("B2", "改过的组名"))
+    before = workbook.read_bytes()
+    assert main(["setup", "--config", str(workbook), "--output", str(tmp_path)]) == 2
+    assert workbook.read_bytes() == before
+    err = capsys.readouterr().err
+    assert err.startswith("无法运行：") and "已经存在" in err and "--output" in err

@@ -16,9 +16,13 @@ CONFIG_FILE, RUBRIC_FILE = "config.toml", "rubric.toml"
 
 def workbook_from_config(config_path: Path, folder: Path) -> tuple[Campaign, Path]:
     """The setup workbook of the campaign config_path describes (a TOML file or another workbook)."""
+    target = folder / WORKBOOK_FILE
+    if target.exists():  # the clerk's own, perhaps edited: never written over
+        raise SetupError(f"{target} 已经存在（里面可能有改过的内容），没有覆盖。要重新生成，请先把它改名或移走，"
+                         "或用 --output 写到别的文件夹")
     campaign = load_campaign(config_path)
     folder.mkdir(parents=True, exist_ok=True)
-    return campaign, write_setup(campaign, folder / WORKBOOK_FILE)
+    return campaign, write_setup(campaign, target)
 
 
 def default_toml_folder(workbook: Path) -> Path:
