@@ -23,7 +23,6 @@ import hashlib
 import io
 import os
 from pathlib import Path, PurePosixPath
-import tempfile
 import traceback
 import zipfile
 import zlib
@@ -41,7 +40,7 @@ from inspection.pool import run_all
 from inspection.reading.book import UnreadableFile
 from inspection.progressbar import silent_progress
 from inspection.reading.limits import Limits
-from inspection.writers.common import TEMP_PREFIX
+from inspection.writers.common import TEMP_PREFIX, atomic_bytes
 from inspection.writers.marked_copy import CannotMark, Note, marked_copy, note_workbook
 
 FOLDER = "退回修改"
@@ -143,7 +142,7 @@ def _keep(sent: SentBack, info: InputFile, job: Job, data: bytes | None, marked:
     suffix = NOTE_ONLY if not marked else TO_CHECK if job.accepted else TO_FIX
     path = _free_name(sent.folder / _folder_name(info, config), _stem(job.name), suffix, taken)
     try:
-        _write_atomic(path, data)
+        atomic_bytes(path, data)
     except OSError:
         sent.problems.append((info.path, traceback.format_exc()))
         return
@@ -303,18 +302,6 @@ def _free_name(folder: Path, stem: str, suffix: str, taken: set[Path]) -> Path:
         path = folder / f"{stem}（{n}）{suffix}.xlsx"
     taken.add(path)
     return path
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".xlsx", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _clear(folder: Path, problems: list) -> None:

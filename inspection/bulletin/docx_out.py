@@ -8,12 +8,9 @@ font.name sets only the western ones, so the XML is written here. Where a comput
 Word substitutes the one fontTable.xml names as its w:altName (宋体, 仿宋, 黑体, 楷体).
 """
 
-from contextlib import suppress
 from copy import deepcopy
-import os
 from pathlib import Path
 import re
-import tempfile
 
 import docx
 from docx.enum.section import WD_SECTION
@@ -31,7 +28,7 @@ from inspection.bulletin.draft import (
     ADDRESSEE, ANNEX_LABEL, ANNEX_TITLE, ATTACHMENTS, BODY, HEADING, NOTE, NUMBER, REASON, REASON_HEAD,
     SIGNATURE, STYLES, TITLE, Draft, Para, Table,
 )
-from inspection.writers.common import TEMP_PREFIX
+from inspection.writers.common import atomic_path
 
 WESTERN = "Times New Roman"  # digits and Latin letters in the body
 TITLE_FONT = "方正小标宋简体"
@@ -77,16 +74,8 @@ def write_docx(draft: Draft, path: Path, *, author: str = "") -> Path:
     if body[-2].tag == qn("w:tbl"):  # Word wants a paragraph after a table at the end (body[-1] is sectPr)
         _paragraph(document, Para(NOTE, ""), style_ids[NOTE])
     _properties(document, draft, author)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".docx", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path, ".docx") as tmp:
         document.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
     return path
 
 

@@ -37,44 +37,47 @@ def clear_stale_temps(folder: Path) -> None:
 
 
 @contextmanager
-def atomic_workbook(path: Path):
-    """Yield an xlsxwriter Workbook that appears at `path` only once it is completely written.
-
-    The workbook is written to a temporary file in the same folder and renamed into place, so a
-    crash leaves either the old file or the new one, never half of one.
-    """
+def atomic_path(path: Path, suffix: str):
+    """Yield a temporary path in `path`'s folder to write to: renamed to `path` when the block ends
+    without an error, removed otherwise. A crash leaves the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".xlsx", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=suffix, dir=path.parent)
     os.close(fd)
-    # Text from config or returned files must never turn into a formula or a URL.
-    wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False})
-    closed = False
     try:
-        yield wb
-        wb.close()
-        closed = True
-        os.replace(tmp, path)  # fails while Excel holds the old report open on Windows: the old one stays
+        yield Path(tmp)
+        os.replace(tmp, path)  # fails while Excel or Word holds the old file open on Windows: the old one stays
     except BaseException:
-        if not closed:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_workbook(path: Path):
+    """Yield an xlsxwriter Workbook that appears at `path` only once it is completely written."""
+    with atomic_path(path, ".xlsx") as tmp:
+        # Text from config or returned files must never turn into a formula or a URL.
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        try:
+            yield wb
+        except BaseException:
             try:
                 wb.close()
             except Exception:  # the original error is the one worth reporting
                 pass
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            raise
+        wb.close()
+
+
+def atomic_bytes(path: Path, data: bytes, suffix: str = ".xlsx") -> Path:
+    with atomic_path(path, suffix) as tmp:
+        tmp.write_bytes(data)
+    return path
 
 
 def atomic_text(path: Path, text: str) -> Path:
     """Write a text file for Windows Notepad (UTF-8 with BOM, CRLF) that appears only when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".txt", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="\r\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path, ".txt") as tmp, tmp.open("w", encoding="utf-8-sig", newline="\r\n") as f:
+        f.write(text)
     return path
 
 
