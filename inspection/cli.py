@@ -8,6 +8,7 @@ import traceback
 from pathlib import Path
 
 from inspection import __version__
+from inspection.config import group_label
 from inspection.constants import DEFAULT_CONFIG, DEFAULT_INPUT_DIR, DEFAULT_OUTPUT_DIR, DEFAULT_TEMPLATES_DIR
 from inspection.errorlog import log_name, write_log
 from inspection.errors import SetupError
@@ -231,7 +232,7 @@ def comparison_line(result: RunResult, unit_label: str) -> str:
     warned = [g for g in result.comparison.warned if g.number is not None]
     if not warned:
         return "自评与复核：没有检查组复核发现少于自评或照搬自查（见“自评与复核”“检查组复核情况”）。"
-    named = "；".join(f"第 {g.number} 组（{g.name}）{group_warning(g, unit_label, sep='，')}" for g in warned)
+    named = "；".join(f"{group_label(g.number, g.name)}{group_warning(g, unit_label, sep='，')}" for g in warned)
     return f"自评与复核：{len(warned)} 个检查组需要提醒——{named}（见“检查组复核情况”）。"
 
 

@@ -37,6 +37,15 @@ class Group:
     liaison: str = ""
     phone: str = ""
 
+    @property
+    def label(self) -> str:
+        return group_label(self.number, self.name)
+
+
+def group_label(number: int, name: str = "") -> str:
+    """How every sheet, message and draft names a group: "第 3 组（罗山县组）"."""
+    return f"第 {number} 组（{name}）" if name else f"第 {number} 组"
+
 
 @dataclass(frozen=True)
 class Visit:
@@ -105,6 +114,14 @@ class Config:
     def reporter_names(self) -> NameFinder:
         """The same for the units and departments that send 调度表."""
         return NameFinder((*self.units, *self.departments), ignore=[g.name for g in self.groups])
+
+    def group_label(self, number: int) -> str:
+        """第 n 组（its name）, the name looked up by 组号."""
+        return group_label(number, self._group_names.get(number, ""))
+
+    @functools.cached_property
+    def _group_names(self) -> dict[int, str]:
+        return {g.number: g.name for g in self.groups}
 
     @functools.cached_property
     def unit_order(self) -> dict[str, int]:

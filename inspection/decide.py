@@ -164,7 +164,7 @@ def missing_findings(rows: list[RankRow], accepted: Accepted, files: list[InputF
     for row in rows:
         if row.status == MISSING:
             group = config.group_for_unit(row.unit)
-            who = f"第 {group.number} 组（{group.name}）" if group else row.unit
+            who = group.label if group else row.unit
             why = f"{row.why}。" if row.why else unread.why_missing(row.unit, SCORING.key)
             out.append(finding(Code.U001, unit=row.unit, name=row.unit, kind=SCORING.name, who=who, why=why))
     received = {f.kind for f in files if f.kind}
@@ -205,7 +205,7 @@ def owed(rows: list[RankRow], accepted: Accepted, files: list[InputFile], config
             if state == NOT_RECEIVED and not detail:
                 detail = unread.why_missing(name, kind.key)
             group = config.group_for_unit(name) if kind.grouped else None
-            sender = f"第 {group.number} 组（{group.name}）" if group else name
+            sender = group.label if group else name
             key = (0, group.number, order[name], k) if group else (1, order[name], k)
             out.append((key, Reminder(name, kind.name, sender, group.leader if group else "",
                                       group.phone if group else "", state, detail)))

@@ -170,7 +170,7 @@ def _job(info: InputFile, found: list[Finding], config: Config, originals: "_Ori
     who = ""
     if kind and info.unit and (config.is_unit(info.unit) or config.is_department(info.unit)):
         group = config.group_for_unit(info.unit) if kind.grouped else None
-        who = f"{info.unit}的{kind.name}" + (f"，第 {group.number} 组（{group.name}）" if group else "")
+        who = f"{info.unit}的{kind.name}" + (f"，{group.label}" if group else "")
     return Job(PurePosixPath(info.path).name, who, info.status == ACCEPTED, tuple(found), config.campaign,
                config.shown_round, config.receiver, config.deadline, made, data, missing)
 

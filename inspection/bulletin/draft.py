@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import re
 
 from inspection.campaign import Campaign
-from inspection.config import Config
+from inspection.config import Config, group_label
 from inspection.findings import Code
 from inspection.model import MISSING, RANKED, UNIT_REJECTED, RunResult
 from inspection.writers.common import chinese_number, format_points
@@ -191,7 +191,7 @@ def review_line(result: RunResult, config: Config) -> str:
     if result.comparison is None or not result.comparison.warned:
         return ""
     label = config.unit_label
-    named = [f"第 {g.number} 组（{g.name}）复核{'、'.join(g.compared)}时{group_warning(g, label, sep='，')}"
+    named = [f"{group_label(g.number, g.name)}复核{'、'.join(g.compared)}时{group_warning(g, label, sep='，')}"
              for g in result.comparison.warned if g.number is not None]
     if not named:
         return ""

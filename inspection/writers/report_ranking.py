@@ -42,7 +42,6 @@ def write_ranking(wb, st: Styles, result: RunResult, config: Config, rubric: Rub
     heights = {0: max(30, text_height(title, sum(widths), TITLE_SIZE)),
                HEADER_ROW: max(text_height(h, w) for h, w in zip(headers, widths))}
     ws.write_row(HEADER_ROW, 0, headers, st.header)
-    groups = {g.number: g.name for g in config.groups}
     ranked = 0
     for n, row in enumerate(result.ranking, start=HEADER_ROW + 1):
         if row.rank is None:
@@ -55,8 +54,7 @@ def write_ranking(wb, st: Styles, result: RunResult, config: Config, rubric: Rub
         else:
             # A float holds a one-decimal score exactly enough to print as typed (80.1, never 80.09999).
             ws.write_number(n, 2, float(row.score), st.score)
-        group = f"第 {row.group} 组" if row.group else ""
-        ws.write_string(n, 3, f"{group}（{groups[row.group]}）" if row.group in groups else group, st.text_center)
+        ws.write_string(n, 3, config.group_label(row.group) if row.group else "", st.text_center)
         ws.write_string(n, 4, row.status_text, st.text_center if row.status == RANKED else st.overdue)
         if row.why:  # why a unit is not ranked: as many lines as it takes
             heights[n] = text_height(row.status_text, STATUS_WIDTH)

@@ -1,7 +1,7 @@
 """自评与复核 (per unit both scores and ranks, then the criteria where the review and the unit's own
 assessment tell something together) and 检查组复核情况 (a row per group, the groups to warn about first)."""
 
-from inspection.config import Config
+from inspection.config import Config, group_label
 from inspection.model import COPIED, LESS, Comparison, GroupSummary, RunResult
 from inspection.writers.common import (
     Styles, clip, format_points, print_setup, print_table, text_height, write_note,
@@ -141,8 +141,7 @@ def group_warning(g: GroupSummary, unit_label: str, sep: str = "；") -> str:
 def _group_name(config: Config, number: int | None, name: str = "") -> str:
     if number is None:
         return "—"
-    name = name or next((g.name for g in config.groups if g.number == number), "")
-    return f"第 {number} 组（{name}）" if name else f"第 {number} 组"
+    return group_label(number, name) if name else config.group_label(number)
 
 
 def _unit_note(u) -> str:
