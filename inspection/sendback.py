@@ -40,7 +40,7 @@ from inspection.pool import run_all
 from inspection.reading.book import UnreadableFile
 from inspection.progressbar import silent_progress
 from inspection.reading.limits import Limits
-from inspection.writers.common import TEMP_PREFIX, atomic_bytes
+from inspection.writers.common import TEMP_PREFIX, atomic_bytes, chinese_date
 from inspection.writers.marked_copy import CannotMark, Note, marked_copy, note_workbook
 
 FOLDER = "退回修改"
@@ -198,7 +198,7 @@ def correction_note(job: Job, not_marked: str | None = None) -> Note:
     errors = sum(1 for f in job.findings if f.is_error)
     warnings = len(job.findings) - errors
     counts = "、".join(t for t in (errors and f"{errors} 处错误", warnings and f"{warnings} 处警告") if t)
-    due = f"{job.deadline.year}年{job.deadline.month}月{job.deadline.day}日"
+    due = chinese_date(job.deadline)
     lines = [f"文件：{job.name}，{job.who or '未能识别是哪个单位的哪张表'}",
              f"检查活动：{job.campaign}（{job.round}）。本说明由汇总工具于 {job.made:%Y-%m-%d %H:%M} 生成。"]
     if job.accepted:

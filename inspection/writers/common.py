@@ -303,6 +303,11 @@ def write_note(ws, st: "Styles", row: int, last_col: int, text: str, width: floa
     return height
 
 
+def chinese_date(d) -> str:
+    """2023年9月8日: a date as a notice writes it, no leading zeros."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
 def chinese_number(n: int) -> str:
     """1 → 一, 10 → 十, 11 → 十一, 23 → 二十三 (group numbers in titles, 1–99)."""
     digits = "零一二三四五六七八九"

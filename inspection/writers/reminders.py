@@ -6,7 +6,7 @@ from pathlib import Path
 
 from inspection.config import Config
 from inspection.model import BLANK_RECEIVED, NOT_ACCEPTED, Reminder, RunResult
-from inspection.writers.common import Styles, atomic_text, clip, print_table, text_height
+from inspection.writers.common import Styles, atomic_text, chinese_date, clip, print_table, text_height
 
 SHEET_REMINDERS = "催报清单"
 HEADER_ROW = 1  # under the title
@@ -70,7 +70,7 @@ def messages_path(output_path: Path) -> Path:
 def reminder_messages(result: RunResult, config: Config) -> str:
     """The text of 催报消息_….txt: a heading, then one paragraph per sender."""
     as_of = result.as_of or date.today()
-    head = (f"{config.campaign}（{config.shown_round}）催报消息，截至 {_day(as_of)}。\n"
+    head = (f"{config.campaign}（{config.shown_round}）催报消息，截至 {chinese_date(as_of)}。\n"
             "每段是一条消息，可直接复制到微信、短信或工作群发给对方；逐条明细见汇总表的“催报清单”。\n")
     if not result.reminders:
         return head + "\n应报的表格已全部收到并采用，无需催报。\n"
@@ -88,9 +88,9 @@ def _message(sender: str, owed: list[Reminder], config: Config, as_of: date) -> 
     to = sender + (f"，组长 {first.leader}" if first.leader else "") + (f"，电话 {first.phone}" if first.phone else "")
     items = "；".join(f"{r.name}{r.kind}（{_state(r)}）" for r in owed)
     late = days_overdue(config, as_of)
-    when = (f"报送截止日期为{_day(config.deadline)}，已逾期 {late} 天" if late > 0
-            else f"今天（{_day(config.deadline)}）是报送截止日" if late == 0
-            else f"报送截止日期为{_day(config.deadline)}，还有 {-late} 天")
+    when = (f"报送截止日期为{chinese_date(config.deadline)}，已逾期 {late} 天" if late > 0
+            else f"今天（{chinese_date(config.deadline)}）是报送截止日" if late == 0
+            else f"报送截止日期为{chinese_date(config.deadline)}，还有 {-late} 天")
     return (f"【发给 {to}】\n"
             f"{greeting}：您好！{config.campaign}（{config.shown_round}）以下表格尚未收齐：{items}。"
             f"{when}，请尽快报送{config.receiver}。如已报送，请告知发送时间，以便核对。谢谢！")
@@ -102,10 +102,6 @@ def _state(r: Reminder) -> str:
     if r.state == BLANK_RECEIVED:
         return "收到的是空白表，请填写后报送"
     return "未收到"
-
-
-def _day(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def write_reminder_messages(result: RunResult, config: Config, output_path: Path) -> Path:
