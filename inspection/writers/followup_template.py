@@ -13,10 +13,10 @@ from inspection.constants import (
 )
 from inspection.model import TrackedHazard
 from inspection.writers.common import (
-    LAST_DAY, Styles, atomic_workbook, clip, date_rule, list_rule, print_setup, protect, text_height, write_help,
+    LAST_DAY, Styles, atomic_workbook, clip, date_rule, list_rule, print_table, protect, text_height, write_help,
     write_meta,
 )
-from inspection.writers.paper import DEFAULT_ROW_PT, LANDSCAPE, page_breaks
+from inspection.writers.paper import LANDSCAPE
 
 # A4 landscape at 100 %: the hazard id wraps after its round, dates and the choices fit on one line.
 WIDTHS = (4.5, 11, 12, 7.5, 8, 17, 13, 10.5, 10.5, 7, 7, 14, 11)
@@ -90,13 +90,8 @@ def _write_sheet(ws, st: Styles, config: Config, unit: str, hazards: list[Tracke
         ws.set_row(r, height)
     ws.freeze_panes(FIRST_ROW, 2)
     end = FIRST_ROW + len(hazards) - 1
-    sizes = [heights.get(r, DEFAULT_ROW_PT) for r in range(max(end, HEADER_ROW) + 1)]
-    scale = PAGE.scale(WIDTHS)
-    breaks = page_breaks(sizes, [(r, r) for r in range(FIRST_ROW, end + 1)], room=PAGE.room(scale),
-                         repeat=heights[HEADER_ROW], start=sum(sizes[:FIRST_ROW]))
-    print_setup(ws, PAGE, repeat_rows=(HEADER_ROW, HEADER_ROW), scale=scale, breaks=breaks,
-                title=f"{FOLLOWUP_TITLE} {unit}")
-    ws.print_area(0, 0, max(end, HEADER_ROW), last)
+    print_table(ws, heights, max(end, HEADER_ROW), WIDTHS, header=HEADER_ROW, title=f"{FOLLOWUP_TITLE} {unit}",
+                page=PAGE)
     protect(ws)
 
 

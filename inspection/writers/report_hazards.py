@@ -5,8 +5,8 @@ from datetime import date, datetime, time
 from inspection.config import Config
 from inspection.constants import HAZARD_LEVELS
 from inspection.model import RunResult, TrackedHazard
-from inspection.writers.common import TITLE_SIZE, Styles, clip, print_setup, text_height
-from inspection.writers.paper import DEFAULT_ROW_PT, LANDSCAPE, PORTRAIT, page_breaks
+from inspection.writers.common import TITLE_SIZE, Styles, clip, print_table, text_height
+from inspection.writers.paper import DEFAULT_ROW_PT, LANDSCAPE, PORTRAIT
 
 SHEET_LEDGER = "问题隐患台账"
 SHEET_COUNTS = "问题隐患统计"
@@ -84,13 +84,8 @@ def write_ledger(wb, st: Styles, result: RunResult, config: Config) -> None:
         ws.set_row(r, h)
     ws.autofilter(HEADER_ROW, 0, last_row, last_col)
     ws.freeze_panes(HEADER_ROW + 1, 0)
-    scale = LANDSCAPE.scale(WIDTHS[:PRINTED])
-    sizes = [heights.get(r, DEFAULT_ROW_PT) for r in range(last_row + 1)]
-    breaks = page_breaks(sizes, [(r, r) for r in range(HEADER_ROW + 1, last_row + 1)], room=LANDSCAPE.room(scale),
-                         repeat=heights[HEADER_ROW], start=sum(sizes[:HEADER_ROW + 1]))
-    print_setup(ws, LANDSCAPE, repeat_rows=(HEADER_ROW, HEADER_ROW), scale=scale, breaks=breaks,
+    print_table(ws, heights, last_row, WIDTHS[:PRINTED], header=HEADER_ROW,  # 来源文件/位置 on screen only
                 title=f"{config.campaign} 问题隐患台账（{config.round}）")
-    ws.print_area(0, 0, last_row, PRINTED - 1)
 
 
 def write_counts(wb, st: Styles, result: RunResult, config: Config) -> None:
@@ -136,10 +131,5 @@ def write_counts(wb, st: Styles, result: RunResult, config: Config) -> None:
     for r, h in heights.items():
         ws.set_row(r, h)
     ws.freeze_panes(HEADER_ROW + 1, 1)
-    scale = page.scale(widths)
-    sizes = [heights.get(r, DEFAULT_ROW_PT) for r in range(row + 1)]
-    breaks = page_breaks(sizes, [(r, r) for r in range(HEADER_ROW + 1, row)] + [(row, row)],
-                         room=page.room(scale), repeat=heights[HEADER_ROW], start=sum(sizes[:HEADER_ROW + 1]))
-    print_setup(ws, page, repeat_rows=(HEADER_ROW, HEADER_ROW), scale=scale, breaks=breaks,
-                title=f"{config.campaign} 问题隐患统计（{config.round}）")
-    ws.print_area(0, 0, row, last_col)
+    print_table(ws, heights, row, widths, header=HEADER_ROW, title=f"{config.campaign} 问题隐患统计（{config.round}）",
+                page=page)
