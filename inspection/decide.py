@@ -18,8 +18,7 @@ from inspection.model import (
     ACCEPTED, BLANK_RECEIVED, IGNORED, MISSING, NOT_ACCEPTED, NOT_RECEIVED, RANKED, REJECTED, UNIT_REJECTED, UNREAD,
     CommonProblem, Hazard, InputFile, RankRow, Reminder, ScoringReturn, TrackedHazard,
 )
-from inspection.reading.cells import squash
-from inspection.rounds import Earlier, competition_ranks
+from inspection.rounds import Earlier, competition_ranks, hazard_key
 from inspection.rubric import Rubric
 
 
@@ -100,8 +99,7 @@ def _quoted_id(remark: str, ids) -> str | None:
 
 
 def match_key(h: Hazard) -> tuple[str, str, str]:
-    """The same company and description in the same unit is the same hazard, whatever the round."""
-    return (h.unit, squash(h.company), squash(h.description))
+    return hazard_key(h.unit, h.company, h.description)
 
 
 def check_updates(accepted: Accepted, earlier: Earlier) -> list[Finding]:

@@ -47,6 +47,11 @@ class Conflict:
     closed_file: str
 
 
+def hazard_key(unit: str, company: str | None, description: str | None) -> tuple[str, str, str]:
+    """The same company and description in the same unit is the same hazard, whatever the round."""
+    return unit, squash(company or ""), squash(description or "")
+
+
 @dataclass
 class Earlier:
     """What the archive holds for this campaign up to this run's round, read once."""
@@ -76,7 +81,7 @@ class Earlier:
         for row in self.listings:
             if row[0] != self.round:
                 hazard_id, unit, company, description = row[1], row[2], row[5], row[8]
-                by_key.setdefault((unit, squash(company or ""), squash(description or "")), hazard_id)
+                by_key.setdefault(hazard_key(unit, company, description), hazard_id)
                 by_unit.setdefault(unit, set()).add(hazard_id)
         return by_key, by_unit
 
