@@ -4,7 +4,7 @@ A finding is a record, not an exception: the run collects them all and writes th
 错误 (error) rejects the file; 警告 (warning) is reported and the file is still used.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 ERROR = "错误"
@@ -158,6 +158,7 @@ class Finding:
     sheet: str = ""
     cell: str = ""  # A1 reference, or "" when the finding is about the whole file
     about: str = ""  # another unit the finding names: the one a retitled form was filled in for (M011, M012)
+    values: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # what filled the message, for reuse
 
     @property
     def level(self) -> str:
@@ -171,7 +172,8 @@ class Finding:
 def finding(code: Code, *, file: str = "", unit: str = "", sheet: str = "", cell: str = "", about: str = "",
             **values) -> Finding:
     """Build a finding from the catalog template; `values` fill the template's placeholders."""
-    return Finding(code, code.value.template.format(**values), file, unit, sheet, cell, about)
+    return Finding(code, code.value.template.format(**values), file, unit, sheet, cell, about,
+                   tuple((key, str(value)) for key, value in values.items()))
 
 
 LEVEL_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}

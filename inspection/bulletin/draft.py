@@ -235,11 +235,6 @@ def shorten(text: str) -> str:
     return text
 
 
-_D009 = re.compile(re.escape(Code.D009.value.template).replace(r"\{item\}", "(?P<item>.*?)")
-                   .replace(r"\{what\}", "(?P<what>.*?)") + "$")
-_ONLY = re.compile(r"只填了“(?P<word>.*)”")
-
-
 def thin_status_line(result: RunResult, config: Config) -> str:
     """From the D009 warnings of the accepted returns, as 003 §二 writes it: "浉河区、固始县在很多内容
     上仅仅填报“已完成”（分别有 12 项、9 项），息县有 2 项未填写完成情况。"."""
@@ -249,10 +244,9 @@ def thin_status_line(result: RunResult, config: Config) -> str:
     for f in result.findings:
         if f.code is not Code.D009 or accepted.get(f.unit) != f.file:
             continue
-        m = _D009.match(f.message)
-        only = _ONLY.fullmatch(m.group("what")) if m else None
-        if only:
-            words.setdefault(f.unit, Counter())[only.group("word")] += 1
+        word = dict(f.values).get("word")  # the boilerplate typed ("已完成"); none when left blank
+        if word:
+            words.setdefault(f.unit, Counter())[word] += 1
         else:
             blank[f.unit] += 1
     order = [u for u in config.units if u in words or u in blank]

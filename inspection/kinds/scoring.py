@@ -206,7 +206,7 @@ def _check_status(item: Item, rows: list[int], status: str, col: int, add) -> No
     if not joined:
         add(Code.D009, rows[0], col, item=item.label.rstrip("."), what="未填写")
     elif joined in BOILERPLATE:
-        add(Code.D009, rows[0], col, item=item.label.rstrip("."), what=f"只填了“{joined}”")
+        add(Code.D009, rows[0], col, item=item.label.rstrip("."), what=f"只填了“{joined}”", word=joined)
 
 
 def _check_score(sheet, row: int, col: int, expected: Decimal, full: Decimal, formulas: dict, add) -> None:
