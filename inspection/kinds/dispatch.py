@@ -140,9 +140,7 @@ def read_as(book: Book, campaign: Campaign, source: Source, role: ListRole
     title_block(cover, header_row, texts=[role.title, *(value for _, value in lines)],
                 labels=[*(label for label, _ in lines), LABEL_DATE], names=config.unit_names, unit=unit,
                 add=warn, kind=role.name)
-    for c, value in enumerate(sheet.rows[header_row]):
-        if squash(value) in {squash(h) for h in DISPATCH_HEADERS}:
-            cover.take(header_row, c)
+    cover.take_labels(header_row, DISPATCH_HEADERS)
     strays = cover.strays(lambda r, c: place_in_table(r, c, header_row, cols))
     findings += stray_findings(strays, file=file, unit=unit, sheet=sheet.name, material=lambda v: False,
                                fix_error="", fix_warning=FIX_TEXT)

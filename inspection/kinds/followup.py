@@ -20,7 +20,7 @@ from inspection.kinds.base import Kind, Source, digest
 from inspection.reading.book import Book
 from inspection.reading.coverage import Coverage, help_line_test, other_sheets, stray_findings, title_block
 from inspection.reading.cells import cell_ref, squash
-from inspection.reading.layout import labelled_date, open_table
+from inspection.reading.layout import labelled_date, open_table, place_in_table
 from inspection.values import cell_text, parse_date
 from inspection.writers.followup_template import help_lines, write_followup_template
 
@@ -89,11 +89,8 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[list[StatusUpd
                                     cells="、".join(cells)))
     title_block(cover, header_row, texts=[FOLLOWUP_TITLE], labels=[LABEL_REPORT_DATE], names=config.unit_names,
                 unit=unit, add=warn, kind="隐患整改跟踪表", prefixes=[f"{config.unit_label}：{unit}"])
-    for c, value in enumerate(sheet.rows[header_row]):
-        if squash(value) in {squash(h) for h in FOLLOWUP_HEADERS}:
-            cover.take(header_row, c)
-    strays = cover.strays(lambda r, c: "表头上方" if r < header_row else f"第 {r + 1} 行（不是表中列出的隐患）"
-                          if c in cols.values() else f"第 {r + 1} 行的表格之外")
+    cover.take_labels(header_row, FOLLOWUP_HEADERS)
+    strays = cover.strays(lambda r, c: place_in_table(r, c, header_row, cols, "（不是表中列出的隐患）"))
     findings += stray_findings(strays, file=file, unit=unit, sheet=sheet.name, material=lambda v: False,
                                fix_error="", fix_warning=FIX_TEXT)
     elsewhere = other_sheets(book, sheet, OWN_SHEETS, file=file, unit=unit, material=lambda v: False,

@@ -97,9 +97,7 @@ def _cover_template(sheet: Sheet, header_row: int, cols: dict[str, int], form: P
     title_block(cover, header_row, texts=[form.title, progress_subtitle(config, form, reporter)],
                 labels=[LABEL_REPORT_DATE, LABEL_REPORTER, LABEL_PHONE], names=config.reporter_names,
                 unit=reporter, add=add, kind="调度表")
-    for c, value in enumerate(sheet.rows[header_row]):
-        if squash(value) in {squash(h) for h in PROGRESS_HEADERS}:
-            cover.take(header_row, c)
+    cover.take_labels(header_row, PROGRESS_HEADERS)
     notes = {squash(n) for n in ("注：", *form.notes)}
     for r in range(header_row + 1, sheet.height):
         for c, value in enumerate(sheet.rows[r]):

@@ -277,11 +277,7 @@ def _cover_template(located: ScoringSheet, rubric: Rubric, config: Config, unit:
     title_block(cover, header, texts=[rubric.title, subtitle(config, rubric, config.visit(unit), role)],
                 labels=[role.date_label, role.people_label], names=config.unit_names, unit=unit, add=add,
                 kind=role.name)
-    header_labels = {squash(v) for v in (*rubric.labels.values(), COL_POINTS, COL_STATUS, COL_DEDUCTION,
-                                         COL_REASON, COL_SCORE)}
-    for c, value in enumerate(sheet.rows[header]):
-        if squash(value) in header_labels:
-            cover.take(header, c)
+    cover.take_labels(header, (*rubric.labels.values(), COL_POINTS, COL_STATUS, COL_DEDUCTION, COL_REASON, COL_SCORE))
     headings = {squash(part_heading(p)) for p in rubric.parts}
     for part in rubric.parts:
         for section in part.sections:

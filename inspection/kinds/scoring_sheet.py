@@ -15,7 +15,7 @@ from inspection.constants import (
 )
 from inspection.findings import Code, Finding, finding
 from inspection.reading.book import Book, Sheet
-from inspection.reading.layout import find_header, header_findings, missing_sheet
+from inspection.reading.layout import open_table
 from inspection.reading.cells import cell_ref, labelled_cell, squash
 from inspection.rubric import Criterion, Rubric
 from inspection.values import cell_text, stated_in
@@ -47,16 +47,12 @@ def locate(book: Book, rubric: Rubric, file: str, role: ScoringRole = REVIEW) ->
     Raises SheetNotReadable with the findings when the structure is too broken to read values.
     Warnings about the structure (edited criterion text) are in the result's `findings`.
     """
-    sheet = book.sheet(role.sheet)
-    if sheet is None:
-        raise SheetNotReadable([missing_sheet(book, role.sheet, file, "")])
     labels = {
         "section": rubric.labels["section"], "item": rubric.labels["item"],
         "criterion": rubric.labels["criterion"], COL_POINTS: COL_POINTS, COL_STATUS: COL_STATUS,
         COL_DEDUCTION: COL_DEDUCTION, COL_REASON: COL_REASON, COL_SCORE: COL_SCORE,
     }
-    header_row, cols = find_header(sheet, labels)
-    problems = header_findings(sheet, header_row, cols, labels, REQUIRED, file, "")
+    sheet, header_row, cols, problems = open_table(book, role.sheet, labels, REQUIRED, file, "")
     if problems:
         raise SheetNotReadable(problems)
     located = ScoringSheet(sheet, cols, {}, header_row)

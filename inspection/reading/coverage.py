@@ -46,6 +46,11 @@ class Coverage:
     def take_cols(self, row: int, cols) -> None:
         self.taken.update((row, col) for col in cols)
 
+    def take_labels(self, row: int, labels) -> None:
+        """The cells of `row` reading one of `labels` (compared squashed): a header as the template wrote it."""
+        wanted = {squash(label) for label in labels}
+        self.taken.update((row, c) for c, value in enumerate(self.sheet.rows[row]) if squash(value) in wanted)
+
     def take_row(self, row: int) -> None:
         for col in range(len(self.sheet.rows[row]) if row < self.sheet.height else 0):
             self.taken.add((row, col))
