@@ -84,7 +84,7 @@ def ingest(input_dir: Path, campaign: Campaign, *, jobs: int = 1, progress=None,
         if read is None:  # decided when found (ignored, not read, unpacked …), or crashed while unpacking
             out.findings += crashed or entry.findings
         else:
-            out.reads[n] = Read(findings=crashed, crash=read.crash) if crashed else read
+            out.reads[n] = Read(findings=crashed) if crashed else read  # the crash is on info.error now
         out.files.append(info)
     return out
 

@@ -248,9 +248,11 @@ def _read_info(located: ScoringSheet, config: Config, result: ScoringReturn, add
         result.inspectors = cell_text(sheet.merged_value(*located.inspectors_cell))
         typed = bool(result.inspectors)
 
-    def problem(row, col, raw, what) -> None:
-        what = role.date_label
-        add(Code.T004, row, col, what=what) if raw == "" else add(Code.T001, row, col, what=what, value=cell_text(raw)[:40])
+    def problem(row, col, raw, _why) -> None:  # worded by T004/T001 themselves, with the form's own label
+        if raw == "":
+            add(Code.T004, row, col, what=role.date_label)
+        else:
+            add(Code.T001, row, col, what=role.date_label, value=cell_text(raw)[:40])
 
     day, cell = labelled_date(sheet, role.date_label, located.header_row, config.inspection_start.year, problem)
     if cell is None:
