@@ -8,7 +8,7 @@ from collections import Counter
 import difflib
 import functools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 import re
 import unicodedata
@@ -17,6 +17,7 @@ from inspection.errors import ConfigError
 from inspection.reading.cells import NameFinder
 from inspection.reading.limits import MB, Limits
 from inspection.tomlfile import load_toml, to_decimal
+from inspection.values import Window, chinese_date, visible
 
 # Characters Windows does not allow in file names; unit and department names end up in them.
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -86,6 +87,17 @@ class Config:
     def shown_round(self) -> str:
         return self.round_label or self.round
 
+    @functools.cached_property
+    def inspection_window(self) -> Window:
+        """Where a date typed without its year (检查日期 "8月15日") falls: around the inspection period."""
+        return Window.around(self.inspection_start, self.inspection_end,
+                             f"本次检查时间为 {chinese_date(self.inspection_start)}至{chinese_date(self.inspection_end)}")
+
+    @functools.cached_property
+    def round_window(self) -> Window:
+        """The same for dates a unit reports on its round (a 调度表's 填报时间): around the round's period."""
+        return Window.around(*round_period(self.round), f"本轮为 {self.shown_round}")
+
     @property
     def visits(self) -> tuple[Visit, ...]:
         """Every unit with the group that inspects it, group by group (unit by unit without groups)."""
@@ -139,8 +151,8 @@ class Config:
 
 
 def normalize_name(name: str) -> str:
-    """Unit and department names are compared without spaces: "息 县" is 息县."""
-    return re.sub(r"\s+", "", name)
+    """Unit and department names are compared as they show, without spaces: "息 县" is 息县."""
+    return re.sub(r"\s+", "", visible(name))
 
 
 def _at(where: str, key: str) -> str:
@@ -293,6 +305,22 @@ FORM_KEYS = ("dispatch", "followup", "self_assessment", "progress_unit", "progre
 ROUND_FORMS = ("轮次可写作：2023-08 或 2023年8月（月）、2023-Q3 或 2023年第三季度（季度）、2023-H1 或 2023年上半年、"
                "2023 或 2023年度（年）。同一次活动的各轮请用同一种写法，按时间先后排列。")
 _CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def round_period(round_: str) -> tuple[date, date]:
+    """The first and last day of a round in its sortable form: 2023-08, 2023-Q3, 2023-H1, 2023."""
+    year = int(round_[:4])
+    if m := re.fullmatch(r"\d{4}-(\d{2})", round_):
+        first, months = int(m.group(1)), 1
+    elif m := re.fullmatch(r"\d{4}-Q([1-4])", round_):
+        first, months = 3 * int(m.group(1)) - 2, 3
+    elif m := re.fullmatch(r"\d{4}-H([12])", round_):
+        first, months = 6 * int(m.group(1)) - 5, 6
+    else:
+        first, months = 1, 12
+    last = first + months - 1
+    end = date(year + last // 12, last % 12 + 1, 1) - timedelta(days=1)
+    return date(year, first, 1), end
 
 
 def parse_round(value) -> str | None:

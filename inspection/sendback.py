@@ -33,7 +33,7 @@ from inspection.constants import SHEET_CORRECTIONS
 from inspection.entries import FileChanged, read_disk
 from inspection.errorlog import write_log
 from inspection.filenames import display_path, member_name
-from inspection.findings import Code, Finding
+from inspection.findings import INFO, Code, Finding
 from inspection.kinds import BY_KEY
 from inspection.model import ACCEPTED, REJECTED, UNPACKED, InputFile, RunResult
 from inspection.pool import run_all
@@ -161,6 +161,8 @@ def _to_send(result: RunResult):
             continue
         if all(f.code.name.startswith("F") and f.code not in OPENED for f in found):
             continue  # never opened as a workbook: listed in the report only
+        if all(f.level == INFO for f in found):
+            continue  # only notes (a year assumed, "同上" read as the reason above): nothing to fix or check
         yield info, found
 
 

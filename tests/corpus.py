@@ -156,6 +156,17 @@ def _formula(ws, rows):
     ws.cell(rows["c07"], 7, "台账缺失")
 
 
+def _foreign_formula(ws, rows):
+    """A formula reading another workbook, saved without its value: what it shows cannot be known."""
+    ws.cell(rows["c07"], 6, "=[1]Sheet1!A1")
+    ws.cell(rows["c07"], 7, "台账缺失")
+
+
+def _renamed_beside_copy(ws, rows):
+    ws.title = "Sheet1"
+    ws.parent.copy_worksheet(ws).title = "Sheet2"
+
+
 def _symlink(ctx):
     outside = ctx.input.parent / "outside.xlsx"
     outside.write_bytes(ctx.good_bytes())
@@ -412,10 +423,11 @@ FAULTS: list[Fault] = [
     Fault("同一单位两份不同的文件", _conflict, REJECTED, Code.M009),
     Fault("同一文件报了两份", _copies, IGNORED, Code.M010),
     # --- structure ---
-    Fault("打分表工作表改名", _edit(lambda ws, rows: setattr(ws, "title", "Sheet1")), REJECTED, Code.S001),
+    Fault("打分表工作表改名", _edit(lambda ws, rows: setattr(ws, "title", "Sheet1")), ACCEPTED, Code.S013),
+    Fault("打分表工作表改名、另有一份副本", _edit(_renamed_beside_copy), REJECTED, Code.S001),
     Fault("表头被改", _edit(_header_renamed), REJECTED, Code.S002),
     Fault("评分标准行被删", _edit(_deleted), REJECTED, Code.S003),
-    Fault("评分标准行重复", _edit(_doubled), REJECTED, Code.S004),
+    Fault("评分标准行重复", _edit(_doubled), ACCEPTED, Code.S012, total=Decimal(100)),
     Fault("评分标准行顺序调换", _edit(_reordered, deductions={"c02": (1, "原因")}), ACCEPTED, None,
           total=Decimal(99)),
     Fault("插入行和列", _edit(lambda ws, rows: (insert_rows_like_excel(ws, rows["c05"], 2),
@@ -426,8 +438,9 @@ FAULTS: list[Fault] = [
     Fault("分值被改", _edit(lambda ws, rows: ws.cell(rows["c07"], 4, 9)), REJECTED, Code.S006),
     Fault("条款文字被改", _edit(lambda ws, rows: ws.cell(rows["c09"], 3, "(9)改过的文字")), ACCEPTED, Code.S007),
     # --- cell values ---
-    Fault("扣分填了公式", _edit(_formula), REJECTED, Code.D011, cell="F{c07}"),
-    Fault("扣分填文字", _deduct("两分"), REJECTED, Code.D001),
+    Fault("扣分填了公式", _edit(_formula), ACCEPTED, Code.D015, cell="F{c07}", total=Decimal(98)),
+    Fault("扣分填了算不出结果的公式", _edit(_foreign_formula), REJECTED, Code.D011, cell="F{c07}"),
+    Fault("扣分填文字", _deduct("两三分"), REJECTED, Code.D001),
     Fault("扣分为极大数", _deduct(1e308), REJECTED, Code.D004),
     Fault("扣分为 NaN", _deduct("NaN"), REJECTED, Code.D001),
     Fault("扣分为 inf", _deduct("inf"), REJECTED, Code.D001),

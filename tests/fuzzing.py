@@ -460,7 +460,7 @@ def mutate_cells(seed: Seed, rng) -> bytes:
 SEED_DEDUCTIONS = {"c05": Decimal("0.4"), "c07": Decimal(2), "c36": Decimal("0.5")}  # build_seeds fills these
 HELD, SAME = "held", "same"
 READABLE = ["{}分", "扣{}分", " {} ", "{}0", "扣 {} 分", "{}\u3000"]  # "{}0": 0.40, 2.0 written with a zero more
-UNREADABLE = ["两分", "{},0", "{}分分", "约{}"]
+UNREADABLE = ["两三分", "{},0", "{}分分", "约{}"]
 
 
 def shape(seed: Seed, rubric, rng) -> tuple[bytes, str, str]:

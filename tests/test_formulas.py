@@ -15,7 +15,6 @@ import pytest
 
 from inspection.constants import SHEET_SCORING, TOTAL_LABEL
 from inspection.findings import Code, finding
-from inspection.model import REJECTED
 from inspection.reading import formulas
 from inspection.reading.book import read_book
 from inspection.reading.formulas import FORMULA_XLS, SHARED_FORMULA, formulas_by_column, sheet_formulas
@@ -89,15 +88,18 @@ def _values(data: bytes, sheet: str = SHEET_SCORING):
 # --- through the run ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("ext", FORMATS)
-def test_formula_in_deduction__any_format__rejected_D011_at_its_cell(ext, saved, layout, config, rubric, tmp_path, campaign):
+def test_formula_in_deduction__any_format__counted_as_it_shows_D015(ext, saved, layout, config, rubric, tmp_path,
+                                                                    campaign):
+    """=1+1 typed into 扣分 shows 2 in every spreadsheet program: it counts as 2, with a warning (the file
+    is held only for the 得分 typed over in the same file, D013)."""
     folder = tmp_path / "input"
     folder.mkdir()
     shutil.copy(saved["filled"][ext], folder)
     result = run(campaign, folder, tmp_path / "output")
-    assert [f.status for f in result.files] == [REJECTED]
     text = "" if ext == "xls" else "“=1+1”"  # an .xls holds tokens, not the formula's text
-    assert [(f.cell, f.message) for f in result.findings if f.code == Code.D011] == \
-        [(f"F{layout.c07 + 1}", finding(Code.D011, formula=text).message)]
+    assert [(f.cell, f.message) for f in result.findings if f.code in (Code.D011, Code.D015)] == \
+        [(f"F{layout.c07 + 1}", finding(Code.D015, formula=text, value="2").message)]
+    assert [f.code for f in result.findings if f.is_error and f.file] == [Code.D013]
 
 
 # --- real files, saved by LibreOffice ----------------------------------------------------------

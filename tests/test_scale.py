@@ -28,7 +28,7 @@ def mixed_input(tmp_path_factory, config, rubric, templates):
         group = config.group_for_unit(unit).number
         deductions = {"c01": (n % 3, "未明确第一责任人")} if n % 3 else {}
         if n == 2:
-            deductions["c07"] = ("两分", "原因")  # rejected: D001
+            deductions["c07"] = ("两三分", "原因")  # rejected: D001
         fill_scoring(templates.folder / SCORING_FILE.format(group=group, unit=unit),
                      folder / f"组{group}" / f"{unit}.xlsx",
                      rubric, deductions=deductions, inspection_date=date(2023, 8, 10 + n))

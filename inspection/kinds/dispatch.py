@@ -20,11 +20,11 @@ from inspection.findings import Code, Finding, finding
 from inspection.model import Hazard
 from inspection.kinds.base import Kind, Source, digest
 from inspection.reading.book import Book, Sheet
-from inspection.reading.layout import labelled_date, open_table, place_in_table
+from inspection.reading.layout import labelled_date, open_table, place_in_table, year_assumed
 from inspection.reading.coverage import Coverage, help_line_test, other_sheets, stray_findings, title_block
 from inspection.reading.cells import cell_ref, squash
 from inspection.archive.text import date_text
-from inspection.values import cell_text, decimal_from_number, parse_date
+from inspection.values import Window, cell_text, chinese_date, decimal_from_number, read_date
 from inspection.writers.dispatch_template import (
     dispatch_note, header_lines, help_lines, signature_labels, write_dispatch_template,
 )
@@ -65,17 +65,19 @@ def read_as(book: Book, campaign: Campaign, source: Source, role: ListRole
     """Every filled row as a Hazard (id still to be given), with the list's findings: of the group's
     交办清单, or (role SELF_FOUND) of the unit's own 自查问题清单."""
     config, file, unit, group = campaign.config, source.file, source.unit, source.group
-    sheet, header_row, cols, problems = open_table(book, role.sheet, LABELS, DISPATCH_HEADERS, file, unit)
-    if problems:
+    sheet, header_row, cols, problems = open_table(book, role.sheet, LABELS, DISPATCH_HEADERS, file, unit,
+                                                   own=OWN_SHEETS)
+    if any(p.is_error for p in problems):
         return None, problems
-    findings: list[Finding] = []
+    findings: list[Finding] = list(problems)  # S013: the sheet renamed, read by its content
 
     def warn(code: Code, row: int, col: int, **values) -> None:
         findings.append(finding(code, file=file, unit=unit, sheet=sheet.name, cell=cell_ref(row, col), **values))
 
     cover = Coverage(sheet)
-    listed_on, date_cell = labelled_date(sheet, LABEL_DATE, header_row, config.inspection_start.year,
-                                         lambda r, c, raw, what: warn(Code.H008, r, c, what=what))
+    listed_on, date_cell = labelled_date(sheet, LABEL_DATE, header_row, config.inspection_window,
+                                         lambda r, c, raw, what: warn(Code.H008, r, c, what=what),
+                                         year_assumed(warn, LABEL_DATE, config.inspection_window))
     typed = date_cell is not None and sheet.value(*date_cell) != ""
     if date_cell:
         cover.take(*date_cell)
@@ -101,8 +103,15 @@ def read_as(book: Book, campaign: Campaign, source: Source, role: ListRole
             continue
         cover.take_cols(r, cols.values())
         typed = True
-        hazards.append((r, values))
+        # One company (sector, deadline …) written once over several rows in a merged cell shows on each.
+        hazards.append((r, {h: sheet.merged_value(r, cols[h]) if v == "" and h != "序号" else v
+                            for h, v in values.items()}))
+    since = listed_on or config.inspection_start  # a deadline is set after the list was handed over
+    deadline_window = Window.after(since, f"{'交办日期' if listed_on else '检查开始日期'}为 {chinese_date(since)}")
     out = []
+    typed_numbers = [_number(values["序号"], 0) for _, values in hazards]
+    # A row's place is its 序号 when they run 1 … n in any order: rows sorted keep their ids.
+    places = typed_numbers if sorted(typed_numbers) == list(range(1, len(hazards) + 1)) else None
     for ordinal, (r, values) in enumerate(hazards, start=1):
         number = _number(values["序号"], ordinal)
         numbers.setdefault(number, []).append(r)
@@ -118,14 +127,18 @@ def read_as(book: Book, campaign: Campaign, source: Source, role: ListRole
                          "整改状态", r, cols["整改状态"], warn) or STATUS_OPEN
         deadline = None
         if text["整改时限"]:
-            deadline = parse_date(values["整改时限"], default_year=config.inspection_start.year)
+            read = read_date(values["整改时限"], deadline_window)
+            deadline = read.day
             if deadline is None:
                 warn(Code.H005, r, cols["整改时限"], no=number, value=text["整改时限"][:30])
+            elif read.assumed_year:
+                warn(Code.T005, r, cols["整改时限"], what=f"第 {number} 条的整改时限", value=text["整改时限"][:20],
+                     day=chinese_date(deadline), why=deadline_window.why)
             elif listed_on and deadline < listed_on:
                 warn(Code.H006, r, cols["整改时限"], no=number, value=f"{deadline:%Y-%m-%d}",
                      listed=f"{listed_on:%Y-%m-%d}")
         out.append(Hazard(
-            id="", unit=unit, group=group, place=ordinal,
+            id="", unit=unit, group=group, place=places[ordinal - 1] if places else ordinal,
             number=number, company=text["企业（单位）名称"], sector=sector, level=level,
             description=text["问题隐患描述"], requirement=text["整改要求"], deadline=deadline,
             responsible=text["责任单位"], status=status, remark=text["备注"], file=file,

@@ -5,6 +5,8 @@ here; an unknown id or another unit's hazard when the run decides) is a warning 
 hazard stays as it was. A row left blank says nothing.
 """
 
+from datetime import timedelta
+
 from inspection import aliases
 from inspection.aliases import official_value
 from inspection.archive.text import date_text
@@ -20,8 +22,8 @@ from inspection.kinds.base import Kind, Source, digest
 from inspection.reading.book import Book
 from inspection.reading.coverage import Coverage, help_line_test, other_sheets, stray_findings, title_block
 from inspection.reading.cells import cell_ref, squash
-from inspection.reading.layout import labelled_date, open_table, place_in_table
-from inspection.values import cell_text, parse_date
+from inspection.reading.layout import labelled_date, open_table, place_in_table, year_assumed
+from inspection.values import Window, cell_text, chinese_date, read_date
 from inspection.writers.followup_template import help_lines, write_followup_template
 
 FILLED = ("整改状态", "整改完成日期", "整改情况说明")
@@ -35,18 +37,22 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[list[StatusUpd
     """Every row reported on, by its 隐患编号 as written: whether the archive knows that hazard, and
     as this unit's, is decided with the run's other decisions (decide.check_updates)."""
     config, file, unit = campaign.config, source.file, source.unit
-    sheet, header_row, cols, problems = open_table(book, SHEET_FOLLOWUP, LABELS, REQUIRED, file, unit)
-    if problems:
+    sheet, header_row, cols, problems = open_table(book, SHEET_FOLLOWUP, LABELS, REQUIRED, file, unit,
+                                                   own=OWN_SHEETS)
+    if any(p.is_error for p in problems):
         return None, problems
-    findings: list[Finding] = []
+    findings: list[Finding] = list(problems)  # S013: the sheet renamed, read by its content
 
     def warn(code: Code, row: int, col: int, **values) -> None:
         findings.append(finding(code, file=file, unit=unit, sheet=sheet.name, cell=cell_ref(row, col), **values))
 
     cover = Coverage(sheet)
-    year = config.inspection_start.year
-    reported_on, date_cell = labelled_date(sheet, LABEL_REPORT_DATE, header_row, year,
-                                           lambda r, c, raw, what: warn(Code.K006, r, c, what=what))
+    reported_on, date_cell = labelled_date(sheet, LABEL_REPORT_DATE, header_row, config.round_window,
+                                           lambda r, c, raw, what: warn(Code.K006, r, c, what=what),
+                                           year_assumed(warn, LABEL_REPORT_DATE, config.round_window))
+    # A hazard was put right before the table reporting it was filled in.
+    done_window = (Window(reported_on - timedelta(days=364), reported_on, f"填报时间为 {chinese_date(reported_on)}")
+                   if reported_on else config.round_window)
     typed = date_cell is not None and sheet.value(*date_cell) != ""
     if date_cell:
         cover.take(*date_cell)
@@ -71,10 +77,13 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[list[StatusUpd
             problem(Code.K002, cols["整改状态"], hazard=hazard, value=text["整改状态"][:30] or "（未填）",
                     choices="、".join(RECTIFY_STATUSES))
         elif text["整改完成日期"]:
-            day = parse_date(sheet.value(r, cols["整改完成日期"]), default_year=year)
-            if day is None:
+            read = read_date(sheet.value(r, cols["整改完成日期"]), done_window)
+            if read.day is None:
                 problem(Code.K004, cols["整改完成日期"], hazard=hazard, value=text["整改完成日期"][:30])
-            on = day or reported_on
+            elif read.assumed_year:
+                problem(Code.T005, cols["整改完成日期"], what=f"隐患 {hazard} 的整改完成日期",
+                        value=text["整改完成日期"][:20], day=chinese_date(read.day), why=done_window.why)
+            on = read.day or reported_on
         elif status == STATUS_FIXED:
             problem(Code.K003, cols["整改完成日期"], hazard=hazard)
         updates.append(StatusUpdate(hazard, unit, status, on, text["整改情况说明"], file, cell_ref(r, 0),

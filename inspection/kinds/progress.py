@@ -18,8 +18,10 @@ from inspection.model import ProgressReturn
 from inspection.reading.book import Book, Sheet
 from inspection.reading.coverage import Coverage, help_line_test, other_sheets, stray_findings, title_block
 from inspection.reading.cells import cell_ref, labelled_cell, squash
-from inspection.reading.layout import labelled_date, open_table, place_in_table
-from inspection.values import decimal_from_number, normalize_text, plain_number
+from inspection.reading.layout import labelled_date, open_table, place_in_table, year_assumed
+from inspection.values import (
+    CHINESE_NUMERALS, NOTHING, chinese_number, decimal_from_number, normalize_text, plain_number,
+)
 from inspection.writers.progress_template import help_lines, progress_subtitle, write_progress_template
 
 LABEL_COL, VALUE_COL = PROGRESS_HEADERS[2], PROGRESS_HEADERS[4]
@@ -27,17 +29,17 @@ LABELS = {h: h for h in PROGRESS_HEADERS}
 OWN_SHEETS = (SHEET_PROGRESS, SHEET_HELP, SHEET_META, SHEET_CORRECTIONS)
 FIX_NUMBER = "数字请填在对应填报项目所在行的“累计数”栏，不要插入行列；如不是填报数字，请删去后重新报送。"
 FIX_TEXT = "说明性的文字不会汇总；需要说明的，请另行报送。"
-_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(个次|家次|个|家|次|人|项|万元|万)?$")
+_NUMBER = re.compile(rf"^([+-]?\d+(?:\.\d+)?|[{CHINESE_NUMERALS}]+(?:点[{CHINESE_NUMERALS}]+)?)(个次|家次|个|家|次|人|项|起|处|条|万元|万)?$")
 
 
 def read(book: Book, campaign: Campaign, source: Source) -> tuple[ProgressReturn | None, list[Finding]]:
     config, file, reporter = campaign.config, source.file, source.unit
     form = campaign.form_for(reporter)
     sheet, header_row, cols, problems = open_table(book, SHEET_PROGRESS, LABELS, (LABEL_COL, VALUE_COL),
-                                                   file, reporter)
-    if problems:
+                                                   file, reporter, own=OWN_SHEETS)
+    if any(p.is_error for p in problems):
         return None, problems
-    findings: list[Finding] = []
+    findings: list[Finding] = list(problems)  # S013: the sheet renamed, read by its content
 
     def add(code: Code, row: int, col: int, **values) -> None:
         findings.append(finding(code, file=file, unit=reporter, sheet=sheet.name, cell=cell_ref(row, col),
@@ -65,7 +67,7 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[ProgressReturn
             other = next(c for c in form.cells if c.key == cell.at_most)
             add(Code.P004, where[cell.key], cols[VALUE_COL], label=cell.label, value=plain_number(value),
                 other=other.label, other_value=plain_number(limit))
-    result.reported_on, filled_in = _filled_in(sheet, header_row, config.inspection_start.year, cover, add)
+    result.reported_on, filled_in = _filled_in(sheet, header_row, config.round_window, cover, add)
     typed = typed or filled_in
     _cover_template(sheet, header_row, cols, form, config, reporter, cover, add)
     strays = cover.strays(lambda r, c: place_in_table(r, c, header_row, cols, "（不是填报项目所在的行）"))
@@ -79,10 +81,11 @@ def read(book: Book, campaign: Campaign, source: Source) -> tuple[ProgressReturn
     return result, findings
 
 
-def _filled_in(sheet: Sheet, header_row: int, default_year: int, cover: Coverage, add):
+def _filled_in(sheet: Sheet, header_row: int, window, cover: Coverage, add):
     """填报时间 (P009 when blank or unreadable), and whether 填报时间, 填报人 or 联系电话 was filled in."""
-    day, cell = labelled_date(sheet, LABEL_REPORT_DATE, header_row, default_year,
-                              lambda r, c, raw, what: add(Code.P009, r, c, what=what))
+    day, cell = labelled_date(sheet, LABEL_REPORT_DATE, header_row, window,
+                              lambda r, c, raw, what: add(Code.P009, r, c, what=what),
+                              year_assumed(add, LABEL_REPORT_DATE, window))
     typed = False
     for found in (cell, *(labelled_cell(sheet, label, header_row) for label in (LABEL_REPORTER, LABEL_PHONE))):
         if found is not None:
@@ -106,13 +109,14 @@ def _cover_template(sheet: Sheet, header_row: int, cols: dict[str, int], form: P
 
 
 def _value(cell: FormCell, raw, row: int, col: int, add):
-    """The cell's value: Decimal for counts and amounts, "是"/"否" for yes/no; None when unreadable."""
+    """The cell's value: Decimal for counts and amounts, "是"/"否" for yes/no; None when unreadable.
+    What people write for none ("无", "-", "/") is 0; a count in words ("三", "十二家") is the count."""
     text = normalize_text(raw).replace(" ", "")
     if cell.type == "yesno":
         if not text:
             add(Code.P006, row, col, label=cell.label)
             return None
-        value = aliases.YES_NO.get(text.upper())
+        value = raw_yes_no(raw, text)
         if value is None:
             add(Code.P005, row, col, label=cell.label, value=text[:20])
         return value
@@ -121,10 +125,7 @@ def _value(cell: FormCell, raw, row: int, col: int, add):
         return Decimal(0)
     number = decimal_from_number(raw)
     if number is None:
-        match = _NUMBER.match(text.replace(",", ""))
-        # A unit written after the number must be the field's own: "2000万" in a 个 field is not 2000.
-        if match and match.group(2) in (None, cell.unit, cell.unit.removesuffix("元")):
-            number = Decimal(match.group(1))
+        number = _number_text(text.replace(",", "").rstrip("。."), cell)
     if number is None:
         add(Code.P001, row, col, label=cell.label, value=text[:30])
         return None
@@ -135,6 +136,27 @@ def _value(cell: FormCell, raw, row: int, col: int, add):
         add(Code.P002, row, col, label=cell.label, value=plain_number(number))
         return None
     return number
+
+
+def _number_text(text: str, cell: FormCell) -> Decimal | None:
+    """A number typed as text, with the field's own unit after it or none: "3个", "３", "三", "2000万"
+    in a 万元 field. A unit not the field's ("2000万" in a 个 field) is no number: it cannot be 2000."""
+    if text in NOTHING:
+        return Decimal(0)
+    match = _NUMBER.match(text)
+    if match is None:
+        return None
+    number, unit = match.group(1), match.group(2)
+    if unit not in (None, cell.unit, cell.unit.removesuffix("元")):
+        return None
+    return Decimal(number) if number[:1].isdigit() or number[:1] in "+-" else chinese_number(number)
+
+
+def raw_yes_no(raw, text: str) -> str | None:
+    """是 or 否 as people mark it: 是/否, 有/无, √/×, Y/N, a TRUE/FALSE cell."""
+    if isinstance(raw, bool):
+        return "是" if raw else "否"
+    return aliases.YES_NO.get(text.upper())
 
 
 def fingerprint(ret: ProgressReturn) -> str:

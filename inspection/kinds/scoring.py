@@ -22,17 +22,18 @@ from inspection.findings import ERROR, Code, Finding, finding
 from inspection.model import Deduction, ScoringReturn
 from inspection.kinds.base import Kind, Source, digest
 from inspection.reading.book import Book
-from inspection.reading.layout import labelled_date
+from inspection.reading.layout import labelled_date, year_assumed
 from inspection.reading.cells import cell_ref, squash
+from inspection.reading.evaluate import Unsupported, evaluate
 from inspection.reading.formulas import FORMULA_XLS, SHARED_FORMULA
 from inspection.reading.coverage import (
-    Coverage, help_line_test, other_sheets, shown, stray_findings, title_block,
+    Coverage, counts, help_line_test, other_sheets, shown, stray_findings, title_block,
 )
 from inspection.kinds.scoring_sheet import FIX_DEDUCTION, ScoringSheet, SheetNotReadable, locate
 from inspection.rubric import Item, Rubric
 from inspection.archive.text import date_text, points_text
 from inspection.values import (
-    cell_text, decimal_from_number, gives_no_reason, is_multiple, parse_points, plain_number,
+    SAME_AS_ABOVE, cell_text, decimal_from_number, gives_no_reason, is_multiple, parse_points, plain_number,
     stated_points,
 )
 from inspection.writers.scoring_template import (
@@ -60,98 +61,22 @@ def read_as(book: Book, campaign: Campaign, source: Source, role: ScoringRole
         located = locate(book, rubric, file, role)
     except SheetNotReadable as err:
         return None, [_with_unit(f, unit) for f in err.findings]
-    sheet, cols = located.sheet, located.cols
-    findings = list(located.findings)
-
-    def add(code: Code, row: int, col: int, **values) -> None:
-        findings.append(finding(code, file=file, unit=unit, sheet=sheet.name, cell=cell_ref(row, col), **values))
-
-    result = ScoringReturn(file=file, unit=unit, group=source.group)
-    cover = Coverage(sheet)
-    col, reason_col, score_col = cols[COL_DEDUCTION], cols[COL_REASON], cols[COL_SCORE]
-    formulas, score_formulas = source.formulas(col), source.formulas(score_col)
-    typed = False  # anything in a cell the inspector fills in
-    any_deduction = any_status = False
+    reading = _Reading(located, source, ScoringReturn(file=file, unit=unit, group=source.group))
     for item in rubric.items:
-        rows = [located.criterion_rows[c.id] for c in item.criteria if c.id in located.criterion_rows]
-        if len(rows) != len(item.criteria):
-            continue  # a missing criterion is already an error (S003)
-        for row in rows:
-            cover.take_cols(row, (cols["criterion"], cols[COL_POINTS], cols[COL_STATUS], col, reason_col, score_col))
-        if "item" in cols:
-            cover.template(rows[0], cols["item"], item_text(item))
-        _check_points(item, rows, sheet, cols[COL_POINTS], add)
-        item_total = Decimal(0)
-        for criterion, row in zip(item.criteria, rows):
-            raw = sheet.value(row, col)
-            reason_raw = sheet.value(row, reason_col)
-            if raw == "" and reason_raw == "" and row not in formulas:
-                continue  # nothing deducted, nothing said: most rows of every sheet
-            typed = True
-            any_deduction = any_deduction or raw != ""
-            reason = cell_text(reason_raw)
-            amount, ok = parse_points(raw)
-            label = criterion.display_label
-            if row in formulas:
-                add(Code.D011, row, col, formula=_formula_shown(formulas[row]))
-                continue
-            if not ok:
-                add(Code.D001, row, col, value=cell_text(raw)[:50])
-                continue
-            if amount < 0:
-                add(Code.D002, row, col, value=plain_number(amount))
-                continue
-            if not is_multiple(amount, TENTH) and amount != 0:
-                add(Code.D003, row, col, value=plain_number(amount))
-                continue
-            if amount > item.points:
-                add(Code.D004, row, col, value=plain_number(amount), points=plain_number(item.points))
-                continue
-            if amount == 0 and reason:
-                written = stated_points(reason_raw)
-                if written:  # "……，扣1分" or a bare 1 in 扣分原因, with 扣分 left blank
-                    add(Code.D012, row, col, where="扣分原因", text=shown(reason_raw), label=label)
-                else:
-                    add(Code.D007, row, reason_col, label=label)
-            if amount > 0 and gives_no_reason(reason):
-                what = "但没有填写扣分原因" if not reason else f"扣分原因只写了“{shown(reason_raw)}”"
-                add(Code.D006, row, reason_col, label=label, value=plain_number(amount), what=what)
-            step = criterion.per_finding_step
-            if amount > 0 and step and not is_multiple(amount, step):
-                add(Code.D008, row, col, label=label, per=criterion.deductions[0].per, step=plain_number(step),
-                    value=plain_number(amount))
-            if amount > 0:
-                item_total += amount
-                result.deductions.append(Deduction(criterion.id, criterion.label, amount, reason,
-                                                   cell_ref(row, col)))
-        if item_total > item.points:
-            add(Code.D005, rows[0], cols[COL_DEDUCTION], item=item.label.rstrip("."), total=plain_number(item_total),
-                points=plain_number(item.points))
-        score = max(Decimal(0), item.points - item_total)
-        result.item_scores[item.id] = score
-        status = _status_text(rows, sheet, cols[COL_STATUS])
-        if status:
-            typed = any_status = True
-        if item_total > 0:
-            _check_status(item, rows, status, cols[COL_STATUS], add)
-        elif status and not any(sheet.value(r, col) != "" for r in rows):
-            written = stated_points(status)
-            if written:  # "……，扣1分" in 完成情况 and no deduction on the item
-                add(Code.D012, *sheet.anchor(rows[0], cols[COL_STATUS]), where="完成情况", text=shown(status),
-                    label=f"细则 {item.label.rstrip('.')} 各条")
-        _check_score(sheet, rows[0], score_col, score, item.points, score_formulas, add)
-
+        reading.item(item)
+    result, sheet, findings, cover = reading.result, located.sheet, reading.findings, reading.cover
     result.total = sum(result.item_scores.values(), Decimal(0))
     if located.total_cell:
         r, c = located.total_cell
         cover.take(r, c)
-        _check_score(sheet, r, c, result.total, rubric.total, score_formulas, add)
-    typed = _read_info(located, config, result, add, cover, role) or typed
-    _cover_template(located, rubric, config, unit, cover, add, role)
+        reading.check_score(r, c, result.total, _total_view(sheet, located, reading.item_cells), rubric.total)
+    typed = _read_info(located, config, result, reading.add, cover, role) or reading.typed
+    _cover_template(located, rubric, config, unit, cover, reading.add, role)
     strays = cover.strays(_where(located, rubric))
-    findings += stray_findings(strays, file=file, unit=unit, sheet=sheet.name,
+    material = _could_change_score(rubric, result)
+    findings += stray_findings(strays, file=file, unit=unit, sheet=sheet.name, material=material,
                                fix_error=FIX_DEDUCTION, fix_warning=FIX_TEXT)
-    elsewhere = other_sheets(book, sheet, (role.sheet, *OWN_SHEETS), file=file, unit=unit,
+    elsewhere = other_sheets(book, sheet, (role.sheet, *OWN_SHEETS), file=file, unit=unit, material=material,
                              fix_error=FIX_DEDUCTION, fix_warning=FIX_TEXT, help_sheet=SHEET_HELP,
                              help_text=help_line_test(help_lines(config, rubric, config.visit(unit), role)))
     findings += elsewhere
@@ -159,11 +84,242 @@ def read_as(book: Book, campaign: Campaign, source: Source, role: ScoringRole
     # over a formula, or a title naming another unit, is somebody's doing: its error stands.
     if not typed and not strays and not elsewhere and not any(f.level == ERROR for f in findings):
         return None, [finding(Code.S008, file=file, unit=unit, sheet=sheet.name, kind=role.name, name=unit)]
-    if not any_deduction and not any_status:
+    if not reading.any_deduction and not reading.any_status:
         first = located.criterion_rows.get(rubric.criteria[0].id, located.header_row + 1)
         findings.append(finding(Code.D014, file=file, unit=unit, sheet=sheet.name,
-                                cell=cell_ref(first, cols[COL_STATUS])))
+                                cell=cell_ref(first, located.cols[COL_STATUS])))
     return result, [_with_unit(f, unit) for f in findings]
+
+
+def _could_change_score(rubric: Rubric, result: ScoringReturn):
+    """Whether a value typed where nothing is read could be a deduction or a score the sheet does not
+    count (S010): words stating points ("扣1分") always; a bare number when it is one the rubric could
+    give (up to its total) and not the total the sheet computes (95.5 written again beside 总得分)."""
+    def material(value) -> bool:
+        if not counts(value):
+            return False
+        number = decimal_from_number(value)
+        if number is None:
+            number, bare = parse_points(value)
+            if not bare or (isinstance(value, str) and "扣" in value):
+                return True
+        return 0 < number <= rubric.total and not _close(number, sum(result.item_scores.values(), Decimal(0)))
+    return material
+
+
+class _Reading:
+    """One scoring sheet being read, item by item: the findings so far, what was typed, and the
+    reason above (which "同上" means)."""
+
+    def __init__(self, located: ScoringSheet, source: Source, result: ScoringReturn):
+        self.located, self.sheet, self.cols = located, located.sheet, located.cols
+        self.file, self.unit = source.file, source.unit
+        self.result = result
+        self.findings: list[Finding] = list(located.findings)
+        self.cover = Coverage(located.sheet)
+        self.col = self.cols[COL_DEDUCTION]
+        self.formulas, self.score_formulas = source.formulas(self.col), source.formulas(self.cols[COL_SCORE])
+        self.typed = self.any_deduction = self.any_status = False  # anything in a cell the inspector fills in
+        self.reason_above = ""  # the last reason given, for a "同上" below it
+        self.item_cells: list[tuple[int, int]] = []  # each item's 得分 cell, which 总得分 adds up
+
+    def add(self, code: Code, row: int, col: int, **values) -> None:
+        self.findings.append(finding(code, file=self.file, unit=self.unit, sheet=self.sheet.name,
+                                     cell=cell_ref(row, col), **values))
+
+    def item(self, item: Item) -> None:
+        located, sheet, cols = self.located, self.sheet, self.cols
+        rows = [located.criterion_rows[c.id] for c in item.criteria if c.id in located.criterion_rows]
+        if len(rows) != len(item.criteria):
+            return  # a missing criterion is already an error (S003)
+        extra = {c.id: located.extra_rows.get(c.id, []) for c in item.criteria}
+        for row in (*rows, *(r for more in extra.values() for r in more)):
+            self.cover.take_cols(row, (cols["criterion"], cols[COL_POINTS], cols[COL_STATUS], self.col,
+                                       cols[COL_REASON], cols[COL_SCORE]))
+        if "item" in cols:
+            self.cover.template(rows[0], cols["item"], item_text(item))
+        _check_points(item, rows, sheet, cols[COL_POINTS], self.add)
+        item_total = Decimal(0)
+        for criterion, row in zip(item.criteria, rows):
+            seen = set()
+            for r in (row, *extra[criterion.id]):
+                amount, reason = self.deduction(item, criterion, r)
+                if amount and (amount, reason) not in seen:  # a row copied as it was counts once (S012)
+                    seen.add((amount, reason))
+                    item_total += amount
+                    self.result.deductions.append(Deduction(criterion.id, criterion.label, amount, reason,
+                                                            cell_ref(r, self.col)))
+        if item_total > item.points:
+            self.add(Code.D005, rows[0], self.col, item=item.label.rstrip("."), total=plain_number(item_total),
+                     points=plain_number(item.points))
+        score = max(Decimal(0), item.points - item_total)
+        self.result.item_scores[item.id] = score
+        self.status(item, rows, item_total)
+        view = _item_view(sheet, rows, extra, self.col, cols[COL_POINTS], item.points)
+        self.check_score(rows[0], cols[COL_SCORE], score, view, item.points)
+        self.item_cells.append(sheet.anchor(rows[0], cols[COL_SCORE]))
+
+    def deduction(self, item: Item, criterion, row: int) -> tuple[Decimal, str]:
+        """One criterion row: the amount it deducts (0 for none or for a value that cannot count,
+        whose finding is added) and its reason."""
+        sheet, col, reason_col = self.sheet, self.col, self.cols[COL_REASON]
+        raw = sheet.value(row, col)
+        reason_at = sheet.anchor(row, reason_col)
+        reason_raw = sheet.value(*reason_at)  # one reason merged over several rows shows on each
+        if raw == "" and reason_raw == "" and row not in self.formulas:
+            return Decimal(0), ""  # nothing deducted, nothing said: most rows of every sheet
+        self.typed = True
+        self.any_deduction = self.any_deduction or raw != "" or row in self.formulas
+        reason = cell_text(reason_raw)
+        label = criterion.display_label
+        if row in self.formulas:
+            amount = self.formula_deduction(row, raw)
+            if amount is None:
+                return Decimal(0), reason
+        else:
+            amount, ok = parse_points(raw)
+            if not ok:
+                self.add(Code.D001, row, col, value=cell_text(raw)[:50])
+                return Decimal(0), reason
+        if amount < 0:
+            self.add(Code.D002, row, col, value=plain_number(amount))
+            return Decimal(0), reason
+        if not is_multiple(amount, TENTH) and amount != 0:
+            self.add(Code.D003, row, col, value=plain_number(amount))
+            return Decimal(0), reason
+        if amount > item.points:
+            self.add(Code.D004, row, col, value=plain_number(amount), points=plain_number(item.points))
+            return Decimal(0), reason
+        if amount == 0:
+            if reason and reason_at[0] == row:  # a merged reason is its top row's
+                if stated_points(reason_raw):  # "……，扣1分" or a bare 1 in 扣分原因, with 扣分 left blank
+                    self.add(Code.D012, row, col, where="扣分原因", text=shown(reason_raw), label=label)
+                else:
+                    self.add(Code.D007, row, reason_col, label=label)
+            if reason and not gives_no_reason(reason):
+                self.reason_above = reason
+            return Decimal(0), reason
+        reason = self.reason(row, reason, reason_raw, label, amount)
+        step = criterion.per_finding_step
+        if step and not is_multiple(amount, step):
+            self.add(Code.D008, row, col, label=label, per=criterion.deductions[0].per, step=plain_number(step),
+                     value=plain_number(amount))
+        return amount, reason
+
+    def formula_deduction(self, row: int, cached) -> Decimal | None:
+        """A formula typed into 扣分 (=0.5*2): what it shows counts, with D015 saying so; D011 when
+        what it shows cannot be known (no value kept, or one that is not a number)."""
+        text = self.formulas[row]
+        try:
+            value = evaluate(text, self.sheet) if text not in (FORMULA_XLS, SHARED_FORMULA) else None
+        except Unsupported:
+            value = None
+        if not isinstance(value, Decimal):
+            value = decimal_from_number(cached)
+        if value is None:
+            self.add(Code.D011, row, self.col, formula=_formula_shown(text))
+            return None
+        self.add(Code.D015, row, self.col, formula=_formula_shown(text), value=plain_number(value))
+        return value
+
+    def reason(self, row: int, reason: str, raw, label: str, amount: Decimal) -> str:
+        """The reason of a deduction; "同上" is the reason above it (T: D016, said at the cell);
+        none at all is D006."""
+        col = self.cols[COL_REASON]
+        if squash(reason).rstrip("。.") in SAME_AS_ABOVE and self.reason_above:
+            self.add(Code.D016, row, col, label=label, value=shown(raw), reason=shown(self.reason_above))
+            return self.reason_above
+        if gives_no_reason(reason):
+            what = "但没有填写扣分原因" if not reason else f"扣分原因只写了“{shown(raw)}”"
+            self.add(Code.D006, row, col, label=label, value=plain_number(amount), what=what)
+            return reason
+        self.reason_above = reason
+        return reason
+
+    def status(self, item: Item, rows: list[int], item_total: Decimal) -> None:
+        """完成情况 of the item: required where points were lost (D009), and not a deduction in words
+        where none was (D012)."""
+        col = self.cols[COL_STATUS]
+        status = _status_text(rows, self.sheet, col)
+        if status:
+            self.typed = self.any_status = True
+        if item_total > 0:
+            _check_status(item, rows, status, col, self.add)
+        elif status and not any(self.sheet.value(r, self.col) != "" for r in rows):
+            if stated_points(status):  # "……，扣1分" in 完成情况 and no deduction on the item
+                self.add(Code.D012, *self.sheet.anchor(rows[0], col), where="完成情况", text=shown(status),
+                         label=f"细则 {item.label.rstrip('.')} 各条")
+
+    def check_score(self, row: int, col: int, expected: Decimal, view, full: Decimal) -> None:
+        """得分 as the file shows it against the recomputed score (see _score_finding)."""
+        row, col = self.sheet.anchor(row, col)
+        found = _score_finding(self.sheet, row, col, self.score_formulas.get(row), expected, view, full)
+        if found:
+            code, values = found
+            self.add(code, row, col, **values)
+
+
+def _item_view(sheet, rows: list[int], extra: dict, col: int, points_col: int, points: Decimal):
+    """What the template's item formula shows on these cells: the item's points less the numbers in
+    its 扣分 cells (a spreadsheet's SUM skips "扣1分" typed as text), never below 0."""
+    cells = set(range(rows[0], rows[-1] + 1)) | {r for more in extra.values() for r in more}
+    numbers = [v for r in cells if isinstance(v := sheet.value(r, col), Decimal)]
+    shown_points = sheet.value(*sheet.anchor(rows[0], points_col))
+    base = shown_points if isinstance(shown_points, Decimal) else points
+    return max(Decimal(0), base - sum(numbers, Decimal(0)))
+
+
+def _total_view(sheet, located: ScoringSheet, item_cells: list[tuple[int, int]]):
+    """What the template's 总得分 formula shows: the sum of what the items' 得分 cells show."""
+    return sum((v for cell in item_cells if isinstance(v := sheet.value(*cell), Decimal)), Decimal(0))
+
+
+def _close(a, b) -> bool:
+    # A difference, not quantize(): quantizing 1e308 to 0.001 raises InvalidOperation.
+    return a is not None and b is not None and abs(a - b) < Decimal("0.0005")
+
+
+def _score_finding(sheet, row: int, col: int, formula: str | None, expected: Decimal, view: Decimal,
+                   full: Decimal):
+    """(code, values) for a 得分 cell whose value disagrees with the recomputed score, or None.
+
+    What the spreadsheet itself explains is never the person's error: a formula that still computes
+    what the template's does on these cells (however another program wrote it), showing another
+    value — not recalculated, or a deduction typed as text that SUM skips — is D010, a warning, and
+    our score stands; so is a value pasted over the formula that shows what the formula did. A
+    number typed over it, or a formula that computes something else, is the filler scoring by hand:
+    D013, since which of the two is meant cannot be known. `view` is what the template's formula
+    shows on these cells."""
+    value = sheet.value(row, col)
+    if isinstance(value, str) and value.startswith("#") and formula is not None:
+        return None  # the formula shows an error (#VALUE!): what caused it is reported where it was typed
+    number = decimal_from_number(value)
+    if number is None and isinstance(value, str) and value.strip():
+        number, ok = parse_points(value)
+        if not ok:
+            return Code.D013, dict(how=f"被改写为文字“{shown(value)}”", value=shown(value),
+                                   expected=plain_number(expected))
+    if number is None or _close(number, expected):
+        return None
+    why = ("表格的公式不计入写成文字的扣分，如“扣1分”" if _close(number, view) and not _close(view, expected)
+           else "表格没有重新计算")
+    warning = Code.D010, dict(value=cell_text(value), expected=plain_number(expected), why=why)
+    if formula is None:  # a value: typed over the formula, or the sheet pasted as values
+        return warning if _close(number, view) else (
+            Code.D013, dict(how="填了数字（不是原来的公式）", value=cell_text(value), expected=plain_number(expected)))
+    try:
+        computed = evaluate(formula, sheet) if formula not in (FORMULA_XLS, SHARED_FORMULA) else None
+    except Unsupported:
+        computed = None
+    if isinstance(computed, Decimal):
+        intact = _close(computed, view) or _close(computed, expected)
+    else:  # a formula the evaluator cannot follow (.xls tokens): judged by what it shows
+        intact = _close(number, view) or _close(number, full)
+    if intact:
+        return warning
+    how = (f"的公式被改写为“{formula[:40]}”" if formula not in (FORMULA_XLS, SHARED_FORMULA)
+           else "的公式显示的分数与扣分不符（公式可能被改写）")
+    return Code.D013, dict(how=how, value=cell_text(value), expected=plain_number(expected))
 
 
 def _formula_shown(text: str) -> str:
@@ -209,35 +365,6 @@ def _check_status(item: Item, rows: list[int], status: str, col: int, add) -> No
         add(Code.D009, rows[0], col, item=item.label.rstrip("."), what=f"只填了“{joined}”", word=joined)
 
 
-def _check_score(sheet, row: int, col: int, expected: Decimal, full: Decimal, formulas: dict, add) -> None:
-    """得分 as the file shows it against the recomputed score. A number typed over the formula, or a
-    formula rewritten to show another score, is the filler scoring by hand: an error, since which of
-    the two is meant cannot be known. A formula still showing full marks was not recalculated (or a
-    deduction was typed as text, which Excel's SUM skips): our score stands, with a warning."""
-    row, col = sheet.anchor(row, col)
-    value = sheet.value(row, col)
-    if isinstance(value, str) and value.startswith("#") and row in formulas:
-        return  # the formula shows an error (#VALUE!): what caused it is reported where it was typed
-    number = decimal_from_number(value)
-    if number is None and isinstance(value, str) and value.strip():
-        number, ok = parse_points(value)
-        number = number if ok else None
-        if number is None:
-            add(Code.D013, row, col, how=f"被改写为文字“{shown(value)}”", value=shown(value), expected=plain_number(expected))
-            return
-    # A difference, not quantize(): quantizing 1e308 to 0.001 raises InvalidOperation.
-    if number is None or abs(number - expected) < Decimal("0.0005"):
-        return
-    formula = formulas.get(row)
-    if formula is None:
-        add(Code.D013, row, col, how="填了数字（不是原来的公式）", value=cell_text(value), expected=plain_number(expected))
-    elif abs(number - full) < Decimal("0.0005"):
-        add(Code.D010, row, col, value=cell_text(value), expected=plain_number(expected))
-    else:
-        add(Code.D013, row, col, how=f"的公式被改写为“{formula[:40]}”", value=cell_text(value),
-            expected=plain_number(expected))
-
-
 def _read_info(located: ScoringSheet, config: Config, result: ScoringReturn, add, cover: Coverage,
                role: ScoringRole) -> bool:
     """检查日期 and 检查人员 (自评日期 and 自评人员); True when either was filled in."""
@@ -254,7 +381,9 @@ def _read_info(located: ScoringSheet, config: Config, result: ScoringReturn, add
         else:
             add(Code.T001, row, col, what=role.date_label, value=cell_text(raw)[:40])
 
-    day, cell = labelled_date(sheet, role.date_label, located.header_row, config.inspection_start.year, problem)
+    window = config.inspection_window
+    day, cell = labelled_date(sheet, role.date_label, located.header_row, window, problem,
+                              year_assumed(add, role.date_label, window))
     if cell is None:
         return typed
     cover.take(*cell)

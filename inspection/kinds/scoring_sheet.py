@@ -11,7 +11,8 @@ import re
 import unicodedata
 
 from inspection.constants import (
-    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, REVIEW, TOTAL_LABEL, ScoringRole,
+    COL_DEDUCTION, COL_POINTS, COL_REASON, COL_SCORE, COL_STATUS, REVIEW, SHEET_CORRECTIONS, SHEET_HELP, SHEET_META,
+    TOTAL_LABEL, ScoringRole,
 )
 from inspection.findings import Code, Finding, finding
 from inspection.reading.book import Book, Sheet
@@ -36,6 +37,8 @@ class ScoringSheet:
     cols: dict[str, int]
     criterion_rows: dict[str, int]  # criterion id → row
     header_row: int = 0
+    # criterion id → the rows repeating it (a criterion row copied to add a second deduction: S012)
+    extra_rows: dict[str, list[int]] = field(default_factory=dict)
     inspectors_cell: tuple[int, int] | None = None
     total_cell: tuple[int, int] | None = None
     findings: list[Finding] = field(default_factory=list)
@@ -52,10 +55,11 @@ def locate(book: Book, rubric: Rubric, file: str, role: ScoringRole = REVIEW) ->
         "criterion": rubric.labels["criterion"], COL_POINTS: COL_POINTS, COL_STATUS: COL_STATUS,
         COL_DEDUCTION: COL_DEDUCTION, COL_REASON: COL_REASON, COL_SCORE: COL_SCORE,
     }
-    sheet, header_row, cols, problems = open_table(book, role.sheet, labels, REQUIRED, file, "")
-    if problems:
+    sheet, header_row, cols, problems = open_table(book, role.sheet, labels, REQUIRED, file, "",
+                                                   own=(SHEET_HELP, SHEET_META, SHEET_CORRECTIONS))
+    if any(p.is_error for p in problems):
         raise SheetNotReadable(problems)
-    located = ScoringSheet(sheet, cols, {}, header_row)
+    located = ScoringSheet(sheet, cols, {}, header_row, findings=list(problems))
     _map_criteria(located, rubric, header_row, file)
     _find_info_cells(located, header_row, role.people_label)
     if any(f.is_error for f in located.findings):
@@ -98,9 +102,15 @@ def _map_criteria(located: ScoringSheet, rubric: Rubric, header_row: int, file: 
         rows = list(found.get(label, []))
         if len(rows) > len(criteria):
             cells = "、".join(cell_ref(r, col) for r, _ in rows)
-            located.findings.append(finding(Code.S004, file=file, sheet=sheet.name, cell=cell_ref(rows[0][0], col),
+            code = Code.S012 if len(criteria) == 1 else Code.S004  # one criterion: its rows add up
+            located.findings.append(finding(code, file=file, sheet=sheet.name, cell=cell_ref(rows[1][0], col),
                                             label=f"({label})", count=len(rows), cells=cells))
-            continue
+            if code == Code.S004:
+                continue
+            criterion = criteria[0]
+            first = _best_row(criterion, rows)
+            located.extra_rows[criterion.id] = [r for r, _ in rows if r != first[0]]
+            rows = [first]
         for criterion in _order_by_text(criteria, rows):
             if not rows:
                 located.findings.append(finding(Code.S003, file=file, sheet=sheet.name,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import python_calamine as calamine
 
-from inspection.values import decimal_from_number
+from inspection.values import decimal_from_number, visible as shown_text
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .xls, or an encrypted .xlsx
@@ -115,10 +115,13 @@ class Book:
 
 
 def clean_cell(value):
-    """A reader's cell value as one of: "" (empty), str, Decimal, date, datetime, bool."""
+    """A reader's cell value as one of: "" (empty), str (without the characters that show nothing),
+    Decimal (at the precision a spreadsheet shows), date, datetime, bool."""
     if value is None:
         return ""
-    if isinstance(value, bool) or isinstance(value, (str, datetime, date)):
+    if isinstance(value, str):
+        return shown_text(value)
+    if isinstance(value, bool) or isinstance(value, (datetime, date)):
         return value
     if isinstance(value, (int, float)):
         number = decimal_from_number(value)
@@ -169,7 +172,8 @@ def _read_sheet(wb, name: str, visible: bool) -> Sheet:
     except BaseException as err:
         _reraise_unless_panic(err)
         raise UnreadableFile(f"工作表“{name}”无法读取：{_reason(err)}") from err
-    rows = [[v if v.__class__ is str else clean_cell(v) for v in row] for row in raw]  # most cells are text
+    # Most cells are text, and most text is what it shows: the characters that show nothing go here.
+    rows = [[(shown_text(v) if v else v) if v.__class__ is str else clean_cell(v) for v in row] for row in raw]
     return Sheet(name, visible, rows, merges)
 
 

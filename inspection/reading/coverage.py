@@ -8,6 +8,7 @@ at its cell, with the fix.
 """
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 import re
 
@@ -85,8 +86,18 @@ class Coverage:
         return found
 
 
+_PHONE = re.compile(r"^\+?[\d\s()（）-]{7,20}$")
+
+
 def counts(value) -> bool:
-    """A stray that could be a deduction or a count: a number, or words stating points."""
+    """A stray that could be a deduction or a count: a number, or words stating points. Not a date,
+    nor a telephone or ID number (seven digits or more, as people write them beside a form)."""
+    if isinstance(value, (date, datetime)):
+        return False
+    if isinstance(value, Decimal) and value == value.to_integral_value() and abs(value) >= 1_000_000:
+        return False
+    if isinstance(value, str) and _PHONE.match(value.strip()) and sum(ch.isdigit() for ch in value) >= 7:
+        return False
     points = stated_points(value)
     return points is not None and points != 0
 
@@ -128,7 +139,7 @@ def other_sheets(book: Book, main: Sheet, own: tuple[str, ...], *, file: str, un
     `help_text(text)` says whether a line is one of them."""
     out: list[Finding] = []
     for name in book.sheet_names:
-        if name in own and name != help_sheet:
+        if (name in own and name != help_sheet) or name == main.name:
             continue
         sheet = book.sheet(name)
         if sheet is None or not any(v != "" for row in sheet.rows for v in row):
@@ -144,11 +155,14 @@ def other_sheets(book: Book, main: Sheet, own: tuple[str, ...], *, file: str, un
         differing = _differing(sheet, main)
         if differing is not None:  # a copy of the main sheet
             if differing:
+                # Typed where the main sheet has nothing: filled in the copy (S009). Where the main sheet
+                # has another value too, the copy is an earlier draft kept beside the form (S014).
+                only_in_copy = any(main.value(r, c) == "" for r, c, _ in differing)
                 cells = "、".join(cell_ref(r, c) for r, c, _ in differing[:5])
                 first = differing[0]
-                out.append(finding(Code.S009, file=file, unit=unit, sheet=name, cell=cell_ref(first[0], first[1]),
-                                   name=name, main=main.name, count=len(differing),
-                                   cells=cells + ("……" if len(differing) > 5 else "")))
+                out.append(finding(Code.S009 if only_in_copy else Code.S014, file=file, unit=unit, sheet=name,
+                                   cell=cell_ref(first[0], first[1]), name=name, main=main.name,
+                                   count=len(differing), cells=cells + ("……" if len(differing) > 5 else "")))
             continue
         cover = Coverage(sheet)
         out += stray_findings(cover.strays(lambda r, c, n=name: f"工作表“{n}”中"), file=file, unit=unit,

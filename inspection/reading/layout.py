@@ -7,7 +7,7 @@ import difflib
 from inspection.findings import Code, Finding, finding
 from inspection.reading.book import Book, Sheet
 from inspection.reading.cells import cell_ref, labelled_cell, squash
-from inspection.values import cell_text, parse_date
+from inspection.values import Window, cell_text, chinese_date, read_date
 
 # The header is looked for this far down: a title, a few lines of labels, maybe rows inserted above.
 HEADER_SEARCH_ROWS = 40
@@ -38,15 +38,37 @@ def find_header(sheet: Sheet, labels: dict[str, str]) -> tuple[int | None, dict[
     return best, best_cols
 
 
-def open_table(book: Book, name: str, labels: dict[str, str], required, file: str, unit: str
-               ) -> tuple[Sheet | None, int | None, dict[str, int], list[Finding]]:
-    """Sheet `name` of a list-like form, its header row and key → column; with the findings that stop
-    its reading (S001 for a missing sheet, S002 for each required label the header lacks)."""
+def open_table(book: Book, name: str, labels: dict[str, str], required, file: str, unit: str,
+               own: tuple[str, ...] = ()) -> tuple[Sheet | None, int | None, dict[str, int], list[Finding]]:
+    """Sheet `name` of a form, its header row and key → column; with its findings: errors that stop
+    its reading (S001 for a missing sheet, S002 for each required label the header lacks), or S013
+    (a warning) when the sheet was renamed and is read by its content. A renamed sheet is the one
+    sheet (besides the form's `own` others: 填表说明, _meta …) whose header holds every required label."""
     sheet = book.sheet(name)
     if sheet is None:
-        return None, None, {}, [missing_sheet(book, name, file, unit)]
+        sheet = _renamed(book, name, labels, required, own)
+        if sheet is None:
+            return None, None, {}, [missing_sheet(book, name, file, unit)]
+        header_row, cols = find_header(sheet, labels)
+        return sheet, header_row, cols, [finding(Code.S013, file=file, unit=unit, sheet=sheet.name, name=name,
+                                                 renamed=sheet.name)]
     header_row, cols = find_header(sheet, labels)
     return sheet, header_row, cols, header_findings(sheet, header_row, cols, labels, required, file, unit)
+
+
+def _renamed(book: Book, name: str, labels: dict[str, str], required, own) -> Sheet | None:
+    """The one visible sheet that holds the form under another name (the tab renamed "淮滨县"), or None."""
+    found = []
+    for other in book.sheet_names:
+        if other in own or other == name:
+            continue
+        sheet = book.sheet(other)
+        if sheet is None or not sheet.visible:
+            continue
+        _, cols = find_header(sheet, labels)
+        if all(key in cols for key in required):
+            found.append(sheet)
+    return found[0] if len(found) == 1 else None
 
 
 def place_in_table(r: int, c: int, header_row: int, cols: dict[str, int], row_note: str = "") -> str:
@@ -75,11 +97,12 @@ def header_findings(sheet: Sheet, header_row: int | None, cols: dict[str, int], 
     return out
 
 
-def labelled_date(sheet: Sheet, label: str, before_row: int, default_year: int,
-                  problem) -> tuple[date | None, tuple[int, int] | None]:
+def labelled_date(sheet: Sheet, label: str, before_row: int, window: Window,
+                  problem, assumed=None) -> tuple[date | None, tuple[int, int] | None]:
     """The date in the cell beside `label` above the header, and that cell. When the cell is blank or
     does not read as a date, problem(row, col, raw, what) is called, `what` saying which in Chinese
-    ("未填写" or "“八月中旬”无法识别"), so each kind reports it with its own code."""
+    ("未填写" or "“八月中旬”无法识别"), so each kind reports it with its own code. A date typed
+    without its year takes it from `window`; assumed(row, col, raw, day) is then called."""
     cell = labelled_cell(sheet, label, before_row)
     if cell is None:
         return None, None
@@ -88,7 +111,16 @@ def labelled_date(sheet: Sheet, label: str, before_row: int, default_year: int,
     if raw == "":
         problem(*cell, raw, "未填写")
         return None, cell
-    day = parse_date(raw, default_year=default_year)
-    if day is None:
+    read = read_date(raw, window)
+    if read.day is None:
         problem(*cell, raw, f"“{cell_text(raw)[:20]}”无法识别")
-    return day, cell
+    elif read.assumed_year and assumed:
+        assumed(*cell, raw, read.day)
+    return read.day, cell
+
+
+def year_assumed(add, what: str, window: Window):
+    """The `assumed` callback of labelled_date for a kind's `add(code, row, col, **values)`: T005 at
+    the cell, saying which year was taken and why."""
+    return lambda r, c, raw, day: add(Code.T005, r, c, what=what, value=cell_text(raw)[:20], day=chinese_date(day),
+                                      why=window.why)

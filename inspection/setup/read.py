@@ -8,12 +8,13 @@ every problem at once, errors first.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, timedelta
+from decimal import Decimal
 import difflib
 from pathlib import Path
 
 from inspection.campaign import Campaign, campaign_of
-from inspection.config import config_from_data, normalize_name
+from inspection.config import config_from_data, normalize_name, parse_round, round_period
 from inspection.errors import SetupError
 from inspection.reading.book import Sheet, UnreadableFile, read_book
 from inspection.reading.cells import cell_ref, squash
@@ -21,14 +22,16 @@ from inspection.reading.guard import check_container
 from inspection.reading.layout import find_header
 from inspection.reading.limits import Limits
 from inspection.reading.repack import reader_bytes
-from inspection.findings import ERROR
+from inspection.findings import ERROR, WARNING
 from inspection.rubric import rubric_from_data
 from inspection.setup.layout import (
     BASICS, DEPARTMENTS_HEADER, GROUP_KEYS, GROUPS_HEADER, MEMBER_SEPARATORS, NO, SECTORS_HEADER, SHEET_BASICS,
     SHEET_DEPARTMENTS, SHEET_GROUPS, SHEET_RUBRIC, SHEET_SECTORS, SHEET_UNITS, UNITS_HEADER, YES,
 )
 from inspection.setup.rubric_table import parse_rubric_table, sheet_rows
-from inspection.values import cell_text, decimal_from_number, parse_date
+from inspection.values import (
+    Window, cell_text, chinese_date, chinese_number, decimal_from_number, normalize_text, read_date,
+)
 
 
 
@@ -130,24 +133,19 @@ def _basics(sheet: Sheet, out: SetupData, workbook_name: str) -> dict[str, dict]
             continue
         out.places[f"{basic.table}.{basic.key}"] = f"{where}（{basic.label}）"
         raw = sheet.merged_value(r, cols["value"])
-        value = _basic_value(basic, raw, where, out)
+        value = _basic_value(basic, raw, where, out, tables["campaign"])
         if value is not None:
             tables[basic.table][basic.key] = value
     out.config.update(campaign=tables["campaign"], forms=tables["forms"])
     return tables
 
 
-def _basic_value(basic, raw, where: str, out: SetupData):
+def _basic_value(basic, raw, where: str, out: SetupData, campaign: dict):
     if basic.key == "round" and isinstance(raw, date):  # Excel turns 2023-08 or 2023年8月 into a date
         return f"{raw:%Y-%m}"
     text = cell_text(raw)
     if basic.kind == "date":
-        day = raw.date() if isinstance(raw, datetime) else raw if isinstance(raw, date) else (
-            parse_date(raw, default_year=date.today().year) if text else None)
-        if day is None:
-            out.problems.append(Problem(where, ERROR, f"“{basic.label}”{'没有填写' if not text else f'“{text}”不是日期'}，"
-                                                        "请填写日期，如 2023/8/7"))
-        return day
+        return _date_value(basic, raw, text, where, out, campaign)
     if basic.kind == "yesno":
         if text not in (YES, NO):
             out.problems.append(Problem(where, ERROR, f"“{basic.label}”应填“是”或“否”，现为“{text}”"))
@@ -164,6 +162,70 @@ def _basic_value(basic, raw, where: str, out: SetupData):
         out.problems.append(Problem(where, ERROR, f"“{basic.label}”没有填写：{basic.note}"))
         return None
     return text
+
+
+def _group_number(raw) -> Decimal | None:
+    """组号 as people write it: 1, "1", "１", "第1组", "一", "第一组"."""
+    number = decimal_from_number(raw)
+    if number is not None:
+        return number
+    text = "".join(normalize_text(raw).split()).removeprefix("第").removesuffix("组")
+    if text.isdigit() and text.isascii():
+        return Decimal(text)
+    return chinese_number(text) if text else None
+
+
+def _date_value(basic, raw, text: str, where: str, out: SetupData, campaign: dict) -> date | None:
+    """A date of 基本信息. One typed without its year ("9月8日") takes the year the campaign's own
+    dates tell (the round, the start of the inspection for its end, its end for the deadline), with a
+    warning that says so; where they cannot tell, an error asks for the year. Never this computer's year."""
+    if not text:
+        out.problems.append(Problem(where, ERROR, f"“{basic.label}”没有填写，请填写日期，如 2023/8/7"))
+        return None
+    month_day = read_date(raw, _ANY_YEAR)
+    if month_day.day is None:
+        out.problems.append(Problem(where, ERROR, f"“{basic.label}”“{text}”不是日期，请填写日期，如 2023/8/7"))
+        return None
+    if not month_day.assumed_year:
+        return month_day.day
+    first, last, why = _date_context(basic.key, campaign)
+    years = [y for y in range(first.year, last.year + 1) if _valid(y, month_day.day) and
+             first <= month_day.day.replace(year=y) <= last] if why else []
+    if len(years) != 1:
+        reason = f"从{why}看不出是哪一年" if why else "本表中没有可以推断年份的日期"
+        out.problems.append(Problem(where, ERROR, f"“{basic.label}”“{text}”没有写年份，{reason}，请写明年份，"
+                                                    f"如 {years[-1] if years else first.year}/{month_day.day.month}/{month_day.day.day}"))
+        return None
+    day = month_day.day.replace(year=years[0])
+    out.problems.append(Problem(where, WARNING, f"“{basic.label}”“{text}”没有写年份，按 {chinese_date(day)} 读取"
+                                                  f"（{why}）；如不是这一年，请写明年份"))
+    return day
+
+
+_ANY_YEAR = Window(date(2000, 1, 1), date(2000, 12, 31))  # reads a month and day alone (2000: 2月29日 exists)
+
+
+def _valid(year: int, day: date) -> bool:
+    try:
+        day.replace(year=year)
+        return True
+    except ValueError:
+        return False
+
+
+def _date_context(key: str, campaign: dict) -> tuple[date, date, str]:
+    """The days a date of `key` typed without a year may fall on, and what says so: the end after
+    the start, the deadline after the end, the start around the round ("" when nothing tells)."""
+    after = {"inspection_end": ("inspection_start", "检查开始日期"), "deadline": ("inspection_end", "检查结束日期")}
+    if key in after and isinstance(campaign.get(after[key][0]), date):
+        since = campaign[after[key][0]]
+        return since, since + timedelta(days=364), f"{after[key][1]}为 {chinese_date(since)}"
+    round_ = parse_round(campaign.get("round", "")) if campaign.get("round") else None
+    if round_ is None:
+        return date.min, date.min, ""
+    first, last = round_period(round_)
+    short = (last - first).days < 100  # a month or a quarter: its dates may lie a little before it too
+    return (first - timedelta(days=91) if short else first), last + timedelta(days=91), f"轮次为 {campaign['round']}"
 
 
 def _names(sheet: Sheet, header_labels: tuple[str, str], out: SetupData) -> dict[str, str]:
@@ -201,11 +263,13 @@ def _groups(sheet: Sheet, units: dict[str, str], out: SetupData) -> list[dict]:
     groups: dict[int, dict] = {}
     owner: dict[str, tuple[int, str]] = {}
     for r in range(header + 1, sheet.height):
-        value = {key: sheet.value(r, c) for key, c in cols.items()}
-        if not any(cell_text(v) for v in value.values()):
+        if not any(cell_text(sheet.value(r, c)) for c in cols.values()):
             continue
-        at = {key: f"{sheet.name}!{cell_ref(r, c)}" for key, c in cols.items()}
-        number = decimal_from_number(value.get("number", ""))
+        # A group's facts written once in cells merged over its rows show on each of them; the unit is the row's own.
+        value = {key: sheet.value(r, c) if key == "unit" else sheet.merged_value(r, c) for key, c in cols.items()}
+        at = {key: f"{sheet.name}!{cell_ref(*(sheet.anchor(r, c) if key != 'unit' else (r, c)))}"
+              for key, c in cols.items()}
+        number = _group_number(value.get("number", ""))
         if number is None or number != number.to_integral_value() or not 1 <= number <= 9999:
             out.problems.append(Problem(at.get("number", f"{sheet.name}!A{r + 1}"), ERROR,
                                         f"组号应为 1 到 9999 的整数，现为“{cell_text(value.get('number', ''))}”"))

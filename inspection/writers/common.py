@@ -12,7 +12,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from inspection.constants import SHEET_HELP, SHEET_META, TEMPLATE_VERSION, TOOL_VERSION
-from inspection.values import plain_number
+from inspection.values import chinese_date, plain_number  # noqa: F401 (chinese_date: the writers import it from here)
 from inspection.writers import paper
 from inspection.writers.paper import DEFAULT_ROW_PT, LANDSCAPE, PORTRAIT, Page, page_breaks
 
@@ -301,11 +301,6 @@ def write_note(ws, st: "Styles", row: int, last_col: int, text: str, width: floa
     height = text_height(text, width)
     ws.set_row(row, height)
     return height
-
-
-def chinese_date(d) -> str:
-    """2023年9月8日: a date as a notice writes it, no leading zeros."""
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def chinese_number(n: int) -> str:

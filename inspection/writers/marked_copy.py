@@ -25,7 +25,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from inspection.constants import SHEET_CORRECTIONS, SHEET_META
-from inspection.findings import ERROR, Finding
+from inspection.findings import ERROR, INFO, Finding
 from inspection.reading.book import CFB_MAGIC, UnreadableFile
 from inspection.reading.limits import MB, Limits, size_text
 from inspection.writers.common import EXCEL_CELL_LIMIT, FONT, HEADER_FILL, INPUT_FILL, height_for, lines_needed
@@ -138,6 +138,8 @@ def _mark_cells(wb, note: Note) -> None:
     at: dict[tuple[str, str], list[Finding]] = {}
     for f in note.findings:
         match = _CELL.match(f.cell or "")
+        if f.level == INFO:
+            continue  # a note (a year assumed): listed in 修改说明, nothing to fix at the cell
         if not match or f.sheet not in wb.sheetnames or f.sheet in (SHEET_META, SHEET_CORRECTIONS):
             continue
         if int(match[2]) > MAX_ROW or column_index_from_string(match[1]) > MAX_COL:
