@@ -15,6 +15,7 @@ class Campaign:
     rubric: Rubric
     unit_form: ProgressForm | None  # the 调度表 of the units inspected; None: the campaign has none
     department_form: ProgressForm | None  # the 调度表 of the departments
+    notes: tuple[str, ...] = ()  # what the settings left to the tool and it assumed ("基本信息!B7：…按 2023年9月8日 读取")
 
     def form_for(self, reporter: str) -> ProgressForm | None:
         """The 调度表 a unit or a department fills in (None where the campaign has none)."""
@@ -33,8 +34,8 @@ def load_campaign(config_path: Path) -> Campaign:
     return campaign_of(load_config(config_path))
 
 
-def campaign_of(config: Config, rubric: Rubric | None = None) -> Campaign:
+def campaign_of(config: Config, rubric: Rubric | None = None, notes: tuple[str, ...] = ()) -> Campaign:
     """The campaign of a config already loaded: its rubric (unless given) and forms loaded now."""
     unit_form, department_form = (load_form(path) if path else None
                                   for path in (config.progress_unit_form, config.progress_department_form))
-    return Campaign(config, rubric or load_rubric(config.rubric_path), unit_form, department_form)
+    return Campaign(config, rubric or load_rubric(config.rubric_path), unit_form, department_form, notes)

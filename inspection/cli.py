@@ -93,8 +93,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _load(config: str):
+    """The campaign, and on the console what its settings left to the tool to assume (before the work)."""
+    campaign = load_campaign(Path(config))
+    for note in campaign.notes:
+        print(f"设置表格提醒：{note}")
+    return campaign
+
+
 def cmd_templates(args) -> int:
-    campaign = load_campaign(Path(args.config))
+    campaign = _load(args.config)
     config, rubric = campaign.config, campaign.rubric
     archive = Path(args.archive) if args.archive else default_archive(Path(DEFAULT_OUTPUT_DIR))
     if args.archive and not archive.exists():
@@ -139,7 +147,7 @@ def _day(text: str) -> date:
 
 
 def cmd_run(args) -> int:
-    campaign = load_campaign(Path(args.config))
+    campaign = _load(args.config)
     archive = Path(args.archive) if args.archive else default_archive(Path(args.output))
     result = run(campaign, Path(args.input), Path(args.output), as_of=args.as_of, archive=archive,
                  jobs=args.jobs, progress=partial(file_progress, quiet=args.quiet))
@@ -258,7 +266,7 @@ def cmd_demo(args) -> int:
     from inspection.demo_scoring import fill_scoring_returns
     from inspection.demo_self import fill_self_returns
 
-    campaign = load_campaign(Path(args.config))
+    campaign = _load(args.config)
     config, rubric = campaign.config, campaign.rubric
     templates = generate_templates(campaign, Path(args.templates), jobs=args.jobs)
     print(f"第一步：已生成 {len(templates.all)} 个空白表格，位于 {templates.folder}。")

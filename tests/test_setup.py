@@ -2,7 +2,7 @@
 as --config for every command, and `setup --from-workbook` writes the TOML back: the same campaign."""
 
 import dataclasses
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -163,3 +163,65 @@ def test_setup_never_writes_over_an_existing_workbook(tmp_path, capsys):
     assert workbook.read_bytes() == before
     err = capsys.readouterr().err
     assert err.startswith("无法运行：") and "已经存在" in err and "--output" in err
+
+
+def test_workbook_date_without_year__the_campaigns_year_said_at_its_cell(tmp_path, capsys):
+    """"9月8日" as text: the deadline follows the end of the inspection (2023年8月28日), so it is
+    2023年9月8日 — never this computer's year — and the console says what was assumed, at the cell."""
+    rows = {}
+
+    def yearless(wb):
+        rows["deadline"] = _basics_row(wb, "报送截止日期")
+        wb[SHEET_BASICS].cell(rows["deadline"], 2).value = "9月8日"
+        wb[SHEET_BASICS].cell(_basics_row(wb, "检查开始日期"), 2).value = "8月7日"
+    workbook = _edited(tmp_path, yearless)
+    campaign = load_campaign(workbook)
+    assert (campaign.config.inspection_start, campaign.config.deadline) == (date(2023, 8, 7), date(2023, 9, 8))
+    assert f"{SHEET_BASICS}!B{rows['deadline']}：“报送截止日期”“9月8日”没有写年份，按 2023年9月8日 读取" \
+           "（检查结束日期为 2023年8月28日）；如不是这一年，请写明年份" in campaign.notes
+    assert main(["templates", "--config", str(workbook), "--output", str(tmp_path / "t"), "--quiet"]) == 0
+    assert f"设置表格提醒：{SHEET_BASICS}!B{rows['deadline']}：“报送截止日期”“9月8日”没有写年份" in capsys.readouterr().out
+
+
+def test_workbook_date_without_year_the_round_cannot_tell__error_asks_for_the_year(tmp_path):
+    """An annual round (2018年度): a start typed "1月10日" may be January 2018 or 2019."""
+    def annual(wb):
+        wb[SHEET_BASICS].cell(_basics_row(wb, "轮次"), 2).value = "2018年度"
+        wb[SHEET_BASICS].cell(_basics_row(wb, "检查开始日期"), 2).value = "1月10日"
+    with pytest.raises(SetupError) as err:
+        load_campaign(_edited(tmp_path, annual))
+    assert "“检查开始日期”“1月10日”没有写年份，从轮次为 2018年度看不出是哪一年，请写明年份" in str(err.value)
+
+
+def test_workbook_date_in_another_year__warned(tmp_path):
+    """A full date whose year is not the campaign's (2026 for a 2023 round): a warning at its cell."""
+    def other_year(wb):
+        wb[SHEET_BASICS].cell(_basics_row(wb, "报送截止日期"), 2).value = datetime(2026, 9, 8)
+    campaign = load_campaign(_edited(tmp_path, other_year))
+    assert any("“报送截止日期”是 2026年9月8日，比“检查结束日期”（2023年8月28日）晚" in note for note in campaign.notes)
+
+
+def test_workbook_group_facts_merged_over_its_rows__one_group_of_two_units(tmp_path):
+    """001's groups each inspect two counties: 组号, 组名, 组长 … written once, merged over both rows."""
+    source = ROOT / "examples" / "001_平顶山重大隐患专项行动" / "config.toml"
+    _, workbook = workbook_from_config(source, tmp_path)
+    expected = load_campaign(workbook).config
+    wb = openpyxl.load_workbook(workbook)
+    groups = wb[SHEET_GROUPS]
+    header = [c.value for c in groups[1]]
+    unit_col = header.index("被检查单位") + 1
+    first = 2
+    for r in range(2, groups.max_row + 2):
+        if r > groups.max_row or groups.cell(r, 1).value != groups.cell(first, 1).value:
+            if r - first > 1:
+                for col in range(1, groups.max_column + 1):
+                    if col == unit_col:
+                        continue
+                    for rr in range(first + 1, r):
+                        groups.cell(rr, col).value = None
+                    groups.merge_cells(start_row=first, start_column=col, end_row=r - 1, end_column=col)
+            first = r
+    groups.cell(2, 1).value = "第一组"
+    wb.save(workbook)
+    merged = load_campaign(workbook).config
+    assert merged.groups == expected.groups

@@ -62,7 +62,8 @@ def campaign_from_setup(data: "SetupData", path: Path) -> Campaign:
         problems = sorted(data.problems, key=lambda p: p.level != ERROR)
         raise SetupError.listing(source, [f"{p.cell}：{p.message}" for p in problems])
     config = config_from_data(data.config, path, source, places=data.places)
-    return campaign_of(config, rubric_from_data(data.rubric, source, str(path)))
+    notes = tuple(f"{p.cell}：{p.message}" for p in data.problems)  # warnings: what was assumed, where
+    return campaign_of(config, rubric_from_data(data.rubric, source, str(path)), notes)
 
 
 def read_setup(path: Path) -> SetupData:
@@ -137,6 +138,7 @@ def _basics(sheet: Sheet, out: SetupData, workbook_name: str) -> dict[str, dict]
         if value is not None:
             tables[basic.table][basic.key] = value
     out.config.update(campaign=tables["campaign"], forms=tables["forms"])
+    _check_years(tables["campaign"], out)
     return tables
 
 
@@ -162,6 +164,26 @@ def _basic_value(basic, raw, where: str, out: SetupData, campaign: dict):
         out.problems.append(Problem(where, ERROR, f"“{basic.label}”没有填写：{basic.note}"))
         return None
     return text
+
+
+def _check_years(campaign: dict, out: SetupData) -> None:
+    """A date whose year is not the campaign's (Excel fills in this computer's year for "9月8日"):
+    a warning where it was written, so that a reminder never counts 1,096 days to a deadline."""
+    round_ = parse_round(campaign.get("round", "")) if campaign.get("round") else None
+    dates = {key: campaign.get(key) for key in ("inspection_start", "inspection_end", "deadline")}
+    labels = {basic.key: basic.label for basic in BASICS}
+    if round_ and isinstance(dates["inspection_start"], date):
+        first, last = round_period(round_)
+        if not first - timedelta(days=183) <= dates["inspection_start"] <= last + timedelta(days=183):
+            out.problems.append(Problem(out.places["campaign.inspection_start"].split("（")[0], WARNING,
+                                        f"“{labels['inspection_start']}”是 {chinese_date(dates['inspection_start'])}，"
+                                        f"离轮次 {campaign['round']} 超过半年：年份是否写错？"))
+    for key, before in (("inspection_end", "inspection_start"), ("deadline", "inspection_end")):
+        day, since = dates[key], dates[before]
+        if isinstance(day, date) and isinstance(since, date) and (day - since).days > 183:
+            out.problems.append(Problem(out.places[f"campaign.{key}"].split("（")[0], WARNING,
+                                        f"“{labels[key]}”是 {chinese_date(day)}，比“{labels[before]}”"
+                                        f"（{chinese_date(since)}）晚 {(day - since).days} 天：年份是否写错？"))
 
 
 def _group_number(raw) -> Decimal | None:
