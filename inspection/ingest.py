@@ -18,7 +18,7 @@ from inspection.entries import Entry, FileChanged, read_disk, read_problem, unre
 from inspection.errorlog import short_error
 from inspection.findings import Code, Finding, finding
 from inspection.inputs import discover
-from inspection.kinds import BY_KEY, Kind, Source
+from inspection.kinds import BY_KEY, KINDS, Kind, Source
 from inspection.model import InputFile
 from inspection.pool import run_all, single_worker, submit
 from inspection.progressbar import silent_progress
@@ -28,6 +28,7 @@ from inspection.reading.formulas import formulas_by_column
 from inspection.reading.guard import Container, check_container
 from inspection.reading.meta import read_meta
 from inspection.reading.repack import reader_bytes
+from inspection.values import cell_text
 
 REQUIRED_META = ("kind", "campaign", "round")
 # Below this many files, starting worker processes costs more than reading the files one by one.
@@ -158,6 +159,9 @@ def _read_content(book: Book, data: bytes, container: Container, info: InputFile
     if links:
         findings.append(finding(Code.F011, file=info.path))
     meta = read_meta(book)
+    if meta is None:  # the hidden sheet lost (the form copied into a new workbook): what the form shows
+        meta, note = _meta_from_content(book, info, campaign)
+        findings += note
     info.meta = dict(meta or {})
     findings += _identify(meta, info, campaign)
     if any(f.is_error for f in findings):
@@ -170,6 +174,34 @@ def _read_content(book: Book, data: bytes, container: Container, info: InputFile
     if payload is None and found and all(f.code == Code.S008 for f in found):  # the blank form, sent back
         return Read(findings=findings + found, blank=True)
     return Read(payload, findings + found)
+
+
+TITLE_ROWS = 6  # the rows above a form's table that name its unit (title, subtitle, labels)
+
+
+def _meta_from_content(book: Book, info: InputFile, campaign: Campaign) -> tuple[dict | None, list[Finding]]:
+    """A return whose `_meta` is gone, identified by what a person sees on it: its kind by its sheet
+    (打分表, 交办清单 …), its unit by the one unit its title rows name (else its file name), this
+    round of this campaign. M014 says what was assumed; (None, []) when the form does not tell."""
+    config = campaign.config
+    kinds = [k for k in KINDS if k.sheet in book.sheet_names]
+    if len(kinds) != 1:
+        return None, []
+    kind = kinds[0]
+    sheet = book.sheet(kind.sheet)
+    title = " ".join(cell_text(v) for row in sheet.rows[:TITLE_ROWS] for v in row if v != "")
+    names = sorted(set(config.reporter_names.find(title)))
+    if len(names) != 1:
+        names = sorted(set(config.reporter_names.find(PurePosixPath(info.path).stem)))
+    if len(names) != 1:
+        return None, []
+    unit = names[0]
+    group = config.group_for_unit(unit)
+    meta = {"kind": kind.key, "campaign": config.campaign, "round": config.round, "county": unit,
+            "group": str(group.number) if group and kind.grouped else "",
+            "rubric_id": campaign.rubric.id, "rubric_version": campaign.rubric.version}
+    return meta, [finding(Code.M014, file=info.path, unit=unit, sheet=kind.sheet, name=unit, form=kind.sheet,
+                          kind=kind.name, round=config.shown_round)]
 
 
 def _identify(meta: dict | None, info: InputFile, campaign: Campaign) -> list[Finding]:
@@ -200,11 +232,15 @@ def _identify(meta: dict | None, info: InputFile, campaign: Campaign) -> list[Fi
     if kind.grouped and expected != meta.get("group", "").strip():
         return [finding(Code.M007, file=file, unit=unit, group=meta.get("group", "") [:10] or "（无）", name=unit,
                         expected=f"第 {group.number} 组" if group else "不分组的考评")]
-    if kind.rubric and (meta.get("rubric_id"), meta.get("rubric_version")) != (rubric.id, rubric.version):
+    if kind.rubric and meta.get("rubric_id") != rubric.id:
         return [finding(Code.M005, file=file, unit=unit,
                         value=f"{meta.get('rubric_id', '')[:60]} 第 {meta.get('rubric_version', '')[:10]} 版",
                         expected=f"{rubric.id} 第 {rubric.version} 版")]
-    return _named_in_file_name(info, config, kind)
+    revised = []
+    if kind.rubric and meta.get("rubric_version") != rubric.version:  # the office revised it after sending
+        revised = [finding(Code.M015, file=file, unit=unit, value=meta.get("rubric_version", "")[:10] or "（无）",
+                           expected=rubric.version)]
+    return revised + _named_in_file_name(info, config, kind)
 
 
 def _named_in_file_name(info: InputFile, config: Config, kind: Kind) -> list[Finding]:

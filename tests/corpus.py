@@ -162,6 +162,14 @@ def _foreign_formula(ws, rows):
     ws.cell(rows["c07"], 7, "台账缺失")
 
 
+def _meta_and_title_gone(ws, rows):
+    ws.parent.remove(ws.parent["_meta"])
+    for row in ws.iter_rows(max_row=3):
+        for cell in row:
+            if type(cell).__name__ != "MergedCell" and isinstance(cell.value, str) and "淮滨" in cell.value:
+                cell.value = None
+
+
 def _renamed_beside_copy(ws, rows):
     ws.title = "Sheet1"
     ws.parent.copy_worksheet(ws).title = "Sheet2"
@@ -412,11 +420,15 @@ FAULTS: list[Fault] = [
     Fault("数据区域到 XFD1048576", _bomb(bombs.far_cell), REJECTED, Code.F008),
     Fault("超过 50 MB 的文件", _oversized, REJECTED, Code.F005),
     # --- identity ---
-    Fault("_meta 被删除", _edit(lambda ws, rows: ws.parent.remove(ws.parent["_meta"])), REJECTED, Code.M001),
+    Fault("_meta 被删除（表上写明了单位）", _edit(lambda ws, rows: ws.parent.remove(ws.parent["_meta"])), ACCEPTED,
+          Code.M014),
+    Fault("_meta 被删除、表上和文件名都看不出单位",
+          lambda ctx: ctx.scoring(name="打分表.xlsx", edit=_meta_and_title_gone) and "打分表.xlsx", REJECTED, Code.M001),
     Fault("_meta 缺少表格类型", _meta(kind=None), REJECTED, Code.M002),
     Fault("_meta 表格类型被改", _meta(kind="survey"), REJECTED, Code.M003),
     Fault("另一次检查的表格", _meta(campaign="2022 年安全生产大检查"), REJECTED, Code.M004),
-    Fault("另一版考评细则", _meta(rubric_version="0"), REJECTED, Code.M005),
+    Fault("另一套考评细则", _meta(rubric_id="another-rubric"), REJECTED, Code.M005),
+    Fault("下发后改过版本的考评细则", _meta(rubric_version="0"), ACCEPTED, Code.M015),
     Fault("不在名单中的单位", _meta(county="某某县", reporter="某某县"), REJECTED, Code.M006),
     Fault("检查组与单位不对应", _meta(group="3"), REJECTED, Code.M007),
     Fault("上一轮的表格", _meta(round="2023-07"), REJECTED, Code.M008),

@@ -106,7 +106,7 @@ def test_no_meta__M001(box):
     ({"kind": None}, Code.M002),
     ({"kind": "survey"}, Code.M003),
     ({"campaign": "别的检查"}, Code.M004),
-    ({"rubric_version": "0"}, Code.M005),
+    ({"rubric_id": "another-rubric"}, Code.M005),
     ({"county": "某某县", "reporter": "某某县"}, Code.M006),
     ({"group": "3"}, Code.M007),
     ({"round": "2023-07"}, Code.M008),
@@ -121,6 +121,29 @@ def test_meta_edited__rejected(box, changes, code):
     known = code in (Code.M004, Code.M005, Code.M007, Code.M008)
     expected = UNIT_REJECTED if known else MISSING
     assert next(r for r in result.ranking if r.unit == "淮滨县").status == expected
+
+
+def test_meta_lost__identified_by_what_the_form_shows_M014(box):
+    """The form copied into a new workbook loses the very hidden _meta, which nobody can see: the
+    sheet says it is 淮滨县's 打分表, and it is read as this round's, with a warning saying so."""
+    path = box.fill("淮滨县", deductions={"c07": (2, "台账缺失")})
+    wb = openpyxl.load_workbook(path)
+    del wb["_meta"]
+    wb.save(path)
+    result = box.run()
+    assert only(result, Code.M014).message == message(Code.M014, name="淮滨县", form="打分表", kind="打分表",
+                                                      round="2023-08")
+    assert status_of(result, "淮滨县.xlsx") == ACCEPTED and result.scoring["淮滨县"].total == Decimal(98)
+
+
+def test_rubric_revised_after_the_templates_went_out__read_by_this_version_M015(box):
+    """The office raised the rubric's version after sending the forms: the group cannot see it, so the
+    return is read by this version (its labels and points are checked as always), with a warning."""
+    path = box.fill("淮滨县", deductions={"c07": (2, "台账缺失")})
+    set_meta(path, rubric_version="0")
+    result = box.run()
+    assert only(result, Code.M015).message == message(Code.M015, value="0", expected="1")
+    assert status_of(result, "淮滨县.xlsx") == ACCEPTED and result.scoring["淮滨县"].total == Decimal(98)
 
 
 def test_identified_by_meta_not_name(box):

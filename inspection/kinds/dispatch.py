@@ -32,6 +32,9 @@ from inspection.writers.dispatch_template import (
 OWN_SHEETS = (SHEET_HELP, SHEET_META, SHEET_CORRECTIONS)  # besides the role's own sheet
 FIX_TEXT = "问题隐患请填在表格的空行中（一个隐患一行），不要写在表格之外；如不是问题隐患，请删去。"
 LABELS = {h: h for h in DISPATCH_HEADERS}
+# What a row says when there is no hazard to list: not a hazard named "无".
+SAYS_NONE = {"无", "没有", "-", "—", "－", "--", "——", "/", "／", "\\", "未发现", "未发现问题", "未发现隐患", "未发现问题隐患",
+             "无问题", "无隐患", "无问题隐患", "暂无", "以下空白", "以下无内容", "空白", "此处空白", "本页以下空白"}
 
 
 def hazard_id(campaign: str, round_: str, place_of_unit: str, place: int) -> str:
@@ -103,6 +106,8 @@ def read_as(book: Book, campaign: Campaign, source: Source, role: ListRole
             continue
         cover.take_cols(r, cols.values())
         typed = True
+        if all(squash(v).strip("。.") in SAYS_NONE for h, v in values.items() if h != "序号" and cell_text(v)):
+            continue  # "无", "未发现问题隐患", "以下空白": the group says there is nothing (more) to list
         # One company (sector, deadline …) written once over several rows in a merged cell shows on each.
         hazards.append((r, {h: sheet.merged_value(r, cols[h]) if v == "" and h != "序号" else v
                             for h, v in values.items()}))

@@ -84,7 +84,7 @@ def read_as(book: Book, campaign: Campaign, source: Source, role: ScoringRole
     # over a formula, or a title naming another unit, is somebody's doing: its error stands.
     if not typed and not strays and not elsewhere and not any(f.level == ERROR for f in findings):
         return None, [finding(Code.S008, file=file, unit=unit, sheet=sheet.name, kind=role.name, name=unit)]
-    if not reading.any_deduction and not reading.any_status:
+    if not reading.any_deduction and not reading.any_status and not reading.any_reason:
         first = located.criterion_rows.get(rubric.criteria[0].id, located.header_row + 1)
         findings.append(finding(Code.D014, file=file, unit=unit, sheet=sheet.name,
                                 cell=cell_ref(first, located.cols[COL_STATUS])))
@@ -119,7 +119,8 @@ class _Reading:
         self.cover = Coverage(located.sheet)
         self.col = self.cols[COL_DEDUCTION]
         self.formulas, self.score_formulas = source.formulas(self.col), source.formulas(self.cols[COL_SCORE])
-        self.typed = self.any_deduction = self.any_status = False  # anything in a cell the inspector fills in
+        # Anything in a cell the inspector fills in; a reason alone ("经检查各项均符合要求") says the sheet was gone through.
+        self.typed = self.any_deduction = self.any_status = self.any_reason = False
         self.reason_above = ""  # the last reason given, for a "同上" below it
         self.item_cells: list[tuple[int, int]] = []  # each item's 得分 cell, which 总得分 adds up
 
@@ -170,6 +171,7 @@ class _Reading:
             return Decimal(0), ""  # nothing deducted, nothing said: most rows of every sheet
         self.typed = True
         self.any_deduction = self.any_deduction or raw != "" or row in self.formulas
+        self.any_reason = self.any_reason or reason_raw != ""
         reason = cell_text(reason_raw)
         label = criterion.display_label
         if row in self.formulas:
