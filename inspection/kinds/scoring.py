@@ -196,8 +196,8 @@ class _Reading:
             if reason and reason_at[0] == row:  # a merged reason is its top row's
                 if stated_points(reason_raw):  # "……，扣1分" or a bare 1 in 扣分原因, with 扣分 left blank
                     self.add(Code.D012, row, col, where="扣分原因", text=shown(reason_raw), label=label)
-                else:
-                    self.add(Code.D007, row, reason_col, label=label)
+                elif not any(sheet.value(r, col) != "" for r in sheet.rows_under(row, reason_col)):
+                    self.add(Code.D007, row, reason_col, label=label)  # (merged over a deduction below: its reason)
             if reason and not gives_no_reason(reason):
                 self.reason_above = reason
             return Decimal(0), reason

@@ -65,6 +65,13 @@ class Sheet:
             }
         return rows.get(row, (row, col))
 
+    def rows_under(self, row: int, col: int) -> range:
+        """The rows the merged range holding (row, col) covers (just `row` when it is not merged)."""
+        for r1, c1, r2, c2 in self.merges:
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                return range(r1, r2 + 1)
+        return range(row, row + 1)
+
     def right_of(self, row: int, col: int) -> tuple[int, int]:
         """The cell just right of (row, col), stepping over the merged range (row, col) is in."""
         for r1, c1, r2, c2 in self.merges:
