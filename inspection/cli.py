@@ -8,7 +8,7 @@ import traceback
 from pathlib import Path
 
 from inspection import __version__
-from inspection.config import group_label
+from inspection.config import ROUND_FORMS, group_label, parse_round
 from inspection.constants import DEFAULT_CONFIG, DEFAULT_INPUT_DIR, DEFAULT_OUTPUT_DIR, DEFAULT_TEMPLATES_DIR
 from inspection.errorlog import log_name, write_log
 from inspection.errors import SetupError
@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", default=DEFAULT_CONFIG, metavar="PATH", help="配置文件（默认 config.toml）")
+    common.add_argument("--config", default=DEFAULT_CONFIG, metavar="PATH",
+                        help="设置文件（config.toml 或 检查活动设置.xlsx，默认 config.toml）；它所在的文件夹是这次检查的"
+                             "活动文件夹，其中的 templates、input、output 是各命令的默认文件夹")
     common.add_argument("--verbose", action="store_true", help="出错时显示完整的程序调用栈")
     jobs = argparse.ArgumentParser(add_help=False)
     jobs.add_argument("--jobs", type=_jobs, default=default_jobs(), metavar="N",
@@ -52,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("templates", parents=[common, jobs, quiet], help="生成本次检查要发出的全部空白表格",
                        description="按配置文件生成全部空白表格：每个检查组一份打分表和交办清单，"
                                    "每个被检查单位和部门一份调度表。")
-    p.add_argument("--output", default=DEFAULT_TEMPLATES_DIR, metavar="DIR", help="模板输出目录（默认 templates）")
+    p.add_argument("--output", metavar="DIR", help="模板输出目录（默认活动文件夹的 templates 下以轮次命名的文件夹）")
     p.add_argument("--archive", metavar="PATH", help=ARCHIVE_HELP + "；有未销号的隐患时，为其单位生成隐患整改跟踪表")
     p.set_defaults(handler=cmd_templates)
 
@@ -61,18 +63,19 @@ def build_parser() -> argparse.ArgumentParser:
                                    "是哪个单位的哪张表，逐格校验，重新计算得分，生成排名汇总表。"
                                    "退出码：0 全部收齐且通过；1 已生成汇总表，但有文件未通过或单位未报送；"
                                    "2 无法运行（配置或考评细则有误，或程序出错），用中文说明原因。")
-    p.add_argument("--input", default=DEFAULT_INPUT_DIR, metavar="DIR", help="报回表格所在文件夹（默认 input）")
-    p.add_argument("--output", default=DEFAULT_OUTPUT_DIR, metavar="DIR", help="汇总表输出文件夹（默认 output）")
+    p.add_argument("--input", metavar="DIR", help="报回表格所在文件夹（默认活动文件夹的 input）")
+    p.add_argument("--output", metavar="DIR", help="汇总表输出文件夹（默认活动文件夹的 output）")
     p.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="判断隐患是否逾期的日期（默认今天）")
+    p.add_argument("--round", metavar="轮次", help="汇总设置中的轮次以外的一轮（如补记上一轮：--round 2023-07）")
     p.add_argument("--archive", metavar="PATH", help=ARCHIVE_HELP)
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("demo", parents=[common, jobs], help="演示：生成模板、模拟各组填报、汇总，一条命令看全流程",
                        description="按配置生成空白模板，模拟各检查组填好报回（故意缺一个单位、"
                                    "一份表格带提醒），再汇总生成排名汇总表。")
-    p.add_argument("--templates", default=DEFAULT_TEMPLATES_DIR, metavar="DIR", help="模板输出目录（默认 templates）")
+    p.add_argument("--templates", metavar="DIR", help="模板输出目录（默认活动文件夹的 templates 下以轮次命名的文件夹）")
     p.add_argument("--input", default=str(DEMO_INPUT), metavar="DIR", help="模拟填报的表格放在这里（默认 demo/input，每次清空重建）")
-    p.add_argument("--output", default=DEFAULT_OUTPUT_DIR, metavar="DIR", help="汇总表输出文件夹（默认 output）")
+    p.add_argument("--output", metavar="DIR", help="汇总表输出文件夹（默认活动文件夹的 output）")
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("setup", parents=[common], help="生成“检查活动设置.xlsx”，在 Excel 里设置一次检查；或由它写出配置文件",
@@ -84,10 +87,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from-workbook", metavar="PATH", help="由这个设置表格写出 config.toml 和 rubric.toml（及解析结果）")
     p.set_defaults(handler=cmd_setup)
 
+    p = sub.add_parser("new", parents=[common], help="新建一次检查的活动文件夹（设置、input、templates、output 都在其中）",
+                       description="新建一次检查的活动文件夹：复制一份设置（默认是本工具自带的信阳 2023 样例，"
+                                   "--from 可指定 examples 中的某一个或别的活动文件夹），建好空的 input 文件夹。"
+                                   "之后各命令加 --config 文件夹/config.toml 即作用于这次检查。")
+    p.add_argument("name", metavar="文件夹", help="新活动文件夹的名称或路径，如 2024燃气专项")
+    p.add_argument("--from", dest="source", metavar="PATH",
+                   help="以哪个活动为样例：它的 config.toml，或它所在的文件夹（默认本工具自带的 config.toml）")
+    p.set_defaults(handler=cmd_new)
+
     p = sub.add_parser("history", parents=[common], help="列出归档中的各轮次及每轮记录的单位和文件",
                        description="列出归档（各轮汇总时采用的文件）中的轮次，以及每轮记录了哪些单位的哪些文件。")
-    p.add_argument("--output", default=DEFAULT_OUTPUT_DIR, metavar="DIR",
-                   help="汇总时的输出文件夹，归档就在其中（默认 output，同 run 的 --output）")
+    p.add_argument("--output", metavar="DIR",
+                   help="汇总时的输出文件夹，归档就在其中（默认活动文件夹的 output，同 run 的 --output）")
     p.add_argument("--archive", metavar="PATH", help=ARCHIVE_HELP)
     p.set_defaults(handler=cmd_history)
     return parser
@@ -104,16 +116,19 @@ def _load(config: str):
 def cmd_templates(args) -> int:
     campaign = _load(args.config)
     config, rubric = campaign.config, campaign.rubric
-    archive = Path(args.archive) if args.archive else default_archive(Path(DEFAULT_OUTPUT_DIR))
+    archive = Path(args.archive) if args.archive else default_archive(folder_of(args, "output", DEFAULT_OUTPUT_DIR))
     if args.archive and not archive.exists():
         raise SetupError(f"找不到归档文件 {archive}。请检查 --archive 的路径；还没有归档时不要写 --archive，"
                          "第一次运行 python process.py run 后会在 output/ 下建立归档")
-    result = generate_templates(campaign, Path(args.output), archive, jobs=args.jobs,
+    target = Path(args.output) if args.output else templates_folder(args.config, config)
+    found = check_templates_folder(target, config)
+    result = generate_templates(campaign, target, archive, jobs=args.jobs,
                                 progress=partial(file_progress, quiet=args.quiet, what="生成空白表格"))
     if args.quiet:
-        print(f"已生成 {len(result.all)} 个空白表格，位于 {result.folder}。用时 {result.seconds:.1f} 秒。")
+        print(f"已生成 {len(result.all)} 个空白表格，位于 {result.folder}{found}。用时 {result.seconds:.1f} 秒。")
         return EXIT_OK
-    print(f"已生成 {len(result.all)} 个空白表格，位于 {result.folder}{'/' if not str(result.folder).endswith('/') else ''}：")
+    print(f"已生成 {len(result.all)} 个空白表格，位于 {result.folder}{'/' if not str(result.folder).endswith('/') else ''}"
+          f"{found}：")
     per = f"每个{config.unit_label}一份" if config.groups else f"每个{config.unit_label}一份，不分检查组"
     print(f"  打分表 {len(result.scoring)} 份" + (f"、交办清单 {len(result.dispatch)} 份" if config.uses_dispatch else "")
           + f"（{per}）")
@@ -148,8 +163,11 @@ def _day(text: str) -> date:
 
 def cmd_run(args) -> int:
     campaign = _load(args.config)
-    archive = Path(args.archive) if args.archive else default_archive(Path(args.output))
-    result = run(campaign, Path(args.input), Path(args.output), as_of=args.as_of, archive=archive,
+    if args.round:
+        campaign = with_round(campaign, args.round)
+    output = folder_of(args, "output", DEFAULT_OUTPUT_DIR)
+    archive = Path(args.archive) if args.archive else default_archive(output)
+    result = run(campaign, folder_of(args, "input", DEFAULT_INPUT_DIR), output, as_of=args.as_of, archive=archive,
                  jobs=args.jobs, progress=partial(file_progress, quiet=args.quiet))
     print_summary(result, campaign.config.unit_label, quiet=args.quiet)
     return exit_code(result)
@@ -173,8 +191,18 @@ def cmd_setup(args) -> int:
     return EXIT_OK
 
 
+def cmd_new(args) -> int:
+    from inspection.campaign_folder import new_campaign
+
+    folder, config = new_campaign(Path(args.name), Path(args.source) if args.source else None)
+    print(f"已新建活动文件夹 {folder}：设置 {config.name}（复制自 {config.source}），空的 input 文件夹。")
+    print(f"下一步：用记事本改 {config.path} 中的活动名称、轮次、日期和名单（或 python process.py setup --config "
+          f"{config.path} --output {folder} 在 Excel 里设置），然后 python process.py templates --config {config.path}")
+    return EXIT_OK
+
+
 def cmd_history(args) -> int:
-    path = Path(args.archive) if args.archive else default_archive(Path(args.output))
+    path = Path(args.archive) if args.archive else default_archive(folder_of(args, "output", DEFAULT_OUTPUT_DIR))
     if not path.exists():
         print(f"找不到归档 {path}。运行 python process.py run 汇总后会自动建立。")
         return EXIT_OK
@@ -187,6 +215,66 @@ def cmd_history(args) -> int:
     for line in history_lines(rows):
         print(line)
     return EXIT_OK
+
+
+def campaign_folder(config: str) -> Path:
+    """The campaign folder: where the settings file is. Its templates/, input/ and output/ (with the
+    archive) are every command's defaults, so `--config D:/检查/2024燃气/检查活动设置.xlsx` alone works
+    on that campaign; the default config.toml makes the current folder (the project's) the campaign."""
+    return Path(config).parent
+
+
+def folder_of(args, name: str, default: str) -> Path:
+    """The folder an option names, else the campaign folder's own."""
+    value = getattr(args, name, None)
+    if value and not (args.command == "templates" and name == "output"):
+        return Path(value)
+    return campaign_folder(args.config) / default
+
+
+def templates_folder(config_path: str, config) -> Path:
+    """templates/{round}/ of the campaign folder: each round's blank forms apart from the last's."""
+    return campaign_folder(config_path) / DEFAULT_TEMPLATES_DIR / config.round_folder
+
+
+def check_templates_folder(folder: Path, config) -> str:
+    """Refuse a folder holding another campaign's forms (two campaigns never mix); what is already
+    there of this campaign is said, in Chinese ("" when the folder is new or empty)."""
+    if not folder.is_dir():
+        return ""
+    found = meta_of_workbooks(folder)
+    others = sorted({meta.get("campaign", "") for meta in found if meta.get("campaign") != config.campaign})
+    if others:
+        raise SetupError(f"文件夹 {folder} 里已有另一次检查（{'、'.join(others)}）的空白表格，本次检查（{config.campaign}）的"
+                         "不能放在一起：请为本次检查新建活动文件夹（python process.py new 名称），或用 --output 换一个文件夹")
+    if found:
+        return f"（{folder} 里原有本次检查本轮的空白表格 {len(found)} 个，已按本次设置重新生成）"
+    return ""
+
+
+def meta_of_workbooks(folder: Path, sample: int = 12) -> list[dict]:
+    """The `_meta` of the first workbooks in a folder (a folder of forms is one campaign's or another's)."""
+    from inspection.reading.book import UnreadableFile, read_book
+    from inspection.reading.meta import read_meta
+    out = []
+    for path in sorted(folder.glob("*.xlsx"))[:sample]:
+        try:
+            with read_book(path, path.read_bytes()) as book:
+                meta = read_meta(book)
+        except (OSError, UnreadableFile):
+            continue
+        if meta:
+            out.append(meta)
+    return out
+
+
+def with_round(campaign, text: str):
+    """The campaign run for another round than its settings say (recording an earlier round)."""
+    from dataclasses import replace
+    round_ = parse_round(text)
+    if round_ is None:
+        raise SetupError(f"--round “{text}”不是轮次。{ROUND_FORMS}")
+    return replace(campaign, config=replace(campaign.config, round=round_, round_label=text))
 
 
 def default_archive(output_dir: Path) -> Path:
@@ -202,6 +290,8 @@ def exit_code(result: RunResult) -> int:
 
 
 def print_summary(result: RunResult, unit_label: str, *, quiet: bool = False) -> None:
+    if result.history_lost:
+        print(f"注意：{result.history_lost}。")
     if quiet:
         print(f"排名汇总表：{result.output_path}，{draft_line(result, hint=False)}"
               f"（采用 {len(result.files_with(ACCEPTED))} 个文件，未采用 {len(result.files_with(REJECTED))} 个）。用时 {result.seconds:.1f} 秒。")
@@ -228,7 +318,7 @@ def print_summary(result: RunResult, unit_label: str, *, quiet: bool = False) ->
         print(comparison_line(result, unit_label))
     print(reminder_line(result))
     print(draft_line(result))
-    print(summary_line(result.output_path.parent, result.sendback_problem))
+    print(summary_line(result.sendback_folder, result.sendback_problem))
     if result.archive_path:
         print(f"归档：{result.archive_path}（{result.previous_round and f'上一轮 {result.previous_round}，' or ''}"
               f"隐患 {len(result.tracked)} 条跟踪中或已销号）")
@@ -268,9 +358,11 @@ def cmd_demo(args) -> int:
 
     campaign = _load(args.config)
     config, rubric = campaign.config, campaign.rubric
-    templates = generate_templates(campaign, Path(args.templates), jobs=args.jobs)
+    templates = generate_templates(campaign, Path(args.templates) if args.templates
+                                   else templates_folder(args.config, config), jobs=args.jobs)
     print(f"第一步：已生成 {len(templates.all)} 个空白表格，位于 {templates.folder}。")
     scratch = Path(args.input)
+    output = folder_of(args, "output", DEFAULT_OUTPUT_DIR)
     _clear_scratch(scratch)
     # The demo leaves the last unit out and plants warnings in one two thirds down the list (羊山新区 and
     # 息县 in the default campaign), to show what the report says of each.
@@ -298,9 +390,9 @@ def cmd_demo(args) -> int:
           f"{wrong_text}{planted}）。")
     print(f"第三步：汇总（隐患是否逾期按报送截止日 {config.deadline:%Y-%m-%d} 判断）——")
     # The demo keeps its own archive, rebuilt each time, so it never mixes with a real one.
-    archive = Path(args.output) / DEMO_ARCHIVE
+    archive = output / DEMO_ARCHIVE
     archive.unlink(missing_ok=True)
-    result = run(campaign, scratch, Path(args.output), as_of=config.deadline, archive=archive, jobs=args.jobs)
+    result = run(campaign, scratch, output, as_of=config.deadline, archive=archive, jobs=args.jobs)
     print_summary(result, config.unit_label)
     print(f"演示完成。用 Excel 或 WPS 打开 {result.output_path} 查看排名、扣分原因和校验报告；"
           f"实际使用时把报回的表格放进 input 文件夹，运行 python process.py run。")
@@ -353,7 +445,8 @@ def crashed(args, err: Exception) -> int:
     if args.verbose:
         print(trace, file=sys.stderr, end="")
     what = " ".join(f"{type(err).__name__}: {err}".split())[:200]
-    folder = Path(args.output if args.command in ("run", "demo") else DEFAULT_OUTPUT_DIR)
+    folder = folder_of(args, "output", DEFAULT_OUTPUT_DIR) if args.command in ("run", "demo", "templates", "history") \
+        else Path(DEFAULT_OUTPUT_DIR)
     try:
         log = write_log(folder, log_name(datetime.now()), f"python process.py {args.command} 中途出错",
                         [(f"python process.py {args.command}", trace)])

@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 from inspection.errors import ConfigError
+from inspection.home import builtin
 from inspection.reading.cells import NameFinder
 from inspection.reading.limits import MB, Limits
 from inspection.tomlfile import load_toml, to_decimal
@@ -86,6 +87,11 @@ class Config:
     @property
     def shown_round(self) -> str:
         return self.round_label or self.round
+
+    @property
+    def round_folder(self) -> str:
+        """The round as a folder name: templates/2023-08/, 退回修改/2023年第三季度/."""
+        return UNSAFE_FILENAME.sub("_", self.shown_round).strip(" .") or self.round
 
     @functools.cached_property
     def inspection_window(self) -> Window:
@@ -215,9 +221,14 @@ class _Keys:
         return names
 
     def path_key(self, table: dict, key: str, where: str) -> Path:
-        target = self.path.parent / self.text(table, key, where)
+        """A file the settings name, relative to the settings file's folder (the campaign folder), else
+        the tool's built-in one of that name (a campaign folder need not copy rubrics/ and forms/)."""
+        text = self.text(table, key, where)
+        target = self.path.parent / text
         if not target.is_file():
-            raise self.fail(_at(where, key), f"找不到文件 {target}")
+            target = builtin(text) or target
+        if not target.is_file():
+            raise self.fail(_at(where, key), f"找不到文件 {self.path.parent / text}（本工具自带的考评细则和表样中也没有它）")
         return target
 
 

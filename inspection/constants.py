@@ -112,6 +112,10 @@ META_KEYS = (
     "kind", "form", "rubric_id", "rubric_version", "campaign", "round", "county", "group",
     "reporter", "template_id", "template_version", "generated_at", "tool_version",
 )
+# Written into a return sent back marked up (as a correction in ODK carries deprecatedID): the
+# SHA-256 and the name of the file it is a copy of. A copy fixed and sent again replaces that file.
+META_REPLACES = "replaces"
+META_REPLACES_FILE = "replaces_file"
 
 # --- file names ---
 SCORING_FILE = "打分表_{group:02d}_{unit}.xlsx"

@@ -11,15 +11,17 @@ from inspection.campaign import Campaign
 from inspection.config import Config
 from inspection.filekinds import MAYBE_RETURNS
 from inspection.findings import Code, Finding, finding
-from inspection.ingest import Ingested
-from inspection.kinds import DISPATCH, FOLLOWUP, KINDS, NAMES, SCORING
+from inspection.ingest import Ingested, Read
+from inspection.kinds import BY_KEY, DISPATCH, FOLLOWUP, KINDS, NAMES, SCORING
 from inspection.kinds.dispatch import hazard_id, place_of_unit
 from inspection.model import (
-    ACCEPTED, BLANK_RECEIVED, IGNORED, MISSING, NOT_ACCEPTED, NOT_RECEIVED, RANKED, REJECTED, UNIT_REJECTED, UNREAD,
+    ACCEPTED, BLANK_RECEIVED, IGNORED, MISSING, NOT_ACCEPTED, NOT_RECEIVED, RANKED, REJECTED, SUPERSEDED, UNIT_REJECTED,
+    UNREAD,
     CommonProblem, Hazard, InputFile, RankRow, Reminder, ScoringReturn, TrackedHazard,
 )
 from inspection.rounds import Earlier, competition_ranks, hazard_key
 from inspection.rubric import Rubric
+from inspection.season import Seen, later
 
 
 @dataclass
@@ -33,39 +35,110 @@ class Accepted:
         return self.by_kind.get(kind.key, {})
 
 
-def settle(ingested: Ingested) -> tuple[Accepted, list[Finding]]:
+def settle(ingested: Ingested, seen: Seen | None = None) -> tuple[Accepted, list[Finding]]:
     """The status of every file read, decided here and nowhere else, with every finding about the
-    files. A file whose reader could use it and found no error is a candidate; of the candidates
-    for one unit and kind, copies with the same content are one return (the first is used, the rest
-    ignored with M010) and different contents are none (M009: nobody can tell which is right)."""
+    files.
+
+    Set aside first, each in one line: a copy the tool sent back that came back unchanged, a report
+    or 修改说明 the tool wrote, a return of an earlier round (quietly when the archive holds it, with
+    a warning when not). The versions of one return (same kind and unit) are then put in order: one
+    made from the copy of another sent back, one that came in a later run, or one whose name says it
+    is corrected supersedes the other, which is listed as 已被更正 and says nothing more. Of what is
+    left, a file whose reader could use it and found no error is a candidate; candidates with the
+    same content are one return (the first is used, the rest ignored with M010) and different
+    contents are none (M009, naming where they differ: nothing says which is meant)."""
+    seen = seen or Seen()
     findings = list(ingested.findings)
-    candidates: dict[tuple[str, str], list[tuple[InputFile, object]]] = {}
+    versions: dict[tuple[str, str], list[tuple[InputFile, Read]]] = {}
     for n, read in ingested.reads.items():
         info = ingested.files[n]
-        findings += read.findings
-        errors = [f for f in read.findings if f.is_error]
-        if read.blank:
+        aside = _set_aside(info, read, seen)
+        if aside is not None:
+            info.status, info.reason = IGNORED, aside[0]
+            findings += aside[1]
+        elif read.blank:
             info.status, info.reason = IGNORED, Code.S008.title
-        elif read.payload is None or errors:
-            info.status, info.reason = REJECTED, errors[0].code.title if errors else "未通过校验"
+            findings += read.findings
+        elif info.kind and info.unit and not any(f.is_error and f.code.name.startswith("M") for f in read.findings):
+            versions.setdefault((info.kind, info.unit), []).append((info, read))  # whose it is is known
         else:
-            candidates.setdefault((info.kind, info.unit), []).append((info, read.payload))
+            _reject(info, read.findings)
+            findings += read.findings
     accepted = Accepted({k.key: {} for k in KINDS}, {k.key: {} for k in KINDS})
-    fingerprints = {k.key: k.fingerprint for k in KINDS}
-    for (kind, unit), returns in candidates.items():
-        first_info, first = returns[0]
-        if len({fingerprints[kind](payload) for _, payload in returns}) == 1:
-            first_info.status = ACCEPTED
-            accepted.by_kind[kind][unit], accepted.files[kind][unit] = first, first_info
-            for info, _ in returns[1:]:
-                info.status, info.reason = IGNORED, f"与 {first_info.path} 内容相同"
-                findings.append(finding(Code.M010, file=info.path, unit=unit, other=first_info.path))
-            continue
-        files = "、".join(info.path for info, _ in returns)
-        for info, _ in returns:
-            info.status, info.reason = REJECTED, Code.M009.title
-            findings.append(finding(Code.M009, file=info.path, unit=unit, name=unit, kind=NAMES[kind], files=files))
+    for (kind, unit), group in versions.items():
+        current = _latest(group, seen)
+        candidates = []
+        for info, read in current:
+            findings += read.findings
+            if read.payload is None or any(f.is_error for f in read.findings):
+                _reject(info, read.findings)
+            else:
+                candidates.append((info, read.payload))
+        if candidates:
+            findings += _one_of(kind, unit, candidates, accepted)
     return accepted, findings
+
+
+def _reject(info: InputFile, found: list[Finding]) -> None:
+    errors = [f for f in found if f.is_error]
+    info.status, info.reason = REJECTED, errors[0].code.title if errors else "未通过校验"
+
+
+def _set_aside(info: InputFile, read: Read, seen: Seen) -> tuple[str, list[Finding]] | None:
+    """(why, findings) for a file read that is no return of this round, else None."""
+    if info.sha256 in seen.sent_back:
+        return "本工具退回修改时写的副本，没有改过，不是报回的表格", []
+    if read.ours:
+        return read.ours, []
+    earlier = next((f for f in read.findings if f.code == Code.M016), None)
+    if earlier is None:
+        return None
+    round_, expected = dict(earlier.values)["value"], dict(earlier.values)["expected"]
+    if seen.archived(info, round_):
+        return f"上一轮（{round_}）的表格，已归档", []
+    return f"上一轮（{round_}）的表格，归档中没有", [finding(Code.M017, file=info.path, unit=info.unit, value=round_,
+                                                      expected=expected)]
+
+
+def _latest(group: list[tuple[InputFile, Read]], seen: Seen) -> list[tuple[InputFile, Read]]:
+    """The versions of one return that no other corrects; the others are marked 已被更正."""
+    by: dict[int, tuple[int, str]] = {}  # index of a version → (the index of one correcting it, why)
+    for i, (a, _) in enumerate(group):
+        for j, (b, _) in enumerate(group):
+            why = later(a, b, seen) if i != j else ""
+            if why and j not in by:
+                by[j] = (i, why)
+    for j, (info, _) in enumerate(group):
+        k, why, steps = j, "", 0
+        while k in by and steps <= len(group):  # the latest in the chain (a cycle stops at its length)
+            k, why, steps = by[k][0], why or by[k][1], steps + 1
+        if k != j and k not in by:
+            info.status, info.reason = SUPERSEDED, f"以 {group[k][0].path} 为准（{why}）"
+    return [(info, read) for info, read in group if info.status != SUPERSEDED]
+
+
+def _one_of(kind: str, unit: str, candidates: list[tuple[InputFile, object]], accepted: Accepted) -> list[Finding]:
+    """The one accepted return of a unit and kind among `candidates` (copies with the same content
+    are one), or none when their contents differ (M009)."""
+    first_info, first = candidates[0]
+    fingerprint = BY_KEY[kind].fingerprint
+    if len({fingerprint(payload) for _, payload in candidates}) == 1:
+        first_info.status = ACCEPTED
+        accepted.by_kind[kind][unit], accepted.files[kind][unit] = first, first_info
+        out = []
+        for info, _ in candidates[1:]:
+            info.status, info.reason = IGNORED, f"与 {first_info.path} 内容相同"
+            out.append(finding(Code.M010, file=info.path, unit=unit, other=first_info.path))
+        return out
+    files = "、".join(info.path for info, _ in candidates)
+    differ = BY_KEY[kind].differences(candidates[0][1], candidates[1][1])
+    differences = f"两份不同之处：{'；'.join(differ[:5])}{'等' if len(differ) > 5 else ''}。" if differ else ""
+    out = []
+    for info, _ in candidates:
+        info.status, info.reason = REJECTED, Code.M009.title
+        out.append(finding(Code.M009, file=info.path, unit=unit, name=unit, kind=NAMES[kind], files=files,
+                           differences=differences))
+    return out
 
 
 def hazard_ids(accepted: Accepted, campaign: Campaign, earlier: Earlier) -> list[Finding]:

@@ -118,9 +118,30 @@ def ignore_reason(rel: str) -> str:
     return ""
 
 
+# What the tool writes (and the clerk's settings), by name: set aside wherever they lie in input/.
+# Marked copies (“…（退回修改）.xlsx”) are not here: fixed, they are returns (one sent back unchanged
+# is known by its SHA-256, decide.settle).
+OUR_FILES = (
+    (re.compile(r"^排名汇总_.*\.xlsx$"), "本工具生成的排名汇总表，不是报回的表格"),
+    (re.compile(r"^通报草稿_.*\.docx$"), "本工具生成的通报草稿，不是报回的材料"),
+    (re.compile(r"^催报消息_.*\.txt$"), "本工具生成的催报消息"),
+    (re.compile(r"^错误记录_.*\.txt$"), "本工具的错误记录"),
+    (re.compile(r"\.sqlite$", re.I), "本工具的归档（数据库文件），不是报回的表格"),
+    (re.compile(r"（修改说明）\.xlsx$"), "本工具生成的修改说明，不是报回的表格"),
+    (re.compile(r"\.toml$", re.I), "检查活动的设置文件（配置、考评细则或调度表表样），不是报回的表格"),
+    (re.compile(r"^检查活动设置(_解析结果)?\.xlsx$"), "检查活动设置表格，不是报回的表格"),
+)
+
+
+def our_file(rel: str) -> str:
+    """Why the file at `rel` is the tool's own output or the campaign's settings ("" when it is not)."""
+    name = rel.rsplit("/", 1)[-1]
+    return next((why for pattern, why in OUR_FILES if pattern.search(name)), "")
+
+
 def triage(rel: str, *, in_archive: bool = False) -> Triage:
     """What becomes of the file at `rel` (relative to input/, or to the archive it is in), by name."""
-    reason = ignore_reason(rel)
+    reason = ignore_reason(rel) or our_file(rel)
     if reason:
         return Triage(DECIDED, ignored(reason))
     suffix = suffix_of(rel)

@@ -55,8 +55,10 @@ class Code(Enum):
     M005 = Rule(ERROR, "考评细则不符", "表格使用的考评细则为 {value}，本次应为 {expected}。请用本次下发的模板。")
     M006 = Rule(ERROR, "单位不在名单中", "表格的被检查单位“{value}”不在本次配置的名单中。")
     M007 = Rule(ERROR, "检查组与单位不对应", "表格写明第 {group} 组检查“{name}”，而配置中检查“{name}”的是{expected}。")
-    M008 = Rule(ERROR, "不是本轮的表格", "表格的轮次为 {value}，本次汇总的轮次为 {expected}。请用本轮下发的模板。")
-    M009 = Rule(ERROR, "同一单位报送了不同文件", "“{name}”的{kind}收到多个内容不同的文件（{files}），均不采用。请确认哪一份有效后只保留一份。")
+    M008 = Rule(ERROR, "不是本轮的表格", "表格的轮次为 {value}，本次汇总的轮次为 {expected}。{fix}")
+    M009 = Rule(ERROR, "同一单位报送了不同文件", "“{name}”的{kind}收到多个内容不同的文件（{files}），看不出哪一份是更正后的，"
+                "均不采用。{differences}请确定以哪一份为准：把不要的那份移出输入文件夹，或在要用的那份的文件名中加上“（修改后）”，"
+                "然后重新运行。")
     M010 = Rule(WARNING, "重复文件", "与 {other} 内容完全相同，只采用一份。")
     M011 = Rule(ERROR, "表格上写的单位与识别信息不符", "表格上写的是“{page}”（{where}），而隐藏的识别信息表明这是{meta}的{kind}，"
                 "可能是用{meta}的模板填写了{page}。请用{page}的模板重新填写；如确是{meta}的，请把表上的单位改回“{meta}”。")
@@ -68,6 +70,10 @@ class Code(Enum):
                 "按表上写的“{name}”和工作表“{form}”识别为{name}的{kind}，作为本轮（{round}）的表格读取。如有误，请用下发的模板重新填写。")
     M015 = Rule(WARNING, "考评细则版本不同（按本次的读取）", "表格所用考评细则为第 {value} 版，本次为第 {expected} 版（下发模板后改过），"
                 "按本次的考评细则读取：条款编号、分值与本次不符的，另有错误提示。")
+    M016 = Rule(INFO, "上一轮的表格", "这是 {value} 的表格（本次汇总 {expected}），不计入本轮。")
+    M017 = Rule(WARNING, "上一轮的表格，归档中没有", "这是 {value} 的表格（本次汇总 {expected}），不计入本轮；归档中没有 {value} "
+                "的这份表格。如要补记那一轮，请把它放进一个单独的文件夹，运行 python process.py run --round {value} "
+                "--input 那个文件夹。")
     # --- sheet structure ---
     S001 = Rule(ERROR, "缺少工作表", "找不到工作表“{name}”{hint}。请不要改动工作表名称。")
     S002 = Rule(ERROR, "缺少表头", "找不到表头“{label}”{hint}。请不要改动表头文字。")

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 import traceback
 
 from inspection.campaign import Campaign
-from inspection.config import Config, normalize_name
+from inspection.config import Config, normalize_name, parse_round
 from inspection.entries import Entry, FileChanged, read_disk, read_problem, unreadable_finding
 from inspection.errorlog import short_error
 from inspection.findings import Code, Finding, finding
@@ -27,6 +27,7 @@ from inspection.reading.book import Book, UnreadableFile, read_book
 from inspection.reading.formulas import formulas_by_column
 from inspection.reading.guard import Container, check_container
 from inspection.reading.meta import read_meta
+from inspection.constants import SHEET_CORRECTIONS, SHEET_META
 from inspection.reading.repack import reader_bytes
 from inspection.values import cell_text
 
@@ -45,6 +46,7 @@ class Read:
     findings: list[Finding] = field(default_factory=list)
     blank: bool = False
     crash: str = ""
+    ours: str = ""  # why the workbook is the tool's own output (a report, a 修改说明), not a return
 
 
 @dataclass
@@ -158,6 +160,9 @@ def _read_content(book: Book, data: bytes, container: Container, info: InputFile
         findings.append(finding(Code.F010, file=info.path))
     if links:
         findings.append(finding(Code.F011, file=info.path))
+    ours = _written_by_us(book)
+    if ours:  # a report or a 修改说明 the tool wrote, dropped into input/
+        return Read(findings=[finding(Code.F003, file=info.path, detail=ours)], ours=ours)
     meta = read_meta(book)
     if meta is None:  # the hidden sheet lost (the form copied into a new workbook): what the form shows
         meta, note = _meta_from_content(book, info, campaign)
@@ -177,6 +182,18 @@ def _read_content(book: Book, data: bytes, container: Container, info: InputFile
 
 
 TITLE_ROWS = 6  # the rows above a form's table that name its unit (title, subtitle, labels)
+# Sheets only the tool's own workbooks have together: the 排名汇总 report, a 修改说明 sent on its own.
+REPORT_SHEETS = {"排名", "校验报告", "说明"}
+
+
+def _written_by_us(book: Book) -> str:
+    """Why a workbook is the tool's own output and no return ("" when it is not)."""
+    names = set(book.sheet_names)
+    if REPORT_SHEETS <= names and SHEET_META not in names:
+        return "本工具生成的排名汇总表，不是报回的表格"
+    if names == {SHEET_CORRECTIONS}:
+        return "本工具生成的修改说明，不是报回的表格"
+    return ""
 
 
 def _meta_from_content(book: Book, info: InputFile, campaign: Campaign) -> tuple[dict | None, list[Finding]]:
@@ -221,7 +238,11 @@ def _identify(meta: dict | None, info: InputFile, campaign: Campaign) -> list[Fi
     if meta["campaign"] != config.campaign:
         return [finding(Code.M004, file=file, unit=unit, value=meta["campaign"][:60], expected=config.campaign)]
     if meta["round"] != config.round:
-        return [finding(Code.M008, file=file, unit=unit, value=meta["round"][:20], expected=config.round)]
+        if parse_round(meta["round"]) == meta["round"] and meta["round"] < config.round:  # last month's, kept
+            return [finding(Code.M016, file=file, unit=unit, value=meta["round"], expected=config.round)]
+        fix = ("请在汇总那一轮时再放进输入文件夹；如填的是本轮的情况，请用本轮下发的模板重新填写。"
+               if parse_round(meta["round"]) == meta["round"] else "请用本轮下发的模板。")
+        return [finding(Code.M008, file=file, unit=unit, value=meta["round"][:20], expected=config.round, fix=fix)]
     if not kind.used(config) or (kind.by_departments and campaign.form_for(unit) is None
                                  and (config.is_unit(unit) or config.is_department(unit))):
         return [finding(Code.M013, file=file, unit=unit, kind=kind.name, campaign=config.campaign)]

@@ -13,6 +13,7 @@ REJECTED = "未采用"  # an error: a return that cannot be used, or a file that
 IGNORED = "已忽略"  # nothing to do: a lock file, a hidden file, a second copy of an accepted return
 UNREAD = "未读取"  # a document or an image: perhaps a scanned form, which the tool cannot read (a warning)
 UNPACKED = "已解压"  # a .zip whose files are listed after it, each with its own status
+SUPERSEDED = "已被更正"  # an earlier version of a return a later file corrects: listed, never an error
 
 # Status of a unit in the ranking.
 RANKED = "已排名"
@@ -283,6 +284,8 @@ class RunResult:
     draft_path: Path | None = None  # the bulletin draft (通报草稿_….docx), when it could be written
     draft_problem: str = ""  # why it could not, in Chinese (the report is written all the same)
     sendback_problem: str = ""  # what of 退回修改/ could not be made, in Chinese, with the error log
+    sendback_folder: Path | None = None  # this round's 退回修改/ folder
+    history_lost: str = ""  # what is lost when the archive is missing beside earlier reports, in Chinese
     seconds: float = 0.0
 
     def files_with(self, status: str) -> list[InputFile]:
@@ -292,8 +295,8 @@ class RunResult:
         """"N 个文件（含压缩包中的 M 个）：采用 a 个，未采用 b 个，…": every status counted, adding up to N."""
         archives = [f.path + "/" for f in self.files_with(UNPACKED)]
         inside = sum(1 for f in self.files if f.path.startswith(tuple(archives))) if archives else 0
-        counts = [("采用", ACCEPTED), ("未采用", REJECTED), ("忽略", IGNORED), ("未读取", UNREAD),
-                  ("已解压的压缩包", UNPACKED)]
+        counts = [("采用", ACCEPTED), ("未采用", REJECTED), ("已被更正", SUPERSEDED), ("忽略", IGNORED),
+                  ("未读取", UNREAD), ("已解压的压缩包", UNPACKED)]
         parts = [f"{label} {len(self.files_with(status))} 个" for label, status in counts
                  if status in (ACCEPTED, REJECTED, IGNORED) or self.files_with(status)]
         return f"{len(self.files)} 个文件{f'（含压缩包中的 {inside} 个）' if inside else ''}：" + "，".join(parts)

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 import gc
+import glob
 from pathlib import Path
 import re
 import stat
@@ -23,6 +24,7 @@ from inspection.ingest import ingest
 from inspection.kinds import BY_KEY, DISPATCH, FOLLOWUP, PROGRESS, SCORING, SELF_CHECK, SELF_SCORING
 from inspection.model import RunResult
 from inspection.rounds import ARCHIVE_FILE, Earlier, view
+from inspection.season import Seen
 from inspection.selfcheck import compare
 from inspection.sendback import send_back
 from inspection.writers.common import TEMP_PREFIX, clear_stale_temps
@@ -32,9 +34,12 @@ from inspection.writers.report import write_report
 REPORT_FILE = "排名汇总_{campaign}_{round}.xlsx"
 
 
-def report_path(config: Config, output_dir: Path) -> Path:
-    campaign = re.sub(r'[\\/:*?"<>|\s]+', "", config.campaign)
-    return output_dir / REPORT_FILE.format(campaign=campaign, round=config.round)
+def report_path(config: Config, output_dir: Path, round_: str | None = None) -> Path:
+    return output_dir / REPORT_FILE.format(campaign=_safe(config.campaign), round=round_ or config.round)
+
+
+def _safe(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "", name)
 
 
 def run(campaign: Campaign, input_dir: Path, output_dir: Path, *, as_of: date | None = None,
@@ -50,9 +55,11 @@ def run(campaign: Campaign, input_dir: Path, output_dir: Path, *, as_of: date | 
     started = time.perf_counter()
     result = RunResult(started=datetime.now().astimezone(), config_path=config.path, input_dir=input_dir,
                        as_of=as_of or date.today(), archive_path=archive or output_dir / ARCHIVE_FILE)
+    result.history_lost = lost_history(output_dir, config, result.archive_path)
     conn = open_archive(result.archive_path)
     try:
         earlier = Earlier.read(conn, config)
+        seen = Seen.read(conn, config)
         error_log = log_name(result.started)
         ingested = ingest(input_dir, campaign, jobs=jobs, progress=progress, error_log=error_log)
         result.files = ingested.files
@@ -60,7 +67,7 @@ def run(campaign: Campaign, input_dir: Path, output_dir: Path, *, as_of: date | 
         if crashed:  # now, so that it is there even if something later stops the run
             write_log(output_dir, error_log, f"读取时程序出错的文件 {len(crashed)} 个（已跳过，F013）", crashed)
 
-        accepted, findings = settle(ingested)
+        accepted, findings = settle(ingested, seen)
         findings += hazard_ids(accepted, campaign, earlier)
         findings += check_updates(accepted, earlier)
         _fill(result, accepted, campaign, findings)
@@ -68,7 +75,8 @@ def run(campaign: Campaign, input_dir: Path, output_dir: Path, *, as_of: date | 
         findings += missing_findings(result.ranking, accepted, ingested.files, config, unread)
 
         findings += record(conn, config, [(info, accepted.of(BY_KEY[kind])[unit])
-                                          for kind, files in accepted.files.items() for unit, info in files.items()])
+                                          for kind, files in accepted.files.items() for unit, info in files.items()],
+                           [info for info in ingested.files if info.sha256 and info.kind])
     finally:
         conn.close()
     after = earlier.with_run(result.scoring, accepted.of(DISPATCH), accepted.of(FOLLOWUP), accepted.of(SELF_SCORING))
@@ -103,7 +111,7 @@ def run(campaign: Campaign, input_dir: Path, output_dir: Path, *, as_of: date | 
             where = ""
         result.draft_problem = f"生成时程序出错（{short_error(trace)}）{where}"
     sent = send_back(result, campaign, output_dir, jobs=jobs, progress=progress, error_log=error_log)  # never raises
-    result.sendback_problem = sent.problem_text()
+    result.sendback_problem, result.sendback_folder = sent.problem_text(), sent.folder
     result.seconds = time.perf_counter() - started
     return result
 
@@ -123,6 +131,20 @@ def _fill(result: RunResult, accepted, campaign: Campaign, findings: list) -> No
         order = {c.id: n for n, c in enumerate(campaign.rubric.criteria)}
         result.comparison = compare(config, result.ranking, result.scoring, accepted.of(SELF_SCORING), dispatch,
                                     accepted.of(SELF_CHECK), order)
+
+
+def lost_history(output_dir: Path, config: Config, archive: Path) -> str:
+    """What is lost when the archive is missing while reports of earlier rounds lie in the output
+    folder ("" when nothing is): said, never silently started afresh."""
+    if archive.exists():
+        return ""
+    prefix, _, suffix = report_path(config, output_dir, "\0").name.partition("\0")
+    earlier = sorted({p.name[len(prefix):-len(suffix)] for p in output_dir.glob(f"{glob.escape(prefix)}*{suffix}")}
+                     - {config.round})
+    if not earlier:
+        return ""
+    return (f"输出文件夹中有 {'、'.join(earlier)} 的汇总表，却找不到归档 {archive}：那些轮次的得分、名次和隐患本次都不知道，"
+            "名次变化、趋势和隐患跟踪将从本轮重新开始。如归档被移走了，请放回原处（或用 --archive 指定）后重新运行")
 
 
 def check_output(output_dir: Path, report: Path) -> None:

@@ -17,7 +17,7 @@ with an open password is the exception: it surely is a return, and removing the 
 sender's to do; it gets a 修改说明 in 未能识别/.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 import hashlib
 import io
@@ -27,6 +27,7 @@ import traceback
 import zipfile
 import zlib
 
+from inspection.archive.schema import open_archive
 from inspection.campaign import Campaign
 from inspection.config import UNSAFE_FILENAME, Config
 from inspection.constants import SHEET_CORRECTIONS
@@ -71,6 +72,7 @@ class Job:
     made: datetime
     data: bytes | None
     missing: str = ""
+    original: tuple[str, str] = ("", "")  # the SHA-256 and the path of the return it is made for
 
 
 @dataclass
@@ -82,6 +84,7 @@ class SentBack:
     notes: list[Path]
     problems: list[tuple[str, str]]  # (file, traceback) for the error log
     log: Path | None = None  # where they were written
+    written: list[tuple[str, str, str]] = field(default_factory=list)  # (SHA-256, path, the original's SHA-256)
 
     def problem_text(self) -> str:
         """What could not be made, for the summary line; "" when everything was."""
@@ -97,9 +100,10 @@ def send_back(result: RunResult, campaign: Campaign, output_dir: Path, *, jobs: 
     report is written and stands. What goes wrong (for one file, or for all) is written to the
     error log `error_log`, with tracebacks, and the other files go on. `progress` as for run(),
     called with what=… naming this step."""
-    sent = SentBack(output_dir / FOLDER, [], [], [])
+    sent = SentBack(round_folder(output_dir, campaign.config), [], [], [])
     try:
         _send_back(result, campaign, sent, jobs, progress)
+        _remember(result, campaign.config, sent)
     except Exception:
         sent.problems.append(("（全部）", traceback.format_exc()))
     if sent.problems:
@@ -109,6 +113,27 @@ def send_back(result: RunResult, campaign: Campaign, output_dir: Path, *, jobs: 
         except OSError:
             pass
     return sent
+
+
+def round_folder(output_dir: Path, config: Config) -> Path:
+    """退回修改/{round}/: each round's copies apart, so that the next round's run never replaces them."""
+    return output_dir / FOLDER / config.round_folder
+
+
+def _remember(result: RunResult, config: Config, sent: SentBack) -> None:
+    """The copies written, in the archive: one dropped back into input/ unchanged is the tool's own."""
+    if not sent.written or result.archive_path is None:
+        return
+    made = datetime.now().astimezone().isoformat(timespec="seconds")
+    conn = open_archive(result.archive_path)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany("INSERT OR IGNORE INTO sent_back VALUES (?, ?, ?, ?, ?, ?)",
+                         [(config.campaign, sha, config.round, original, path, made)
+                          for sha, path, original in sent.written])
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
 
 
 def _send_back(result: RunResult, campaign: Campaign, sent: SentBack, jobs: int, progress) -> None:
@@ -147,6 +172,7 @@ def _keep(sent: SentBack, info: InputFile, job: Job, data: bytes | None, marked:
         sent.problems.append((info.path, traceback.format_exc()))
         return
     (sent.copies if marked else sent.notes).append(path)
+    sent.written.append((hashlib.sha256(data).hexdigest(), str(path), info.sha256))
 
 
 def _to_send(result: RunResult):
@@ -174,7 +200,7 @@ def _job(info: InputFile, found: list[Finding], config: Config, originals: "_Ori
         group = config.group_for_unit(info.unit) if kind.grouped else None
         who = f"{info.unit}的{kind.name}" + (f"，{group.label}" if group else "")
     return Job(PurePosixPath(info.path).name, who, info.status == ACCEPTED, tuple(found), config.campaign,
-               config.shown_round, config.receiver, config.deadline, made, data, missing)
+               config.shown_round, config.receiver, config.deadline, made, data, missing, (info.sha256, info.path))
 
 
 def _make(limits: Limits, job: Job) -> tuple[bytes | None, bool, str]:
@@ -183,7 +209,7 @@ def _make(limits: Limits, job: Job) -> tuple[bytes | None, bool, str]:
     reason, trace = job.missing, ""
     if job.data is not None:
         try:
-            return marked_copy(job.data, correction_note(job), limits), True, ""
+            return marked_copy(job.data, correction_note(job), limits, job.original), True, ""
         except CannotMark as err:
             reason = err.reason
         except Exception:  # a case nobody foresaw: the 修改说明 still goes, and the log says why
@@ -326,9 +352,9 @@ def _clear(folder: Path, problems: list) -> None:
                 problems.append((str(sub), traceback.format_exc()))
 
 
-def summary_line(output_dir: Path, problem: str = "") -> str:
-    """What 退回修改/ holds after a run, for the command's summary; `problem` is what could not be made."""
-    folder = output_dir / FOLDER
+def summary_line(folder: Path, problem: str = "") -> str:
+    """What this round's 退回修改/ folder holds after a run, for the command's summary; `problem` is
+    what could not be made."""
     files = [p for p in folder.rglob("*.xlsx") if p.name.endswith(tuple(s + ".xlsx" for s in SUFFIXES))] \
         if folder.is_dir() else []
     if problem:

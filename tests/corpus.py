@@ -431,7 +431,8 @@ FAULTS: list[Fault] = [
     Fault("下发后改过版本的考评细则", _meta(rubric_version="0"), ACCEPTED, Code.M015),
     Fault("不在名单中的单位", _meta(county="某某县", reporter="某某县"), REJECTED, Code.M006),
     Fault("检查组与单位不对应", _meta(group="3"), REJECTED, Code.M007),
-    Fault("上一轮的表格", _meta(round="2023-07"), REJECTED, Code.M008),
+    Fault("上一轮的表格（归档中没有）", _meta(round="2023-07"), IGNORED, Code.M017),
+    Fault("下一轮的表格", _meta(round="2023-09"), REJECTED, Code.M008),
     Fault("同一单位两份不同的文件", _conflict, REJECTED, Code.M009),
     Fault("同一文件报了两份", _copies, IGNORED, Code.M010),
     # --- structure ---

@@ -94,10 +94,11 @@ def test_bug_in_templates__log_goes_to_output_not_to_the_templates_sent_out(tmp_
     def generate(*args, **kwargs):
         raise KeyError("组号")
     monkeypatch.setattr("inspection.cli.generate_templates", generate)
-    monkeypatch.chdir(tmp_path)
-    assert main(["templates", "--config", str(ROOT / "config.toml"), "--output", str(tmp_path / "t")]) == 2
-    assert "程序出错：KeyError" in capsys.readouterr().err
-    assert list((tmp_path / "output").glob("错误记录_*.txt")) and not (tmp_path / "t").exists()
+    campaign = tmp_path / "活动"
+    assert main(["new", str(campaign)]) == 0
+    assert main(["templates", "--config", str(campaign / "config.toml"), "--output", str(tmp_path / "t")]) == 2
+    assert "程序出错：KeyError" in capsys.readouterr().err  # the log in the campaign folder's output/
+    assert list((campaign / "output").glob("错误记录_*.txt")) and not (tmp_path / "t").exists()
 
 
 @pytest.mark.parametrize("encoding", ["cp1252", "gbk", "ascii"])

@@ -190,9 +190,11 @@ def test_one_archive_location__run_output_then_history_output(ctx, tmp_path, cap
     assert main(["history", "--config", config, "--output", str(elsewhere)]) == 0
     out = capsys.readouterr().out
     assert f"归档：{elsewhere / '归档.sqlite'}" in out and "淮滨县\t淮滨县.xlsx" in out
-    monkeypatch.chdir(tmp_path)  # no output/ here: history without --output finds none, and says so
-    assert main(["history", "--config", config]) == 0
-    assert "找不到归档 output/归档.sqlite" in capsys.readouterr().out
+    campaign = tmp_path / "新的活动"  # a campaign folder with no run yet: history finds no archive there, and says so
+    assert main(["new", str(campaign)]) == 0
+    capsys.readouterr()
+    assert main(["history", "--config", str(campaign / "config.toml")]) == 0
+    assert f"找不到归档 {campaign / 'output' / '归档.sqlite'}" in capsys.readouterr().out
 
 
 def test_archive_newer_or_foreign__setup_error(tmp_path):
@@ -258,6 +260,8 @@ def test_archive_of_schema_1_is_migrated_and_keeps_its_rounds(rounds):
     conn = sqlite3.connect(rounds.archive)  # make it an archive as the first release left it
     for index in ("hazard_rows_by_submission", "status_updates_by_submission", "deductions_by_submission"):
         conn.execute(f"DROP INDEX {index}")
+    for table in ("received", "sent_back"):
+        conn.execute(f"DROP TABLE {table}")
     conn.execute("UPDATE schema_version SET version = 1")
     conn.commit()
     conn.close()
@@ -266,8 +270,10 @@ def test_archive_of_schema_1_is_migrated_and_keeps_its_rounds(rounds):
     assert result.previous_round == "2023-08" and len(result.tracked) == len(HAZARDS)
     conn = sqlite3.connect(rounds.archive)
     indexes = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert conn.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION,) == (2,)
+    assert conn.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION,) == (3,)
     assert {"hazard_rows_by_submission", "deductions_by_submission"} <= indexes
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"received", "sent_back"} <= tables
     conn.close()
 
 

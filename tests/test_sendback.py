@@ -19,7 +19,7 @@ from inspection.findings import Code
 from inspection.model import ACCEPTED, REJECTED
 from inspection.reading.limits import Limits
 from inspection.run import run
-from inspection.sendback import FOLDER, FOR_THE_OFFICE, UNKNOWN_FOLDER, summary_line
+from inspection.sendback import FOLDER as SENDBACK, FOR_THE_OFFICE, UNKNOWN_FOLDER, summary_line
 from inspection.writers.marked_copy import ERROR_FILL, WARNING_FILL, CannotMark, Note, marked_copy
 from inspection.writers.rewrite_check import book_parts, losses
 from tests.conftest import ROOT
@@ -28,6 +28,7 @@ from tests.filling import fill_scoring
 from tests.libreoffice import convert
 
 GROUP_FOLDER = "第01组_浉河区组"  # 淮滨县 is inspected by group 1, 浉河区组
+FOLDER = f"{SENDBACK}/2023-08"  # each round's copies in a folder of their own
 TO_FIX = "请修改后重新报送"
 TO_CHECK = "已采用，请核实（如有误请更正后重新报送）"
 
@@ -37,9 +38,9 @@ def hashes(folder) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def sent(output) -> list[str]:
-    """What 退回修改/ holds, as paths relative to it."""
-    folder = output / FOLDER
+def sent(output, round_folder: str = "") -> list[str]:
+    """What this round's 退回修改/ folder holds, as paths relative to it."""
+    folder = output / SENDBACK / round_folder if round_folder else output / FOLDER
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
@@ -278,7 +279,7 @@ def test_returns_in_a_zip__marked_from_the_zip_into_their_group_folders(ctx, tmp
     ctx.scoring(name="b.xlsx", deductions={"c08": (1, "/")})
     other = fill_scoring(ctx.scoring_template("商城县"), tmp_path / "c.xlsx", rubric, deductions={"c01": (1, "无")})
     members = [("第一组/淮滨县打分表.xlsx", (ctx.input / "a.xlsx").read_bytes()),
-               ("第一组/修改后/淮滨县打分表.xlsx", (ctx.input / "b.xlsx").read_bytes()),
+               ("第一组/另一份/淮滨县打分表.xlsx", (ctx.input / "b.xlsx").read_bytes()),
                ("商城县打分表.xlsx", other.read_bytes())]
     for p in ctx.input.iterdir():
         p.unlink()
@@ -298,7 +299,7 @@ def test_campaign_without_groups__one_folder_per_unit(tmp_path, capsys):
                  "--input", str(tmp_path / "input"), "--output", str(out), "--jobs", "1"]) == 0
     config = load_campaign(folder / "config.toml").config
     warned = config.units[len(config.units) * 2 // 3]
-    [path] = sent(out)
+    [path] = sent(out, config.round_folder)
     assert path.startswith(f"{warned}/") and path.endswith("（请核实）.xlsx")
 
 

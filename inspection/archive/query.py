@@ -64,3 +64,27 @@ def history(conn: sqlite3.Connection) -> list[tuple]:
     return conn.execute(
         "SELECT campaign, round, kind, unit, file, sha256, recorded_at, replaced_at FROM submissions "
         "ORDER BY campaign, round, kind, unit, id").fetchall()
+
+
+def received(conn: sqlite3.Connection, campaign: str) -> dict[str, tuple[str, str]]:
+    """SHA-256 → (when it first came, the round of that run) for every workbook read so far."""
+    return {sha: (first_seen, round_) for sha, first_seen, round_ in conn.execute(
+        "SELECT sha256, first_seen, round FROM received WHERE campaign = ?", (campaign,))}
+
+
+def sent_back(conn: sqlite3.Connection, campaign: str) -> set[str]:
+    """The SHA-256 of every copy and 修改说明 the tool sent back."""
+    return {sha for (sha,) in conn.execute("SELECT sha256 FROM sent_back WHERE campaign = ?", (campaign,))}
+
+
+def recorded(conn: sqlite3.Connection, campaign: str) -> tuple[dict[str, str], set[tuple[str, str, str]]]:
+    """The files recorded as returns (SHA-256 → round, replaced ones too) and the (round, kind, unit)
+    that have a current return."""
+    shas: dict[str, str] = {}
+    current: set[tuple[str, str, str]] = set()
+    for sha, round_, kind, unit, replaced in conn.execute(
+            "SELECT sha256, round, kind, unit, replaced_at FROM submissions WHERE campaign = ?", (campaign,)):
+        shas[sha] = round_
+        if replaced is None:
+            current.add((round_, kind, unit))
+    return shas, current

@@ -16,8 +16,10 @@ from inspection.kinds import BY_KEY, NAMES
 from inspection.model import InputFile
 
 
-def record(conn: sqlite3.Connection, config: Config, submissions: list[tuple[InputFile, object]]) -> list[Finding]:
+def record(conn: sqlite3.Connection, config: Config, submissions: list[tuple[InputFile, object]],
+           read: list[InputFile] = ()) -> list[Finding]:
     """Record every accepted submission of this run in one transaction; returns A001 for corrections.
+    Every workbook `read` (whatever became of it) is remembered with when it first came.
 
     Statements are batched (one executemany per table), not issued per file: at 3,000 files the
     per-file round trips took most of the time. Ids are handed out here, under the write lock."""
@@ -59,6 +61,8 @@ def record(conn: sqlite3.Connection, config: Config, submissions: list[tuple[Inp
                          replaced)
         for kind, batch in payloads.items():
             BY_KEY[kind].archive(conn, batch)
+        conn.executemany("INSERT OR IGNORE INTO received VALUES (?, ?, ?, ?, ?)",
+                         [(config.campaign, info.sha256, config.round, info.path, now) for info in read if info.sha256])
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -83,6 +83,28 @@ MIGRATIONS = {
     CREATE INDEX status_updates_by_submission ON status_updates(submission_id);
     CREATE INDEX deductions_by_submission ON deductions(submission_id);
     """,
+    # A season of runs: every workbook read is remembered with when it first came (of two versions
+    # of one return, the one that came later is the correction), and every copy sent back marked
+    # up, so that one dropped back into input/ unchanged is known as the tool's own.
+    3: """
+    CREATE TABLE received (
+        campaign TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        round TEXT NOT NULL,           -- the round of the run that first read it
+        file TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (campaign, sha256)
+    );
+    CREATE TABLE sent_back (
+        campaign TEXT NOT NULL,
+        sha256 TEXT NOT NULL,          -- of the copy (or 修改说明 workbook) written
+        round TEXT NOT NULL,
+        original TEXT NOT NULL,        -- the SHA-256 of the return it was made for
+        path TEXT NOT NULL,
+        made_at TEXT NOT NULL,
+        PRIMARY KEY (campaign, sha256)
+    );
+    """,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

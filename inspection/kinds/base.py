@@ -39,6 +39,9 @@ class Kind:
     plan: Callable  # plan(campaign, open_hazards) → the targets of its blank templates
     write: Callable  # write(campaign, target, folder) → the path of one blank template
     used: Callable = lambda config: True  # whether the campaign uses this kind of form at all
+    # differences(a, b) → where two payloads of one return differ, as a person would point at them
+    # ("F12 扣分 1 / 2"), for M009: two versions and nothing says which is meant.
+    differences: Callable = lambda a, b: []
     grouped: bool = False  # _meta names the inspection group, which must be the unit's
     by_departments: bool = False  # departments send it too, not only the units inspected
     rubric: bool = False  # _meta names the rubric, which must be the campaign's

@@ -226,6 +226,19 @@ def fingerprint(hazards: list[Hazard]) -> str:
                     h.responsible, h.status, h.remark) for h in hazards])
 
 
+def differences(a: list[Hazard], b: list[Hazard]) -> list[str]:
+    """Where two versions of one list differ: how many hazards, and the rows that are not the same."""
+    out = [f"问题隐患 {len(a)} 条 / {len(b)} 条"] if len(a) != len(b) else []
+    key = lambda h: (h.company, h.description, h.deadline, h.status, h.level, h.sector)  # noqa: E731
+    others = [key(h) for h in b]
+    for h in a:
+        if key(h) in others:
+            others.remove(key(h))
+        else:
+            out.append(f"{h.cell} 所在行（{h.company or '企业未填'}）")
+    return out
+
+
 def archive(conn, batch: list[tuple[int, list[Hazard]]]) -> None:
     conn.executemany(
         "INSERT INTO hazard_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -251,4 +264,4 @@ def write(campaign: Campaign, visit, folder):
 
 
 DISPATCH = Kind(KIND_DISPATCH, "交办清单", SHEET_DISPATCH, read, fingerprint, archive, senders, plan, write, used,
-                grouped=True)
+                grouped=True, differences=differences)

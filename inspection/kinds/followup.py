@@ -115,6 +115,13 @@ def fingerprint(updates: list[StatusUpdate]) -> str:  # of what was reported, pr
     return digest([(u.hazard_id, u.status, u.on, u.note) for u in updates])
 
 
+def differences(a: list[StatusUpdate], b: list[StatusUpdate]) -> list[str]:
+    """The hazards reported differently in two versions of one 隐患整改跟踪表."""
+    mine = {u.hazard_id: (u.status, u.on, u.note) for u in a}
+    theirs = {u.hazard_id: (u.status, u.on, u.note) for u in b}
+    return [f"隐患 {hid}" for hid in dict.fromkeys([*mine, *theirs]) if mine.get(hid) != theirs.get(hid)]
+
+
 def archive(conn, batch: list[tuple[int, list[StatusUpdate]]]) -> None:
     conn.executemany("INSERT INTO status_updates VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      [(sid, u.hazard_id, u.unit, u.status, date_text(u.on), u.note, u.file, u.cell)
@@ -140,4 +147,4 @@ def write(campaign: Campaign, target, folder):
 
 
 FOLLOWUP = Kind(KIND_FOLLOWUP, "隐患整改跟踪表", SHEET_FOLLOWUP, read, fingerprint, archive, senders, plan, write,
-                used)
+                used, differences=differences)

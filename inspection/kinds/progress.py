@@ -163,6 +163,13 @@ def fingerprint(ret: ProgressReturn) -> str:
     return digest(sorted(ret.values.items()))
 
 
+def differences(a: ProgressReturn, b: ProgressReturn) -> list[str]:
+    """The cells whose figures differ between two versions of one 调度表."""
+    shown = lambda v: plain_number(v) if isinstance(v, Decimal) else (v or "空")  # noqa: E731
+    return [f"{a.cells.get(key, key)}（{shown(a.values.get(key))} / {shown(b.values.get(key))}）"
+            for key in dict.fromkeys([*a.values, *b.values]) if a.values.get(key) != b.values.get(key)]
+
+
 def archive(conn, batch: list[tuple[int, ProgressReturn]]) -> None:
     conn.executemany("INSERT INTO progress_values VALUES (?, ?, ?)",
                      [(sid, key, date_text(value)) for sid, ret in batch for key, value in ret.values.items()])
@@ -187,4 +194,4 @@ def write(campaign: Campaign, reporter: str, folder):
 
 
 PROGRESS = Kind(KIND_PROGRESS, "调度表", SHEET_PROGRESS, read, fingerprint, archive, senders, plan, write, used,
-                by_departments=True)
+                by_departments=True, differences=differences)

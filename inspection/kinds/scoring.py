@@ -459,6 +459,26 @@ def fingerprint(ret: ScoringReturn) -> str:
                   + [ret.inspection_date, ret.inspectors])
 
 
+def differences(a: ScoringReturn, b: ScoringReturn) -> list[str]:
+    """Where two versions of one 打分表 differ: the deductions by criterion (cell, amount or reason),
+    the date and the inspectors."""
+    out = []
+    mine = {d.criterion_id: d for d in a.deductions}
+    theirs = {d.criterion_id: d for d in b.deductions}
+    for cid in dict.fromkeys([*mine, *theirs]):
+        x, y = mine.get(cid), theirs.get(cid)
+        label, cell = (x or y).label, (x or y).cell
+        if x is None or y is None or x.amount != y.amount:
+            out.append(f"{cell}（({label}) 扣分 {plain_number(x.amount) if x else '空'} / {plain_number(y.amount) if y else '空'}）")
+        elif x.reason != y.reason:
+            out.append(f"({label}) 的扣分原因")
+    if a.inspection_date != b.inspection_date:
+        out.append("检查日期")
+    if a.inspectors != b.inspectors:
+        out.append("检查人员")
+    return out
+
+
 def archive(conn, batch: list[tuple[int, ScoringReturn]]) -> None:
     conn.executemany("INSERT INTO scores VALUES (?, ?, ?, ?, ?)",
                      [(sid, points_text(ret.total), ret.group, date_text(ret.inspection_date), ret.inspectors)
@@ -483,4 +503,4 @@ def senders(config: Config) -> tuple[str, ...]:
 
 
 SCORING = Kind(KIND_SCORING, "打分表", SHEET_SCORING, read, fingerprint, archive, senders, plan, write,
-               grouped=True, rubric=True)
+               grouped=True, rubric=True, differences=differences)

@@ -48,6 +48,8 @@ def list_write(campaign: Campaign, visit, folder):
 
 
 SELF_SCORING = Kind(SELF_REVIEW.kind, SELF_REVIEW.name, SELF_REVIEW.sheet, partial(scoring.read_as, role=SELF_REVIEW),
-                    scoring.fingerprint, scoring.archive, senders, plan, write, used, rubric=True)
+                    scoring.fingerprint, scoring.archive, senders, plan, write, used, rubric=True,
+                    differences=scoring.differences)
 SELF_CHECK = Kind(SELF_FOUND.kind, SELF_FOUND.name, SELF_FOUND.sheet, partial(dispatch.read_as, role=SELF_FOUND),
-                  dispatch.fingerprint, dispatch.archive, list_senders, list_plan, list_write, list_used)
+                  dispatch.fingerprint, dispatch.archive, list_senders, list_plan, list_write, list_used,
+                  differences=dispatch.differences)

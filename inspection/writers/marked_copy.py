@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from inspection.constants import SHEET_CORRECTIONS, SHEET_META
+from inspection.constants import META_REPLACES, META_REPLACES_FILE, SHEET_CORRECTIONS, SHEET_META
 from inspection.findings import ERROR, INFO, Finding
 from inspection.reading.book import CFB_MAGIC, UnreadableFile
 from inspection.reading.limits import MB, Limits, size_text
@@ -69,8 +69,10 @@ class CannotMark(Exception):
         self.reason = reason
 
 
-def marked_copy(data: bytes, note: Note, limits: Limits) -> bytes:
-    """The original `data` with every finding's cell commented and filled and the 修改说明 first.
+def marked_copy(data: bytes, note: Note, limits: Limits, replaces: tuple[str, str] = ("", "")) -> bytes:
+    """The original `data` with every finding's cell commented and filled and the 修改说明 first;
+    its `_meta` says which file it replaces (`replaces`: the original's SHA-256 and name), so that
+    the copy, once fixed and sent again, takes the original's place.
     Raises CannotMark when the original is not an .xlsx openpyxl can rewrite whole."""
     _check_format(data)
     with warnings.catch_warnings():  # openpyxl warns of what it drops; losses() below says what matters
@@ -83,6 +85,8 @@ def marked_copy(data: bytes, note: Note, limits: Limits) -> bytes:
             wb.remove(wb[SHEET_CORRECTIONS])
         for ws in wb.worksheets:
             _unmark(ws)
+        if replaces[0] and SHEET_META in wb.sheetnames:
+            _set_meta(wb[SHEET_META], {META_REPLACES: replaces[0], META_REPLACES_FILE: replaces[1]})
         _mark_cells(wb, note)
         ws = wb.create_sheet(SHEET_CORRECTIONS, 0)
         write_note_sheet(ws, note)
@@ -100,6 +104,15 @@ def marked_copy(data: bytes, note: Note, limits: Limits) -> bytes:
     if lost:
         raise CannotMark(f"在原表上标注会丢失其中的{'、'.join(lost)}")
     return copy
+
+
+def _set_meta(ws, values: dict[str, str]) -> None:
+    """Set keys of `_meta` (column A → column B), replacing a value the original already had."""
+    rows = {row[0].value: row[0].row for row in ws.iter_rows(min_col=1, max_col=1) if row[0].value}
+    for key, value in values.items():
+        row = rows.get(key) or ws.max_row + 1
+        ws.cell(row, 1).value = key
+        ws.cell(row, 2).value = value
 
 
 def note_workbook(note: Note) -> bytes:

@@ -4,7 +4,7 @@ from inspection import __version__
 from inspection.config import Config
 from inspection.findings import ERROR, WARNING
 from inspection.kinds import NAMES as KIND_NAMES
-from inspection.model import ACCEPTED, UNPACKED, RunResult
+from inspection.model import ACCEPTED, SUPERSEDED, UNPACKED, RunResult
 from inspection.rubric import Rubric
 from inspection.writers.common import Styles, clip, format_points, print_table, text_height
 
@@ -75,6 +75,8 @@ def write_about(wb, st: Styles, result: RunResult, config: Config, rubric: Rubri
         ("得分计算", "按各条扣分重新计算（精确小数），不采用表格中缓存的得分；每项细则扣完为止。"),
         ("工具版本", __version__),
     ]
+    if result.history_lost:
+        facts.insert(2, ("注意", result.history_lost + "。"))
     last_col = FILE_PRINTED - 1
     ws.merge_range(0, 0, 0, last_col, "汇总表说明", st.title)
     heights = {0: 30}
@@ -97,7 +99,8 @@ def write_about(wb, st: Styles, result: RunResult, config: Config, rubric: Rubri
         ws.write_string(r, 2, KIND_NAMES.get(info.kind, ""), st.text_center)
         ws.write_string(r, 3, unit, st.text_center)
         ws.write_number(r, 4, info.size, st.points)
-        ws.write_string(r, 5, info.status, st.text_center if info.status in (ACCEPTED, UNPACKED) else st.overdue)
+        ws.write_string(r, 5, info.status, st.text_center if info.status in (ACCEPTED, UNPACKED, SUPERSEDED)
+                        else st.overdue)
         ws.write_string(r, 6, reason, st.text)
         ws.write_string(r, 7, info.sha256, st.text)
         heights[r] = max(text_height(v, FILE_WIDTHS[c]) for c, v in

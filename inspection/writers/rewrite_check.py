@@ -23,6 +23,7 @@ import zipfile
 
 from defusedxml import ElementTree
 
+from inspection.constants import META_REPLACES, META_REPLACES_FILE, SHEET_META
 from inspection.reading.book import read_book
 from inspection.reading.formulas import sheet_formulas
 from inspection.reading.guard import check_container
@@ -246,5 +247,8 @@ def _values_differ(original: bytes, copy: bytes, sheets: list[str], limits: Limi
 
 
 def _cells(sheet, skip) -> dict:
-    return {(r, c): v for r, row in enumerate(sheet.rows) for c, v in enumerate(row)
+    """The sheet's values; in `_meta`, the keys a marked copy adds (what it replaces) are the copy's own."""
+    ours = {r for r, row in enumerate(sheet.rows) if row and row[0] in (META_REPLACES, META_REPLACES_FILE)} \
+        if sheet.name == SHEET_META else set()
+    return {(r, c): v for r, row in enumerate(sheet.rows) if r not in ours for c, v in enumerate(row)
             if v != "" and (r, c) not in skip}

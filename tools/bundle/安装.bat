@@ -1,7 +1,7 @@
 @echo off
 chcp 936 >nul
 setlocal
-cd /d "%~dp0"
+pushd "%~dp0"
 title 安装 @TITLE@
 rem 由 tools/make_bundle.py 生成：GBK 编码、Windows 换行（cmd.exe 按代码页 936 读中文）。
 set "PYTHONPATH="

@@ -1,20 +1,29 @@
 @echo off
 chcp 936 >nul
 setlocal
-cd /d "%~dp0"
 title 汇总 @TITLE@
 rem 由 tools/make_bundle.py 生成：GBK 编码、Windows 换行（cmd.exe 按代码页 936 读中文）。
+rem 作用于本文件所在的文件夹（它就是一次检查的活动文件夹）；把另一次检查的活动文件夹拖到本文件上，
+rem 则作用于那个文件夹。用 pushd 进入，网络上的共享文件夹也能用。
 set "PYTHONPATH="
 set "PYTHONHOME="
 set "PY=%~dp0venv\Scripts\python.exe"
 if not exist "%PY%" goto notinstalled
-set "CONFIG=config.toml"
+"%PY%" "%~dp0process.py" --version >nul 2>nul
+if errorlevel 1 goto unfinished
+set "CAMPAIGN=%~1"
+if "%~1"=="" set "CAMPAIGN=%~dp0."
+pushd "%CAMPAIGN%" 2>nul
+if errorlevel 1 goto nofolder
+set "CONFIG="
+if exist "config.toml" set "CONFIG=config.toml"
 if exist "检查活动设置.xlsx" set "CONFIG=检查活动设置.xlsx"
+if not defined CONFIG goto nosettings
 if not exist "input" mkdir "input"
-echo 汇总：读取 input 文件夹（含子文件夹和 .zip 压缩包）中报回的全部表格，
+echo 汇总“%CD%”：读取 input 文件夹（含子文件夹和 .zip 压缩包）中报回的全部表格，
 echo 按“%CONFIG%”逐格校验、重新算分、排名，写出 output 文件夹中的排名汇总表……
 echo.
-"%PY%" process.py run --config "%CONFIG%"
+"%PY%" "%~dp0process.py" run --config "%CONFIG%"
 set "CODE=%errorlevel%"
 if "%CODE%"=="0" goto complete
 if "%CODE%"=="1" goto partial
@@ -24,19 +33,36 @@ goto failed
 echo.
 echo ================ 汇总完成：应报的表格已全部收到并通过校验 ================
 echo 已为你打开 output 文件夹：“排名汇总_……xlsx”就是通报用的排名汇总表。
-start "" "%~dp0output"
+start "" "%CAMPAIGN%\output"
 goto end
 
 :partial
 echo.
 echo ================ 汇总完成，但还有表格未收到或未通过校验 ================
 echo 已为你打开 output 文件夹：排名汇总表已生成，其中“校验报告”写明每个问题和改法，
-echo “催报清单”列出缺哪些表格；“催报消息_……txt”可直接转发。改好重报的表格放进 input 后，再双击本文件。
-start "" "%~dp0output"
+echo “催报清单”列出缺哪些表格；“催报消息_……txt”可直接转发。改好重报的表格放进 input（原来那份可以留着，
+echo 以后收到的为准）后，再双击本文件。
+start "" "%CAMPAIGN%\output"
 goto end
 
 :notinstalled
 echo 还没有安装：请先双击“安装.bat”，看到“安装成功”后再双击本文件。
+goto end
+
+:unfinished
+echo 安装没有完成（运行环境 venv 不完整，可能安装时被中断了）：请再双击一次“安装.bat”，
+echo 看到“安装成功”后再双击本文件。
+goto end
+
+:nofolder
+echo 打不开文件夹“%CAMPAIGN%”：请把一次检查的活动文件夹（不是其中的文件）拖到本文件上，
+echo 或直接双击本文件处理本文件夹。
+goto end
+
+:nosettings
+echo 文件夹“%CD%”里没有设置文件（config.toml 或 检查活动设置.xlsx），所以没有运行：
+echo 本工具不会悄悄改用自带的样例检查。请先在这个文件夹里双击（或拖到）“设置.bat”生成设置表格，
+echo 或用 python process.py new 新建活动文件夹。
 goto end
 
 :failed
@@ -47,5 +73,6 @@ echo 汇总表正在 Excel 或 WPS 中打开时无法更新：请先关闭它。
 echo 提示“程序出错”时，请把 output 文件夹里的“错误记录_……txt”发给维护人员。
 
 :end
+popd 2>nul
 echo.
 pause
