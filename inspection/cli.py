@@ -105,16 +105,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(config: str):
-    """The campaign, and on the console what its settings left to the tool to assume (before the work)."""
+def _load(config: str, quiet: bool = False):
+    """The campaign, and on the console which settings it is (never the sample campaign unsaid) and
+    what they left to the tool to assume, before the work."""
     campaign = load_campaign(Path(config))
+    if not quiet:
+        print(f"设置：{config}（{campaign.config.campaign}，{campaign.config.shown_round}）")
     for note in campaign.notes:
         print(f"设置表格提醒：{note}")
     return campaign
 
 
 def cmd_templates(args) -> int:
-    campaign = _load(args.config)
+    campaign = _load(args.config, args.quiet)
     config, rubric = campaign.config, campaign.rubric
     archive = Path(args.archive) if args.archive else default_archive(folder_of(args, "output", DEFAULT_OUTPUT_DIR))
     if args.archive and not archive.exists():
@@ -162,7 +165,7 @@ def _day(text: str) -> date:
 
 
 def cmd_run(args) -> int:
-    campaign = _load(args.config)
+    campaign = _load(args.config, args.quiet)
     if args.round:
         campaign = with_round(campaign, args.round)
     output = folder_of(args, "output", DEFAULT_OUTPUT_DIR)

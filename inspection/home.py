@@ -2,6 +2,7 @@
 process.py, which the Windows package runs from its folder, or the source tree the package lives in."""
 
 from functools import cache
+import os
 from pathlib import Path
 import sys
 
@@ -27,3 +28,17 @@ def builtin(text: str) -> Path | None:
             if candidate.is_file():
                 return candidate
     return None
+
+
+def settings_path(target: Path, folder: Path) -> str:
+    """How settings in `folder` name the file `target`: relative to the folder when it can be (it may
+    be on another drive), the tool's own file by its place in the tool ("forms/progress_unit.toml",
+    found again from any campaign folder: see builtin)."""
+    target = target.resolve()
+    for home in homes():
+        if target.is_relative_to(home) and not folder.resolve().is_relative_to(home):
+            return target.relative_to(home).as_posix()
+    try:
+        return Path(os.path.relpath(target, folder.resolve())).as_posix()
+    except ValueError:  # another drive on Windows
+        return target.as_posix()

@@ -10,7 +10,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def test_readme__every_command_has_help_and_is_documented():
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices  # argparse keeps subcommands here
-    assert set(commands) == {"templates", "run", "demo", "history", "setup"}
+    assert set(commands) == {"templates", "run", "demo", "history", "setup", "new"}
     for name, sub in commands.items():
         assert f"python process.py {name}" in README
         assert sub.description and sub.format_help()

@@ -1,9 +1,9 @@
 """`process.py setup`: config.toml → 检查活动设置.xlsx, and back (`--from-workbook`)."""
 
-import os
 from pathlib import Path
 
 from inspection.campaign import Campaign, load_campaign
+from inspection.home import builtin, settings_path
 from inspection.setup.layout import SHEET_BASICS, SHEET_PARSED, WORKBOOK_FILE
 from inspection.errors import SetupError
 from inspection.setup.read import ERROR, Problem, SetupData, campaign_from_setup, read_setup
@@ -59,8 +59,9 @@ def _config_toml(data: SetupData, workbook_folder: Path, folder: Path) -> dict:
     config["campaign"]["rubric"] = RUBRIC_FILE
     for key in ("progress_unit", "progress_department"):
         if config["forms"].get(key):
-            target = (workbook_folder / config["forms"][key]).resolve()
-            config["forms"][key] = Path(os.path.relpath(target, folder.resolve())).as_posix()
+            target = workbook_folder / config["forms"][key]
+            config["forms"][key] = settings_path(target if target.is_file() else builtin(config["forms"][key]) or target,
+                                                 folder)
         else:
             config["forms"].pop(key, None)
     order = ("campaign", "units", "forms", "departments", "hazards", "groups")

@@ -6,11 +6,11 @@ dropdowns; 考评细则 is the rubric as the annex's table, the way a paste from
 """
 
 from datetime import date
-import os
 from pathlib import Path
 
 from inspection.campaign import Campaign
 from inspection.config import Config
+from inspection.home import settings_path
 from inspection.rubric import Rubric
 from inspection.setup.layout import (
     BASICS, DEPARTMENTS_HEADER, GROUPS_HEADER, NO, PERIODS, SECTORS_HEADER, SHEET_BASICS, SHEET_DEPARTMENTS,
@@ -63,7 +63,7 @@ def _value(table: str, key: str, config: Config, rubric: Rubric, folder: Path):
         if key in ("dispatch", "followup", "self_assessment"):
             return YES if getattr(config, f"uses_{key}") else NO
         form = config.progress_unit_form if key == "progress_unit" else config.progress_department_form
-        return Path(os.path.relpath(form, folder)).as_posix() if form else ""
+        return settings_path(form, folder) if form else ""
     value = {"name": config.campaign, "round": config.shown_round}.get(key)
     return value if value is not None else getattr(config, key)
 
