@@ -194,9 +194,12 @@ def _decimal(text: str) -> Decimal | None:
 
 
 def gives_no_reason(text: str) -> bool:
-    """A reason that says nothing: blank, "无", "/", "同上" (squashed of spaces and closing stops)."""
+    """A reason that says nothing: blank, "无", "/", "同上" (squashed of spaces and closing stops), or
+    a number alone ("2", "扣2分": an amount, perhaps a deduction typed in the wrong cell)."""
     squashed = "".join(normalize_text(text).split()).rstrip("。.；;，,")
-    return not squashed or squashed in NO_REASON or normalize_text(text).strip() in NO_REASON
+    if not squashed or squashed in NO_REASON or normalize_text(text).strip() in NO_REASON:
+        return True
+    return _points_text(squashed) is not None
 
 
 def plain_number(value: Decimal) -> str:

@@ -22,7 +22,7 @@ from inspection.kinds.base import Kind, Source, digest
 from inspection.reading.book import Book, Sheet
 from inspection.reading.layout import labelled_date, open_table, place_in_table, year_assumed
 from inspection.reading.coverage import Coverage, help_line_test, other_sheets, stray_findings, title_block
-from inspection.reading.cells import cell_ref, squash
+from inspection.reading.cells import cell_ref, squash, value_beside
 from inspection.archive.text import date_text
 from inspection.values import Window, cell_text, chinese_date, decimal_from_number, read_date
 from inspection.writers.dispatch_template import (
@@ -172,11 +172,12 @@ def read_as(book: Book, campaign: Campaign, source: Source, role: ListRole
 
 
 def _signature_cells(sheet: Sheet, r: int) -> list[int]:
-    """The columns of a signature line the template made: its label, and the box right of it."""
-    row = sheet.rows[r]
-    label = next(c for c, v in enumerate(row) if v != "")
-    box = next((k for k in range(label + 1, len(row)) if sheet.anchor(r, k) != sheet.anchor(r, label)), None)
-    return [label] if box is None else [label, box]
+    """The columns of a signature line the template made: its label, and the box right of it (where
+    the name is, also with the merges undone)."""
+    label = next(c for c, v in enumerate(sheet.rows[r]) if v != "")
+    if sheet.right_of(r, label)[1] >= len(sheet.rows[r]):
+        return [label]
+    return [label, value_beside(sheet, r, label)[1]]
 
 
 def _signed(sheet: Sheet, r: int, c: int) -> bool:

@@ -245,12 +245,14 @@ class _Reading:
         status = _status_text(rows, self.sheet, col)
         if status:
             self.typed = self.any_status = True
-        if item_total > 0:
+        deducted = any(self.sheet.value(r, self.col) != "" for r in rows)
+        if status and not deducted and stated_points(status):  # "……，扣1分" in 完成情况, no deduction on the item
+            self.add(Code.D012, *self.sheet.anchor(rows[0], col), where="完成情况", text=shown(status),
+                     label=f"细则 {item.label.rstrip('.')} 各条")
+        elif status and _points_text_only(status):  # "2" alone beside deductions: an amount, not what was done
+            self.add(Code.D017, *self.sheet.anchor(rows[0], col), item=item.label.rstrip("."), text=shown(status))
+        elif item_total > 0:
             _check_status(item, rows, status, col, self.add)
-        elif status and not any(self.sheet.value(r, self.col) != "" for r in rows):
-            if stated_points(status):  # "……，扣1分" in 完成情况 and no deduction on the item
-                self.add(Code.D012, *self.sheet.anchor(rows[0], col), where="完成情况", text=shown(status),
-                         label=f"细则 {item.label.rstrip('.')} 各条")
 
     def check_score(self, row: int, col: int, expected: Decimal, view, full: Decimal) -> None:
         """得分 as the file shows it against the recomputed score (see _score_finding)."""
@@ -322,6 +324,12 @@ def _score_finding(sheet, row: int, col: int, formula: str | None, expected: Dec
     how = (f"的公式被改写为“{formula[:40]}”" if formula not in (FORMULA_XLS, SHARED_FORMULA)
            else "的公式显示的分数与扣分不符（公式可能被改写）")
     return Code.D013, dict(how=how, value=cell_text(value), expected=plain_number(expected))
+
+
+def _points_text_only(text: str) -> bool:
+    """Whether a text is an amount and nothing else ("2", "扣2分", "1.5分")."""
+    number, ok = parse_points(text)
+    return ok and number is not None and number != 0
 
 
 def _formula_shown(text: str) -> str:

@@ -24,12 +24,28 @@ def _squash_text(text: str) -> str:
 
 def labelled_cell(sheet: Sheet, label: str, before_row: int) -> tuple[int, int] | None:
     """The cell right of the first cell above `before_row` reading `label` (a closing colon allowed):
-    where a 填报时间 or 交办日期 is filled in."""
+    where a 填报时间 or 交办日期 is filled in. With the template's merges undone (or a format that keeps
+    none, as .ods to the reader), the value stands a few cells further right: the first cell holding
+    one before the next label is taken."""
     for r in range(min(before_row, sheet.height)):
         for c, value in enumerate(sheet.rows[r]):
             if squash(value).rstrip(":：") == label:
-                return sheet.right_of(r, c)
+                return value_beside(sheet, r, c)
     return None
+
+
+def value_beside(sheet: Sheet, r: int, c: int, reach: int = 4) -> tuple[int, int]:
+    """The cell right of (r, c) — stepping over the merge (r, c) is in — or, when that one is empty,
+    the first cell within `reach` columns after it that holds a value and is not a label ("检查人员：")."""
+    first = sheet.right_of(r, c)
+    if sheet.merged_value(*first) != "":
+        return first
+    for k in range(first[1] + 1, first[1] + reach):
+        value = sheet.value(r, k)
+        if value == "":
+            continue
+        return first if isinstance(value, str) and value.rstrip().endswith((":", "：")) else sheet.anchor(r, k)
+    return first
 
 
 def cell_ref(row: int, col: int) -> str:

@@ -30,7 +30,8 @@ from inspection.setup.layout import (
 )
 from inspection.setup.rubric_table import parse_rubric_table, sheet_rows
 from inspection.values import (
-    Window, cell_text, chinese_date, chinese_number, decimal_from_number, normalize_text, read_date,
+    NOTHING, Window, cell_text, chinese_date, chinese_number, decimal_from_number, normalize_text, parse_points,
+    read_date,
 )
 
 
@@ -155,6 +156,9 @@ def _basic_value(basic, raw, where: str, out: SetupData, campaign: dict):
         return text == YES
     if basic.kind == "number":
         number = decimal_from_number(raw)
+        if number is None and text:  # a number typed as text ("100", " 100 "): what it shows
+            number, ok = parse_points(text)
+            number = number if ok and text.strip() not in NOTHING else None
         if number is None and text:
             out.problems.append(Problem(where, ERROR, f"“{basic.label}”应为数字，现为“{text}”"))
         return number
@@ -284,6 +288,7 @@ def _groups(sheet: Sheet, units: dict[str, str], out: SetupData) -> list[dict]:
         return []
     groups: dict[int, dict] = {}
     owner: dict[str, tuple[int, str]] = {}
+    above = None  # the group of the row above: a row with its unit alone (组号 left blank) is in it too
     for r in range(header + 1, sheet.height):
         if not any(cell_text(sheet.value(r, c)) for c in cols.values()):
             continue
@@ -292,6 +297,10 @@ def _groups(sheet: Sheet, units: dict[str, str], out: SetupData) -> list[dict]:
         at = {key: f"{sheet.name}!{cell_ref(*(sheet.anchor(r, c) if key != 'unit' else (r, c)))}"
               for key, c in cols.items()}
         number = _group_number(value.get("number", ""))
+        if number is None and above is not None and not any(
+                cell_text(value.get(key, "")) for key in ("number", "name", *GROUP_KEYS.values(), "members")):
+            number = above  # 组号 written once for a group's rows, the others blank ("同上"), merged or not
+        above = number if number is not None else above
         if number is None or number != number.to_integral_value() or not 1 <= number <= 9999:
             out.problems.append(Problem(at.get("number", f"{sheet.name}!A{r + 1}"), ERROR,
                                         f"组号应为 1 到 9999 的整数，现为“{cell_text(value.get('number', ''))}”"))
