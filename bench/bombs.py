@@ -23,9 +23,9 @@ import tracemalloc
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from inspection.reading.book import UnreadableFile  # noqa: E402
-from inspection.reading.guard import check_container  # noqa: E402
-from inspection.reading.limits import MB, Limits  # noqa: E402
+from inspection.intake.book import UnreadableFile  # noqa: E402
+from inspection.intake.guard import check_container  # noqa: E402
+from inspection.intake.limits import MB, Limits  # noqa: E402
 from tests import bombs  # noqa: E402
 
 MEMORY_LIMIT = 4 * 1024**3  # a child that blows up fails alone instead of starving the machine
@@ -33,7 +33,7 @@ MEMORY_LIMIT = 4 * 1024**3  # a child that blows up fails alone instead of starv
 
 def build_cases(folder: Path) -> list[tuple[str, str]]:
     """(label, file name) of every case, written into `folder`."""
-    from inspection.campaign import load_campaign
+    from inspection.spec.campaign import load_campaign
     from inspection.templates import generate_templates
     from tests.filling import fill_scoring
 
@@ -90,8 +90,8 @@ def measure(path: Path) -> dict:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
 
-    from inspection.decide import settle  # only now: their imports would hide the guard's memory above
-    from inspection.ingest import ingest
+    from inspection.decisions.settle import settle  # only now: their imports would hide the guard's memory above
+    from inspection.intake.ingest import ingest
     from tests.fuzzing import load_fuzz_campaign
     campaign = load_fuzz_campaign()
     with tempfile.TemporaryDirectory() as tmp:

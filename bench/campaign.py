@@ -103,7 +103,7 @@ def write_returns(config_path: Path, templates: Path, folder: Path, *, all_kinds
     them, and fill them as fill_returns (with all_kinds also fill_dispatch_returns and
     fill_progress_returns) would, with the same seeds; in `jobs` processes. `done(n)` is called as
     returns are written. Returns their number."""
-    from inspection.config import load_config
+    from inspection.spec.config import load_config
 
     config = load_config(config_path)
     tasks = [("scoring", n) for n in range(len(config.visits))]
@@ -132,7 +132,7 @@ _filler = {}  # a filling process's campaign and folders
 
 
 def _start_filler(config_path: Path, templates: Path, folder: Path) -> None:
-    from inspection.campaign import load_campaign
+    from inspection.spec.campaign import load_campaign
 
     campaign = load_campaign(config_path)
     _filler.update(config=campaign.config, rubric=campaign.rubric, templates=templates, folder=folder,
@@ -141,9 +141,9 @@ def _start_filler(config_path: Path, templates: Path, folder: Path) -> None:
 
 def _fill_task(task: tuple[str, int]) -> Path:
     from inspection.constants import SELF_REVIEW
-    from inspection.writers.dispatch_template import write_dispatch_template
-    from inspection.writers.progress_template import write_progress_template
-    from inspection.writers.scoring_template import write_scoring_template
+    from inspection.kinds.dispatch.template import write_dispatch_template
+    from inspection.kinds.progress.template import write_progress_template
+    from inspection.kinds.scoring.template import write_scoring_template
 
     kind, n = task
     config, templates, folder = _filler["config"], _filler["templates"], _filler["folder"]

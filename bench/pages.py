@@ -292,7 +292,7 @@ def _longest_shown(text: str, whole: str) -> int:
 
 def _split_items(pages: list[PdfPage], campaign) -> list[str]:
     """Each 考评细则 with all its 评分标准 on one page."""
-    from inspection.writers.scoring_template import item_text
+    from inspection.kinds.scoring.template import item_text
 
     out = []
     texts = [p.squashed for p in pages]
@@ -359,7 +359,7 @@ def png(pdfs: dict[Path, Path], documents, folder: Path) -> None:
 
 
 def run(folder: Path, *, every_scoring: bool = False, pngs: bool = False) -> list[Checked]:
-    from inspection.campaign import load_campaign
+    from inspection.spec.campaign import load_campaign
 
     campaign = load_campaign(ROOT / "config.toml")
     documents = build(folder, every_scoring)

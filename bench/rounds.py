@@ -13,7 +13,7 @@ import time
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from campaign import fill_dispatch_returns, fill_progress_returns, fill_returns, write_config  # noqa: E402
 
-from inspection.campaign import load_campaign  # noqa: E402
+from inspection.spec.campaign import load_campaign  # noqa: E402
 from inspection.templates import generate_templates  # noqa: E402
 from inspection.run import run  # noqa: E402
 

@@ -8,7 +8,7 @@ import traceback
 from pathlib import Path
 
 from inspection import __version__
-from inspection.config import ROUND_FORMS, group_label, parse_round
+from inspection.spec.config import ROUND_FORMS, group_label, parse_round
 from inspection.constants import DEFAULT_CONFIG, DEFAULT_INPUT_DIR, DEFAULT_OUTPUT_DIR, DEFAULT_TEMPLATES_DIR
 from inspection.errorlog import log_name, write_log
 from inspection.errors import SetupError
@@ -18,13 +18,13 @@ from inspection.archive.query import history
 from inspection.archive.schema import open_archive
 from inspection.history import history_lines
 from inspection.progressbar import default_jobs, file_progress
-from inspection.rounds import ARCHIVE_FILE
+from inspection.decisions.rounds import ARCHIVE_FILE
 from inspection.run import run
-from inspection.sendback import summary_line
-from inspection.campaign import load_campaign
+from inspection.sendback.send import summary_line
+from inspection.spec.campaign import load_campaign
 from inspection.kinds import PROGRESS, SELF_CHECK, SELF_SCORING
 from inspection.templates import generate_templates
-from inspection.writers.report_selfcheck import group_warning
+from inspection.report.selfcheck import group_warning
 
 DEMO_INPUT = Path("demo") / "input"
 DEMO_ARCHIVE = "演示归档.sqlite"
@@ -195,7 +195,7 @@ def cmd_setup(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from inspection.campaign_folder import new_campaign
+    from inspection.spec.campaign_folder import new_campaign
 
     folder, config = new_campaign(Path(args.name), Path(args.source) if args.source else None)
     print(f"已新建活动文件夹 {folder}：设置 {config.name}（复制自 {config.source}），空的 input 文件夹。")
@@ -257,8 +257,8 @@ def check_templates_folder(folder: Path, config) -> str:
 
 def meta_of_workbooks(folder: Path, sample: int = 12) -> list[dict]:
     """The `_meta` of the first workbooks in a folder (a folder of forms is one campaign's or another's)."""
-    from inspection.reading.book import UnreadableFile, read_book
-    from inspection.reading.meta import read_meta
+    from inspection.intake.book import UnreadableFile, read_book
+    from inspection.intake.meta import read_meta
     out = []
     for path in sorted(folder.glob("*.xlsx"))[:sample]:
         try:
@@ -355,9 +355,9 @@ def draft_line(result: RunResult, *, hint: bool = True) -> str:
 
 def cmd_demo(args) -> int:
     # Only the demo fills templates, so only it imports the fillers.
-    from inspection.demo_lists import fill_dispatch_returns, fill_progress_returns
-    from inspection.demo_scoring import fill_scoring_returns
-    from inspection.demo_self import fill_self_returns
+    from inspection.kinds.dispatch.demo import fill_dispatch_returns, fill_progress_returns
+    from inspection.kinds.scoring.demo import fill_scoring_returns
+    from inspection.kinds.self_assessment.demo import fill_self_returns
 
     campaign = _load(args.config)
     config, rubric = campaign.config, campaign.rubric

@@ -12,24 +12,24 @@ import traceback
 
 from inspection.archive.record import record
 from inspection.archive.schema import open_archive
-from inspection.campaign import Campaign
-from inspection.config import Config
-from inspection.decide import (
+from inspection.spec.campaign import Campaign
+from inspection.spec.config import Config
+from inspection.decisions.settle import (
     Unread, check_updates, common_problems, hazard_ids, missing_findings, owed, rank, settle,
 )
 from inspection.errorlog import log_name, short_error, write_log
 from inspection.errors import SetupError
 from inspection.findings import sort_key
-from inspection.ingest import ingest
+from inspection.intake.ingest import ingest
 from inspection.kinds import BY_KEY, DISPATCH, FOLLOWUP, PROGRESS, SCORING, SELF_CHECK, SELF_SCORING
 from inspection.model import RunResult
-from inspection.rounds import ARCHIVE_FILE, Earlier, view
-from inspection.season import Seen
-from inspection.selfcheck import compare
-from inspection.sendback import send_back
-from inspection.writers.common import TEMP_PREFIX, clear_stale_temps
-from inspection.writers.reminders import messages_path, write_reminder_messages
-from inspection.writers.report import write_report
+from inspection.decisions.rounds import ARCHIVE_FILE, Earlier, view
+from inspection.decisions.season import Seen
+from inspection.decisions.selfcheck import compare
+from inspection.sendback.send import send_back
+from inspection.paper.common import TEMP_PREFIX, clear_stale_temps
+from inspection.report.reminders import messages_path, write_reminder_messages
+from inspection.report.workbook import write_report
 
 REPORT_FILE = "排名汇总_{campaign}_{round}.xlsx"
 

@@ -5,13 +5,13 @@ from pathlib import Path
 import time
 
 from inspection.archive.schema import open_archive
-from inspection.campaign import Campaign
+from inspection.spec.campaign import Campaign
 from inspection.kinds import BY_KEY, DISPATCH, FOLLOWUP, KINDS, PROGRESS, SCORING
 from inspection.model import TrackedHazard
 from inspection.pool import run_all
 from inspection.progressbar import silent_progress
-from inspection.rounds import Earlier
-from inspection.writers.common import clear_stale_temps
+from inspection.decisions.rounds import Earlier
+from inspection.paper.common import clear_stale_temps
 
 POOL_MIN_TASKS = 32  # below this, worker processes cost more than they save
 

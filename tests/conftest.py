@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from inspection.campaign import load_campaign
+from inspection.spec.campaign import load_campaign
 from inspection.templates import generate_templates
 from tests.corpus import Context
 

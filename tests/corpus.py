@@ -19,7 +19,7 @@ import zipfile
 import openpyxl
 
 from inspection.constants import DISPATCH_FILE, PROGRESS_FILE, SCORING_FILE
-from inspection.filenames import display_path
+from inspection.intake.filenames import display_path
 from inspection.findings import Code
 from inspection.model import ACCEPTED, IGNORED, REJECTED, UNREAD
 from tests import bombs
@@ -487,7 +487,7 @@ def print_table() -> None:
     import tempfile
 
     from inspection.run import run
-    from inspection.campaign import load_campaign
+    from inspection.spec.campaign import load_campaign
     from inspection.templates import generate_templates
     from tests.conftest import ROOT
 

@@ -24,16 +24,16 @@ import zipfile
 import openpyxl
 
 from inspection.constants import SHEET_DISPATCH, SHEET_FOLLOWUP, SHEET_META, SHEET_PROGRESS, SHEET_SCORING
-from inspection.campaign import Campaign, load_campaign
-from inspection.decide import hazard_ids, settle
-from inspection.ingest import ingest
+from inspection.spec.campaign import Campaign, load_campaign
+from inspection.decisions.settle import hazard_ids, settle
+from inspection.intake.ingest import ingest
 from inspection.kinds import DISPATCH, SCORING
 from inspection.findings import Code
 from inspection.model import ACCEPTED, IGNORED, REJECTED, TrackedHazard
 from inspection.run import run
-from inspection.rounds import Earlier
+from inspection.decisions.rounds import Earlier
 from inspection.templates import generate_templates
-from inspection.writers.followup_template import write_followup_template
+from inspection.kinds.followup.template import write_followup_template
 from tests import bombs
 from tests.filling import (
     DEDUCT_COL, REASON_COL, criterion_rows, fill_dispatch, fill_progress, fill_scoring, insert_rows_like_excel,

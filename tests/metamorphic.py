@@ -54,23 +54,23 @@ from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.dimensions import ColumnDimension, RowDimension
 
-from inspection.campaign import Campaign, load_campaign
+from inspection.spec.campaign import Campaign, load_campaign
 from inspection.constants import (
     DISPATCH_HEADERS, FOLLOWUP_HEADERS, KIND_DISPATCH, KIND_FOLLOWUP, KIND_PROGRESS, KIND_SCORING,
     KIND_SELF_CHECK, KIND_SELF_SCORING, PROGRESS_HEADERS, SHEET_DISPATCH, SHEET_FOLLOWUP, SHEET_HELP,
     SHEET_PROGRESS, SHEET_SCORING, SHEET_SELF_CHECK, SHEET_SELF_SCORING,
 )
-from inspection.decide import check_updates, hazard_ids, settle
+from inspection.decisions.settle import check_updates, hazard_ids, settle
 from inspection.errors import SetupError
 from inspection.findings import ERROR, WARNING
-from inspection.ingest import ingest
+from inspection.intake.ingest import ingest
 from inspection.kinds import BY_KEY, DISPATCH
 from inspection.model import ACCEPTED, TrackedHazard
-from inspection.rounds import Earlier
+from inspection.decisions.rounds import Earlier
 from inspection.setup.commands import workbook_from_config
 from inspection.setup.read import campaign_from_setup, read_setup
 from inspection.templates import generate_templates
-from inspection.writers.followup_template import write_followup_template
+from inspection.kinds.followup.template import write_followup_template
 from tests import libreoffice
 from tests.filling import fill_dispatch, fill_progress, fill_scoring, insert_rows_like_excel
 

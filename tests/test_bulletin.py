@@ -17,10 +17,10 @@ from inspection.bulletin.draft import (
     ANNEX_TITLE, BODY, REASON, REASON_HEAD, TITLE, Para, Table, campaign_topic, facts, reason_blocks, round_words,
     shorten, thin_status_line,
 )
-from inspection.campaign import Campaign
+from inspection.spec.campaign import Campaign
 from inspection.cli import main
-from inspection.config import parse_round
-from inspection.decide import common_problems, rank
+from inspection.spec.config import parse_round
+from inspection.decisions.settle import common_problems, rank
 from inspection.findings import Code, finding
 from inspection.model import ACCEPTED, REJECTED, Deduction, InputFile, RunResult, ScoringReturn
 from inspection.run import run

@@ -22,7 +22,7 @@ import re
 import openpyxl
 import pytest
 
-from inspection.campaign import load_campaign
+from inspection.spec.campaign import load_campaign
 from inspection.cli import main
 from inspection.templates import generate_templates
 from tests.bulletin_text import Block, annex, body, parse_reasons, pdf_pages, ranking_rows, squeeze

@@ -18,7 +18,7 @@ from packaging.specifiers import SpecifierSet
 import pytest
 
 from inspection.cli import build_parser
-from inspection.setup.layout import WORKBOOK_FILE
+from inspection.setup.sheets import WORKBOOK_FILE
 from tests.conftest import ROOT
 from tools import make_bundle
 from tools.make_bundle import BATS, GUIDE, MANYLINUX, PYTHON_VERSIONS, WHEELS, WINDOWS, read_wheel, resolve, target

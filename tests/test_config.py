@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from inspection.cli import main
-from inspection.config import load_config, parse_round
+from inspection.spec.config import load_config, parse_round
 from inspection.errors import ConfigError
 from tests.conftest import ROOT
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from inspection.filenames import display_path
+from inspection.intake.filenames import display_path
 from inspection.findings import Code
 from inspection.model import ACCEPTED, REJECTED, UNPACKED
 from inspection.run import run

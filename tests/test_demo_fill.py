@@ -10,7 +10,7 @@ from itertools import combinations
 import openpyxl
 import pytest
 
-from inspection.demo_scoring import fill_scoring_returns
+from inspection.kinds.scoring.demo import fill_scoring_returns
 
 SKIPPED, WARNED = "羊山新区", "息县"
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-import inspection.ingest as ingest_module
+import inspection.intake.ingest as ingest_module
 from inspection.constants import SCORING_FILE
 from inspection.cli import main
 from inspection.findings import Code
@@ -46,7 +46,7 @@ def _reader_with_a_bug(monkeypatch, victim: str):
 def test_bug_while_reading_one_file__that_file_rejected_F013_the_rest_ranked(ctx, tmp_path, monkeypatch, jobs):
     victim = _returns(ctx)
     _reader_with_a_bug(monkeypatch, victim)
-    monkeypatch.setattr("inspection.ingest.POOL_MIN_FILES", 2)  # jobs=2 reads in the process pool
+    monkeypatch.setattr("inspection.intake.ingest.POOL_MIN_FILES", 2)  # jobs=2 reads in the process pool
     result = run(ctx.campaign, ctx.input, tmp_path / "output", jobs=jobs)
 
     status = {f.path: f.status for f in result.files}
@@ -125,7 +125,7 @@ def test_bug_while_unpacking_a_zip__that_zip_rejected_F013(ctx, tmp_path, monkey
 
     def unpack(*args):
         raise IndexError("list index out of range")
-    monkeypatch.setattr("inspection.inputs.unpack", unpack)
+    monkeypatch.setattr("inspection.intake.discover.unpack", unpack)
     result = run(ctx.campaign, ctx.input, tmp_path / "output")
     assert {f.path: f.status for f in result.files} == {"第一组.zip": REJECTED, "淮滨县.xlsx": ACCEPTED}
     assert [f.code for f in result.findings if f.file == "第一组.zip"] == [Code.F013]

@@ -4,8 +4,8 @@ campaign of 乡镇（街道）, quarterly) says nothing that belongs to another 
 Two kinds of tests here:
 
 - The first part reads each config.toml with tomllib only (not with the tool's loader), checks the files it
-  names exist, loads the rubrics with inspection.rubric.load_rubric and the 调度表 forms with
-  inspection.forms.load_form, and searches 002's files for the forbidden words.
+  names exist, loads the rubrics with inspection.spec.rubric.load_rubric and the 调度表 forms with
+  inspection.spec.progress_form.load_form, and searches 002's files for the forbidden words.
 - The second part loads the configs with the tool's own loader ([forms] switches,
   campaign.receiver/group_noun/period, groups with `units`, no [[groups]] in 004), writes their templates
   and runs the demo on each.
@@ -17,9 +17,9 @@ import zipfile
 
 import pytest
 
-from inspection.config import parse_round
-from inspection.forms import load_form
-from inspection.rubric import load_rubric
+from inspection.spec.config import parse_round
+from inspection.spec.progress_form import load_form
+from inspection.spec.rubric import load_rubric
 from tests.conftest import ROOT
 
 EXAMPLES = ROOT / "examples"
@@ -146,8 +146,8 @@ def test_004__scoring_sheet_only():
 # The examples through the tool's own loader: their templates, and the demo on each.
 # ======================================================================================================
 
-from inspection.campaign import load_campaign  # noqa: E402
-from inspection.config import load_config  # noqa: E402
+from inspection.spec.campaign import load_campaign  # noqa: E402
+from inspection.spec.config import load_config  # noqa: E402
 from inspection.templates import generate_templates  # noqa: E402
 
 

@@ -15,12 +15,12 @@ import pytest
 
 from inspection.constants import SHEET_SCORING, TOTAL_LABEL
 from inspection.findings import Code, finding
-from inspection.reading import formulas
-from inspection.reading.book import read_book
-from inspection.reading.formulas import FORMULA_XLS, SHARED_FORMULA, formulas_by_column, sheet_formulas
-from inspection.reading.guard import Container, check_container
-from inspection.reading.limits import Limits
-from inspection.reading.repack import reader_bytes
+from inspection.intake import formulas
+from inspection.intake.book import read_book
+from inspection.intake.formulas import FORMULA_XLS, SHARED_FORMULA, formulas_by_column, sheet_formulas
+from inspection.intake.guard import Container, check_container
+from inspection.intake.limits import Limits
+from inspection.intake.repack import reader_bytes
 from inspection.run import run
 from tests.bombs import BOF_GLOBALS, BOF_SHEET, EOF, SHEET1, biff, read_part, replace_part
 from tests.corpus import rezip

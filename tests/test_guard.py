@@ -13,15 +13,15 @@ import pytest
 
 from inspection.constants import DISPATCH_FILE, PROGRESS_FILE
 from inspection.cli import main
-from inspection.campaign import campaign_of
-from inspection.config import load_config
+from inspection.spec.campaign import campaign_of
+from inspection.spec.config import load_config
 from inspection.errors import ConfigError
 from inspection.model import ACCEPTED, REJECTED
-from inspection.reading.active_content import active_content
-from inspection.reading.book import UnreadableFile, read_book
-from inspection.reading.guard import check_container
-from inspection.reading.limits import MB, Limits, SuspectedBomb
-from inspection.reading.repack import reader_bytes
+from inspection.intake.active_content import active_content
+from inspection.intake.book import UnreadableFile, read_book
+from inspection.intake.guard import check_container
+from inspection.intake.limits import MB, Limits, SuspectedBomb
+from inspection.intake.repack import reader_bytes
 from inspection.run import run
 from tests import bombs
 from tests.conftest import ROOT
@@ -296,7 +296,7 @@ def test_repack__return_with_an_image__image_stored_too_and_read_the_same(ctx):
 
 
 def test_repack__part_too_big_to_keep__file_handed_on_as_it_is(ctx, monkeypatch):
-    monkeypatch.setattr("inspection.reading.guard.KEEP_BYTES", 1000)
+    monkeypatch.setattr("inspection.intake.guard.KEEP_BYTES", 1000)
     data = add_member(ctx.scoring().read_bytes(), "xl/media/image1.png", os.urandom(2000))
     assert reader_bytes(data, check_container(data, DEFAULTS)) is data
 

@@ -11,10 +11,10 @@ import pytest
 
 from inspection.constants import PROGRESS_FILE, SCORING_FILE
 from inspection.cli import main
-from inspection.filekinds import UNZIP_FIX
+from inspection.intake.filekinds import UNZIP_FIX
 from inspection.findings import ERROR, INFO, WARNING, Code
 from inspection.model import ACCEPTED, IGNORED, REJECTED, UNPACKED, UNREAD
-from inspection.reading.limits import Limits
+from inspection.intake.limits import Limits
 from inspection.run import run
 from tests import bombs
 from tests.conftest import ROOT

@@ -6,12 +6,12 @@ import unicodedata
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from inspection.config import load_config
-from inspection.decide import rank
+from inspection.spec.config import load_config
+from inspection.decisions.settle import rank
 from inspection.model import ScoringReturn
-from inspection.rubric import load_rubric
+from inspection.spec.rubric import load_rubric
 from inspection.values import parse_points
-from inspection.writers.paper import CELL_PADDING_PT, column_pt, lines_needed, text_pt
+from inspection.paper.page import CELL_PADDING_PT, column_pt, lines_needed, text_pt
 from tests.conftest import ROOT
 
 CONFIG = load_config(ROOT / "config.toml")
@@ -62,7 +62,7 @@ def test_total_through_files__rubric_total_minus_deductions_exactly(tmp_path, te
     """Any deductions within the rules, typed into a real template and read back by the tool's own
     reader: the total is the rubric's minus their sum, exactly (never 80.09999)."""
     from inspection.kinds import SCORING, Source
-    from inspection.reading.book import read_book
+    from inspection.intake.book import read_book
     from tests.filling import fill_scoring
 
     chosen = {cid: (float(a), "抽查发现问题") for cid, a in amounts.items() if a}

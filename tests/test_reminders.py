@@ -7,14 +7,14 @@ import shutil
 import openpyxl
 import pytest
 
-from inspection.campaign import load_campaign
+from inspection.spec.campaign import load_campaign
 from inspection.cli import main
 from inspection.constants import SCORING_FILE
-from inspection.demo_scoring import fill_scoring_returns
+from inspection.kinds.scoring.demo import fill_scoring_returns
 from inspection.model import BLANK_RECEIVED, NOT_ACCEPTED, NOT_RECEIVED
 from inspection.run import run
 from inspection.templates import generate_templates
-from inspection.writers.reminders import SHEET_REMINDERS, messages_path
+from inspection.report.reminders import SHEET_REMINDERS, messages_path
 from tests.filling import fill_scoring
 from tests.test_examples import PINGDINGSHAN_2023, XUCHANG_2018
 

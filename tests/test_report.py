@@ -9,8 +9,8 @@ import python_calamine
 
 from inspection.constants import DISPATCH_FILE, SCORING_FILE
 from inspection.run import run
-from inspection.writers.common import clip, format_points
-from inspection.writers.report_ranking import clean_reason
+from inspection.paper.common import clip, format_points
+from inspection.report.ranking import clean_reason
 from tests.filling import fill_dispatch, fill_progress, fill_scoring
 from tests.libreoffice import convert
 from tests.test_hazards import HAZARDS

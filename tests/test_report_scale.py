@@ -9,11 +9,11 @@ import sys
 import openpyxl
 import pytest
 
-from inspection.config import load_config
-from inspection.decide import common_problems, rank
+from inspection.spec.config import load_config
+from inspection.decisions.settle import common_problems, rank
 from inspection.model import ACCEPTED, Deduction, InputFile, RunResult, ScoringReturn
-from inspection.writers.common import EXCEL_CELL_LIMIT
-from inspection.writers.report import write_report
+from inspection.paper.common import EXCEL_CELL_LIMIT
+from inspection.report.workbook import write_report
 from tests.conftest import ROOT
 from tests.libreoffice import convert
 

@@ -15,8 +15,8 @@ from inspection.constants import DISPATCH_FILE, PROGRESS_FILE, SCORING_FILE
 from inspection.archive.record import record
 from inspection.archive.schema import SCHEMA_VERSION, open_archive
 from inspection.cli import main
-from inspection.campaign import campaign_of
-from inspection.config import load_config
+from inspection.spec.campaign import campaign_of
+from inspection.spec.config import load_config
 from inspection.errors import SetupError
 from inspection.findings import Code
 from inspection.model import InputFile, ScoringReturn
@@ -71,9 +71,10 @@ class Rounds:
                    as_of=as_of, archive=self.archive)
 
     def dump(self) -> list[str]:
+        """The archive's rows, but for the copies sent back: each run writes its own (their 修改说明 say when)."""
         conn = sqlite3.connect(self.archive)
         try:
-            return list(conn.iterdump())
+            return [line for line in conn.iterdump() if not line.startswith('INSERT INTO "sent_back"')]
         finally:
             conn.close()
 
@@ -213,7 +214,7 @@ def test_archive_newer_or_foreign__setup_error(tmp_path):
 KILLER = textwrap.dedent("""
     import dataclasses, sys, time
     from pathlib import Path
-    from inspection.campaign import load_campaign
+    from inspection.spec.campaign import load_campaign
     from inspection.kinds import BY_KEY
     from inspection.run import run
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from inspection.errors import RubricError
-from inspection.rubric import DEDUCTION_ABOVE, DUPLICATE_ID, SECTION_SUM, TOTAL_SUM, load_rubric
+from inspection.spec.rubric import DEDUCTION_ABOVE, DUPLICATE_ID, SECTION_SUM, TOTAL_SUM, load_rubric
 from tests.conftest import XINYANG, XUCHANG
 
 # ../shared/seeds/README.md, "Facts about Annex 2 of 000".

@@ -1,5 +1,5 @@
 """The rubric pasted from the notice into the 考评细则 sheet: written into real workbooks the way a
-paste from Word lands (merged cells), read back through inspection.reading.book, parsed, and
+paste from Word lands (merged cells), read back through inspection.intake.book, parsed, and
 compared with the shipped rubrics label by label, point by point, deduction by deduction."""
 
 import copy
@@ -10,15 +10,15 @@ from hypothesis import given, settings, strategies as st
 import openpyxl
 import pytest
 
-from inspection.reading.book import read_book
-from inspection.rubric import DEDUCTION_ABOVE, load_rubric, rubric_from_data
+from inspection.intake.book import read_book
+from inspection.spec.rubric import DEDUCTION_ABOVE, load_rubric, rubric_from_data
 from inspection.setup.rubric_table import parse_rubric_table, rubric_rows, rubric_spans, sheet_rows
 from inspection.setup.rubric_text import CAP, NO_DEDUCTION, RANGE, UNIT, read_deductions
-from inspection.setup.rubric_units import (
+from inspection.setup.rubric_entries import (
     ABOVE_ITEM, DUPLICATE_LABEL, MANY_IN_CELL, NO_HEADER, NO_POINTS, POINTS_DISAGREE, SHEET, SUM_PART,
     SUM_SECTION, SUM_TABLE, UNKNOWN_COLUMN,
 )
-from inspection.tomlfile import load_toml
+from inspection.spec.toml_file import load_toml
 from tests.conftest import ROOT, XINYANG, XUCHANG
 from tests.seed_tables import annex_2_table, table_004
 

@@ -96,7 +96,7 @@ def test_same_inputs_same_report_whatever_the_listing_order(ctx, tmp_path, confi
             dirnames.reverse()
             filenames.reverse()
             yield dirpath, dirnames, filenames
-    monkeypatch.setattr("inspection.inputs.os.walk", reversed_walk)
+    monkeypatch.setattr("inspection.intake.discover.os.walk", reversed_walk)
     reordered = report_content(run(campaign, ctx.input, tmp_path / "b").output_path)
     assert first == again
     assert first == reordered
@@ -105,7 +105,7 @@ def test_same_inputs_same_report_whatever_the_listing_order(ctx, tmp_path, confi
 KILLER = """
 import sys
 from pathlib import Path
-from inspection.campaign import load_campaign
+from inspection.spec.campaign import load_campaign
 from inspection.run import run
 campaign = load_campaign(Path(sys.argv[1]))
 print("ready", flush=True)

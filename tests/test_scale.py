@@ -8,11 +8,12 @@ import python_calamine as calamine
 import pytest
 
 from inspection.constants import DISPATCH_FILE, PROGRESS_FILE, SCORING_FILE, SHEET_CORRECTIONS
-from inspection import ingest as ingest_module, pool as pool_module
+from inspection import pool as pool_module
+from inspection.intake import ingest as ingest_module
 from inspection.cli import main
 from inspection.progressbar import file_progress
 from inspection.run import run
-from inspection.sendback import FOLDER
+from inspection.sendback.send import FOLDER
 from inspection.templates import generate_templates
 from tests.conftest import ROOT
 from tests.filling import fill_dispatch, fill_progress, fill_scoring
@@ -45,7 +46,7 @@ def mixed_input(tmp_path_factory, config, rubric, templates):
 
 
 def test_two_processes_give_the_same_result_as_one(mixed_input, tmp_path, config, rubric, monkeypatch, campaign):
-    monkeypatch.setattr("inspection.ingest.POOL_MIN_FILES", 2)  # the pool, even for these few files
+    monkeypatch.setattr("inspection.intake.ingest.POOL_MIN_FILES", 2)  # the pool, even for these few files
     pools = []
     real_pool = pool_module.ProcessPoolExecutor
     monkeypatch.setattr(pool_module, "ProcessPoolExecutor", lambda **kw: pools.append(kw) or real_pool(**kw))
@@ -117,7 +118,7 @@ def test_cli_quiet_prints_one_line_with_the_time(mixed_input, tmp_path, capsys):
 
 def test_a_file_that_kills_its_worker_is_rejected_and_the_run_goes_on(mixed_input, tmp_path, config, rubric,
                                                                        monkeypatch, campaign):
-    monkeypatch.setattr("inspection.ingest.POOL_MIN_FILES", 2)
+    monkeypatch.setattr("inspection.intake.ingest.POOL_MIN_FILES", 2)
     real_read = ingest_module._read_bytes
 
     killers = {"坏的.xlsx", f"{config.units[5]}调度.xlsx"}  # the second is met after the first broke the pool

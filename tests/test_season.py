@@ -8,13 +8,13 @@ import sqlite3
 import openpyxl
 import pytest
 
-from inspection.campaign import load_campaign
+from inspection.spec.campaign import load_campaign
 from inspection.cli import main
 from inspection.constants import META_REPLACES, SCORING_FILE, SHEET_CORRECTIONS, SHEET_META
 from inspection.findings import Code
 from inspection.model import ACCEPTED, IGNORED, REJECTED, SUPERSEDED
 from inspection.run import run
-from inspection.sendback import FOLDER
+from inspection.sendback.send import FOLDER
 from tests.filling import fill_scoring
 from tests.libreoffice import convert
 

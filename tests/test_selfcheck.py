@@ -11,8 +11,8 @@ from inspection.constants import DISPATCH_FILE, SCORING_FILE, SELF_CHECK_FILE, S
 from inspection.findings import Code
 from inspection.model import ACCEPTED, COPIED, LESS, OWN, RANKED
 from inspection.run import run
-from inspection.selfcheck import SIMILAR, repeats, similarity
-from inspection.writers.report_selfcheck import SHEET_GROUPS, SHEET_SELF
+from inspection.decisions.selfcheck import SIMILAR, repeats, similarity
+from inspection.report.selfcheck import SHEET_GROUPS, SHEET_SELF
 from tests.filling import fill_dispatch, fill_scoring
 
 # The similarity rule at its threshold: 8 of 10 characters shared is 0.8 (the same text), 8 of 10 and 11 is not.

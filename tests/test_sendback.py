@@ -12,16 +12,16 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from inspection.campaign import load_campaign
+from inspection.spec.campaign import load_campaign
 from inspection.cli import main
 from inspection.constants import SHEET_CORRECTIONS
 from inspection.findings import Code
 from inspection.model import ACCEPTED, REJECTED
-from inspection.reading.limits import Limits
+from inspection.intake.limits import Limits
 from inspection.run import run
-from inspection.sendback import FOLDER as SENDBACK, FOR_THE_OFFICE, UNKNOWN_FOLDER, summary_line
-from inspection.writers.marked_copy import ERROR_FILL, WARNING_FILL, CannotMark, Note, marked_copy
-from inspection.writers.rewrite_check import book_parts, losses
+from inspection.sendback.send import FOLDER as SENDBACK, FOR_THE_OFFICE, UNKNOWN_FOLDER, summary_line
+from inspection.sendback.marked_copy import ERROR_FILL, WARNING_FILL, CannotMark, Note, marked_copy
+from inspection.sendback.rewrite_check import book_parts, losses
 from tests.conftest import ROOT
 from tests.corpus import ENCRYPTED, FAULTS, NAME, UNIT, add_member, rezip
 from tests.filling import fill_scoring
@@ -317,11 +317,11 @@ def test_each_run_rewrites_the_folder__a_persons_own_file_stays(ctx, tmp_path, c
 # --- failures never lose the report ---
 
 def test_marking_fails__note_instead_and_logged(ctx, tmp_path, campaign, monkeypatch):
-    import inspection.sendback
+    import inspection.sendback.send
 
     def broken(*args):
         raise RuntimeError("模拟的程序错误")
-    monkeypatch.setattr(inspection.sendback, "marked_copy", broken)
+    monkeypatch.setattr(inspection.sendback.send, "marked_copy", broken)
     ctx.scoring(deductions={"c07": (1, "无")})
     run(campaign, ctx.input, tmp_path / "output")
     assert sent(tmp_path / "output") == [f"{GROUP_FOLDER}/淮滨县（修改说明）.xlsx"]
@@ -330,11 +330,11 @@ def test_marking_fails__note_instead_and_logged(ctx, tmp_path, campaign, monkeyp
 
 
 def test_sending_back_fails_altogether__report_written_run_goes_on(ctx, tmp_path, campaign, monkeypatch):
-    import inspection.sendback
+    import inspection.sendback.send
 
     def broken(*args):
         raise RuntimeError("模拟的程序错误")
-    monkeypatch.setattr(inspection.sendback, "_send_back", broken)
+    monkeypatch.setattr(inspection.sendback.send, "_send_back", broken)
     ctx.scoring(deductions={"c07": (1, "无")})
     result = run(campaign, ctx.input, tmp_path / "output")
     assert result.output_path.exists() and result.files[0].status == REJECTED
@@ -426,8 +426,8 @@ def test_an_original_that_cannot_be_read_again__that_one_unmarked__the_others_se
         ctx, tmp_path, campaign, monkeypatch, capsys):
     """One original refused on the second read (grown past the size limit, say): only it goes without a
     marked-up copy (its 修改说明 alone), the other returns are still sent back, and nothing stops."""
-    import inspection.sendback as sendback
-    from inspection.reading.limits import FileTooLarge
+    import inspection.sendback.send as sendback
+    from inspection.intake.limits import FileTooLarge
 
     ctx.scoring(deductions={"c07": (1, "无")})  # D006: to be sent back
     other = ctx.scoring(name="淮滨县打分表（副本说明）.xlsx", deductions={"c07": (1, "无")})

@@ -8,11 +8,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from inspection.campaign import load_campaign
+from inspection.spec.campaign import load_campaign
 from inspection.cli import main
 from inspection.errors import SetupError
 from inspection.setup.commands import toml_from_workbook, workbook_from_config
-from inspection.setup.layout import (
+from inspection.setup.sheets import (
     SHEET_BASICS, SHEET_GROUPS, SHEET_PARSED, SHEET_RUBRIC, SHEET_UNITS, WORKBOOK_FILE,
 )
 from tests.conftest import ROOT

@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 
 from inspection.cli import main
-from inspection.config import load_config
+from inspection.spec.config import load_config
 from inspection.errors import PROBLEM_LINE, SEVERAL_PROBLEMS, ConfigError, FormError, RubricError
-from inspection.forms import load_form
-from inspection.rubric import DEDUCTION_ABOVE, PART_SUM, SECTION_SUM, TOTAL_SUM, load_rubric
-from inspection.tomlsyntax import (
+from inspection.spec.progress_form import load_form
+from inspection.spec.rubric import DEDUCTION_ABOVE, PART_SUM, SECTION_SUM, TOTAL_SUM, load_rubric
+from inspection.spec.toml_syntax import (
     DATE, FULLWIDTH, FULLWIDTH_CHARS, FULLWIDTH_QUOTE, MISSING_CLOSE, MISSING_COMMA, MISSING_EQUALS,
     MISSING_QUOTE, NOT_UTF8, SYNTAX, ARRAY, INLINE_TABLE, shown as shown_line,
 )

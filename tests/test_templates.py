@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from inspection.constants import DISPATCH_HEADERS, DISPATCH_ROWS, META_KEYS, PROGRESS_FILE, PROGRESS_HEADERS
-from inspection.forms import load_form
+from inspection.spec.progress_form import load_form
 from inspection.templates import generate_templates
 
 SCORING_HEADERS = ["考评项目", "考评细则", "评分标准", "分值", "完成情况", "扣分", "扣分原因", "得分"]

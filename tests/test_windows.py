@@ -39,7 +39,7 @@ def spawned_pools(monkeypatch):
 
 def test_spawned_workers_give_the_same_run_as_one_process(mixed_input, tmp_path, campaign, monkeypatch,  # noqa: F811
                                                          spawned_pools):
-    monkeypatch.setattr("inspection.ingest.POOL_MIN_FILES", 2)
+    monkeypatch.setattr("inspection.intake.ingest.POOL_MIN_FILES", 2)
     one = run(campaign, mixed_input, tmp_path / "one", jobs=1)
     assert spawned_pools == []
     two = run(campaign, mixed_input, tmp_path / "two", jobs=2)
@@ -65,7 +65,7 @@ SPAWN_MAIN = """
 import multiprocessing
 import sys
 
-from inspection import ingest
+from inspection.intake import ingest
 from inspection.cli import main
 
 if __name__ == "__main__":  # what process.py does, with worker processes started as on Windows

@@ -10,7 +10,7 @@ from datetime import datetime
 import json
 import sqlite3
 
-from inspection.config import Config
+from inspection.spec.config import Config
 from inspection.findings import Code, Finding, finding
 from inspection.kinds import BY_KEY, NAMES
 from inspection.model import InputFile

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from inspection.bulletin.draft import Draft, draft_bulletin
 from inspection.bulletin.docx_out import write_docx
-from inspection.campaign import Campaign
+from inspection.spec.campaign import Campaign
 from inspection.model import RunResult
 
 REPORT_WORD = "排名汇总"

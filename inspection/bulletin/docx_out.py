@@ -28,7 +28,7 @@ from inspection.bulletin.draft import (
     ADDRESSEE, ANNEX_LABEL, ANNEX_TITLE, ATTACHMENTS, BODY, HEADING, NOTE, NUMBER, REASON, REASON_HEAD,
     SIGNATURE, STYLES, TITLE, Draft, Para, Table,
 )
-from inspection.writers.common import atomic_path
+from inspection.paper.common import atomic_path
 
 WESTERN = "Times New Roman"  # digits and Latin letters in the body
 TITLE_FONT = "方正小标宋简体"

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 import re
 
-from inspection.campaign import Campaign
-from inspection.config import Config, group_label
+from inspection.spec.campaign import Campaign
+from inspection.spec.config import Config, group_label
 from inspection.findings import Code
 from inspection.model import MISSING, RANKED, UNIT_REJECTED, RunResult
-from inspection.writers.common import chinese_number, format_points
-from inspection.writers.report_ranking import reason_lines
-from inspection.writers.report_selfcheck import group_warning
+from inspection.paper.common import chinese_number, format_points
+from inspection.report.ranking import reason_lines
+from inspection.report.selfcheck import group_warning
 
 # The role of each paragraph; docx_out.py has a style for each.
 NUMBER = "文号"

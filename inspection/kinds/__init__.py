@@ -6,11 +6,11 @@ writers/, and one line in KINDS below.
 """
 
 from inspection.kinds.base import Kind, Source
-from inspection.kinds.dispatch import DISPATCH
-from inspection.kinds.followup import FOLLOWUP
-from inspection.kinds.progress import PROGRESS
-from inspection.kinds.scoring import SCORING
-from inspection.kinds.self_assessment import SELF_CHECK, SELF_SCORING
+from inspection.kinds.dispatch.reader import DISPATCH
+from inspection.kinds.followup.reader import FOLLOWUP
+from inspection.kinds.progress.reader import PROGRESS
+from inspection.kinds.scoring.reader import SCORING
+from inspection.kinds.self_assessment.reader import SELF_CHECK, SELF_SCORING
 
 KINDS: tuple[Kind, ...] = (SCORING, DISPATCH, PROGRESS, FOLLOWUP, SELF_SCORING, SELF_CHECK)
 BY_KEY: dict[str, Kind] = {k.key: k for k in KINDS}

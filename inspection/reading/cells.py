@@ -3,7 +3,7 @@
 import functools
 import unicodedata
 
-from inspection.reading.book import Sheet, column_letters
+from inspection.intake.book import Sheet, column_letters
 from inspection.values import cell_text
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 import re
 
 from inspection.findings import Code, Finding, finding
-from inspection.reading.book import MAX_MERGE_CELLS, Book, Sheet
+from inspection.intake.book import MAX_MERGE_CELLS, Book, Sheet
 from inspection.reading.cells import NameFinder, cell_ref, squash
 from inspection.values import cell_text, stated_points
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 import re
 
-from inspection.reading.book import Sheet
+from inspection.intake.book import Sheet
 
 MAX_LENGTH = 2000  # a longer formula is nothing the template wrote or a person types into a cell
 MAX_DEPTH = 40

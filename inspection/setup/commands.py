@@ -2,14 +2,14 @@
 
 from pathlib import Path
 
-from inspection.campaign import Campaign, load_campaign
-from inspection.home import builtin, settings_path
-from inspection.setup.layout import SHEET_BASICS, SHEET_PARSED, WORKBOOK_FILE
+from inspection.spec.campaign import Campaign, load_campaign
+from inspection.spec.home import builtin, settings_path
+from inspection.setup.sheets import SHEET_BASICS, SHEET_PARSED, WORKBOOK_FILE
 from inspection.errors import SetupError
 from inspection.setup.read import ERROR, Problem, SetupData, campaign_from_setup, read_setup
 from inspection.setup.toml_out import dumps
 from inspection.setup.write import write_parsed, write_setup
-from inspection.writers.common import Styles, atomic_text, atomic_workbook
+from inspection.paper.common import Styles, atomic_text, atomic_workbook
 
 CONFIG_FILE, RUBRIC_FILE = "config.toml", "rubric.toml"
 

@@ -13,18 +13,18 @@ from decimal import Decimal
 import difflib
 from pathlib import Path
 
-from inspection.campaign import Campaign, campaign_of
-from inspection.config import config_from_data, normalize_name, parse_round, round_period
+from inspection.spec.campaign import Campaign, campaign_of
+from inspection.spec.config import config_from_data, normalize_name, parse_round, round_period
 from inspection.errors import SetupError
-from inspection.reading.book import Sheet, UnreadableFile, read_book
+from inspection.intake.book import Sheet, UnreadableFile, read_book
 from inspection.reading.cells import cell_ref, squash
-from inspection.reading.guard import check_container
-from inspection.reading.layout import find_header
-from inspection.reading.limits import Limits
-from inspection.reading.repack import reader_bytes
+from inspection.intake.guard import check_container
+from inspection.reading.table import find_header
+from inspection.intake.limits import Limits
+from inspection.intake.repack import reader_bytes
 from inspection.findings import ERROR, WARNING
-from inspection.rubric import rubric_from_data
-from inspection.setup.layout import (
+from inspection.spec.rubric import rubric_from_data
+from inspection.setup.sheets import (
     BASICS, DEPARTMENTS_HEADER, GROUP_KEYS, GROUPS_HEADER, MEMBER_SEPARATORS, NO, SECTORS_HEADER, SHEET_BASICS,
     SHEET_DEPARTMENTS, SHEET_GROUPS, SHEET_RUBRIC, SHEET_SECTORS, SHEET_UNITS, UNITS_HEADER, YES,
 )

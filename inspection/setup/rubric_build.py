@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from inspection.setup.rubric_columns import Columns
 from inspection.setup.rubric_text import read_deductions, toml_number
-from inspection.setup.rubric_units import (
+from inspection.setup.rubric_entries import (
     ABOVE_ITEM, DEFAULT_NAMES, DUPLICATE_LABEL, NO_CHILDREN, NO_CRITERIA_AT_ALL, NO_POINTS, NO_TEXT,
     POINTS_DISAGREE, SUM_PART, SUM_SECTION, SUM_TABLE, SUM_TOTAL, ZERO_POINTS, Problems, Unit, place,
 )

@@ -23,20 +23,20 @@ Every problem is a Problem with its cell and a Chinese message that says the fix
 from decimal import Decimal
 import re
 
-from inspection.reading.book import Sheet
+from inspection.intake.book import Sheet
 from inspection.reading.cells import squash
-from inspection.rubric import Rubric
+from inspection.spec.rubric import Rubric
 from inspection.setup.rubric_build import build_rubric
 from inspection.setup.rubric_columns import Columns, find_columns
 from inspection.setup.rubric_text import (
     PART_LABEL, cell_pieces, cell_text, points_cell, split_heading, split_label, split_points,
 )
-from inspection.setup.rubric_units import (
+from inspection.setup.rubric_entries import (
     BAD_POINTS, DEFAULT_NAMES, IMPLICIT_PART, LEVELS, MANY_IN_CELL, NO_HEADER, NO_PARENT, NOT_READ, PARENT,
     POINTS_HEADER, POINTS_TWICE, SHEET, UNKNOWN_COLUMN, Problem, Problems, Unit, place,
 )
 from inspection.values import plain_number
-from inspection.writers.scoring_template import part_heading, section_text
+from inspection.kinds.scoring.template import part_heading, section_text
 
 _TOTAL = re.compile(r"^(?:合计|总计|总分|总得分|得分合计|满分)")
 _NOT_CONTENT = re.compile(r"^(?:注|说明|备注|附注)\s*[0-9一:：.、]|签字|签名|盖章")
@@ -177,7 +177,7 @@ def parse_rubric_table(rows: list[tuple[int, list]], *, header: dict,
     sheet (str, Decimal, "" for empty; a merged range's value in its top-left cell only). `header`
     holds the [rubric] keys from elsewhere (id, version, name, title, annex, source, subtitle, total,
     labels); a total of None becomes the sum, and labels not given are the table's column names.
-    Returns the dict a rubric TOML file parses to (for inspection.rubric.rubric_from_data) and every
+    Returns the dict a rubric TOML file parses to (for inspection.spec.rubric.rubric_from_data) and every
     problem found, errors first, each with its cell and a message that says the fix."""
     problems = Problems(sheet)
     columns = find_columns([values for _, values in rows])
@@ -198,7 +198,7 @@ def parse_rubric_table(rows: list[tuple[int, list]], *, header: dict,
 
 
 def sheet_rows(sheet: Sheet) -> list[tuple[int, list]]:
-    """A sheet read by inspection.reading.book as parse_rubric_table takes it."""
+    """A sheet read by inspection.intake.book as parse_rubric_table takes it."""
     return [(n, row) for n, row in enumerate(sheet.rows, start=1)]
 
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 import re
 
 from inspection.findings import ERROR, WARNING
-from inspection.rubric import PER_FINDING_UNITS
+from inspection.spec.rubric import PER_FINDING_UNITS
 from inspection.values import plain_number
 
 _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}

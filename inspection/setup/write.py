@@ -8,19 +8,19 @@ dropdowns; 考评细则 is the rubric as the annex's table, the way a paste from
 from datetime import date
 from pathlib import Path
 
-from inspection.campaign import Campaign
-from inspection.config import Config
-from inspection.home import settings_path
-from inspection.rubric import Rubric
-from inspection.setup.layout import (
+from inspection.spec.campaign import Campaign
+from inspection.spec.config import Config
+from inspection.spec.home import settings_path
+from inspection.spec.rubric import Rubric
+from inspection.setup.sheets import (
     BASICS, DEPARTMENTS_HEADER, GROUPS_HEADER, NO, PERIODS, SECTORS_HEADER, SHEET_BASICS, SHEET_DEPARTMENTS,
     SHEET_GROUPS, SHEET_HELP, SHEET_PARSED, SHEET_RUBRIC, SHEET_SECTORS, SHEET_UNITS, UNITS_HEADER, YES,
 )
 from inspection.setup.rubric_table import rubric_rows, rubric_spans
-from inspection.writers.common import (
+from inspection.paper.common import (
     LAST_DAY, Styles, atomic_workbook, format_points, height_for, lines_needed, list_rule, print_setup, write_help,
 )
-from inspection.writers.paper import DEFAULT_ROW_PT, LANDSCAPE, PORTRAIT, grow_to_fit, page_breaks
+from inspection.paper.page import DEFAULT_ROW_PT, LANDSCAPE, PORTRAIT, grow_to_fit, page_breaks
 
 # Blank fill-in rows prepared under each list, for units, groups, departments added later; more can be
 # typed below them. Not hundreds: formatted rows are printed, and 200 made 17 blank pages.
